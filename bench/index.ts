@@ -1,0 +1,6 @@
+// `npm run bench`: every benchmark, one after the other, each printing its own table.
+import { main as analyze } from './analyze.ts';
+import { main as replay } from './replay.ts';
+
+await analyze();
+await replay();

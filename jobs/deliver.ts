@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { channels as channelRegistry } from '../src/alerts/channels/index.ts';
+import type { AnyChannel } from '../src/alerts/channels/types.ts';
+import { getAlertPayload, getDelivery, recordDelivery } from '../src/db/incidents.ts';
+import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../src/errors.ts';
+import { jobIdFor } from '../src/queue/index.ts';
+import { PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
+import type { JobContext } from './context.ts';
+
+export const deliverPayload = z.object({ alertId: z.string(), channel: z.string() });
+export type DeliverPayload = z.infer<typeof deliverPayload>;
+
+/** One job per (alert, channel); the delivery row, not the job, says whether it was sent. */
+export const deliverJob = {
+  queue: 'deliver' as const,
+  attempts: 8,
+  backoffMs: 1_000,
+  jobId: (alertId: string, channel: string) => jobIdFor('deliver', alertId, channel),
+  async handle(ctx: JobContext, data: DeliverPayload, meta: JobMeta): Promise<void> {
+    const db = ctx.store.db;
+    const row = getDelivery(db, data.alertId, data.channel);
+    if (!row || row.status === 'sent' || row.status === 'dead') return;
+    const at = () => ctx.clock.now().getTime();
+    const entry = ctx.config.channels[data.channel];
+    const impl = entry ? (channelRegistry as Record<string, AnyChannel>)[entry.type] : undefined;
+    const alert = getAlertPayload(db, data.alertId);
+    if (!entry || !impl || !alert) {
+      const why = !alert ? 'the alert is gone' : `channel ${data.channel} is no longer configured`;
+      recordDelivery(db, data.alertId, data.channel, {
+        status: 'dead',
+        error: why,
+        at: at(),
+        attempts: row.attempts,
+      });
+      throw new PermanentJobError(why);
+    }
+    const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
+    const attempts = row.attempts + 1;
+    try {
+      const ackUrl = ctx.publicUrl
+        ? `${ctx.publicUrl}/ack/${encodeURIComponent(alert.incident_id)}`
+        : undefined;
+      await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), entry.options, { http: ctx.http, log });
+      recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
+      log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
+    } catch (err) {
+      const message = errorMessage(err);
+      const permanent = err instanceof ChannelPermanentError;
+      const last = permanent || meta.attempt >= meta.attemptsMax;
+      recordDelivery(db, data.alertId, data.channel, {
+        status: last ? 'dead' : 'failed',
+        error: message,
+        at: at(),
+        attempts,
+      });
+      log[last ? 'error' : 'warn'](
+        { attempts },
+        `delivery of alert ${data.alertId} to ${data.channel} failed${last ? ' for good' : ''}: ${message}`,
+      );
+      if (permanent) throw new PermanentJobError(message);
+      if (err instanceof ChannelTransientError && err.retryAfterMs !== undefined)
+        throw new RetryLaterError(message, err.retryAfterMs);
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { analyze } from '../src/analysis/index.ts';
+import type { Brand, SourceEntry } from '../src/config.ts';
+import { getCursor, recordPollFailure, storePoll } from '../src/db/mentions.ts';
+import { errorMessage } from '../src/errors.ts';
+import { compileQuery } from '../src/query.ts';
+import { jobIdFor } from '../src/queue/index.ts';
+import { getSource } from '../src/sources/index.ts';
+import type { AnalyzedMention, Mention } from '../src/types.ts';
+import type { JobContext } from './context.ts';
+import { detectJob } from './detect.ts';
+
+export const pollPayload = z.object({ brand: z.string(), source: z.string(), tick: z.number() });
+export type PollPayload = z.infer<typeof pollPayload>;
+
+/** Failures in a row after which the log says the source has gone silent. */
+export const SILENT_AFTER_FAILURES = 5;
+
+/** One poll per (brand, source entry, tick): the id is the same in every process that computes it. */
+export const pollJob = {
+  queue: 'poll' as const,
+  // A failed poll is not retried within its tick: the next tick polls again from the same cursor.
+  attempts: 1,
+  jobId: (brand: string, sourceKey: string, tick: number) => jobIdFor('poll', brand, sourceKey, String(tick)),
+  async handle(ctx: JobContext, data: PollPayload): Promise<void> {
+    const brand = ctx.config.brands.find((b) => b.name === data.brand);
+    const entry = brand?.sources.find((s) => s.key === data.source);
+    if (!brand || !entry) return;
+    const result = await runPoll(ctx, brand, entry);
+    if (result.stored > 0) {
+      await ctx.queue.add(
+        'detect',
+        { brand: brand.name, tick: data.tick },
+        {
+          jobId: detectJob.jobId(brand.name, data.tick),
+          attempts: detectJob.attempts,
+          backoffMs: detectJob.backoffMs,
+        },
+      );
+    }
+  },
+};
+
+const matchers = new Map<string, (text: string) => boolean>();
+function matcherFor(query: string): (text: string) => boolean {
+  const known = matchers.get(query);
+  if (known) return known;
+  const m = compileQuery(query);
+  matchers.set(query, m);
+  return m;
+}
+
+export interface PollOutcome {
+  fetched: number;
+  stored: number;
+  error?: string;
+}
+
+/** Poll, normalize, match, analyze, then store mentions and cursor in one transaction. */
+export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry): Promise<PollOutcome> {
+  const source = getSource(entry.source);
+  const log = ctx.log.child({ brand: brand.name, source: entry.key });
+  if (!source) return { fetched: 0, stored: 0, error: `unknown source ${entry.source}` };
+  const now = ctx.clock.now().getTime();
+  const row = getCursor(ctx.store.db, brand.name, entry.key);
+  try {
+    const res = await source.poll(
+      { http: ctx.http, clock: ctx.clock, log, env: ctx.env },
+      {
+        brand: { name: brand.name, query: brand.query },
+        options: entry.options,
+        cursor: row?.cursor ?? null,
+        backfillSince: new Date(now - entry.backfillMs),
+      },
+    );
+    const match = matcherFor(brand.query);
+    const analyzed: AnalyzedMention[] = [];
+    for (const raw of res.items) {
+      let m: Mention | null;
+      try {
+        m = source.normalize(raw, entry.options);
+      } catch (err) {
+        log.warn({ err: errorMessage(err) }, `${entry.key}: skipped an item that could not be read`);
+        continue;
+      }
+      if (!m || !match(m.text)) continue;
+      analyzed.push({
+        ...m,
+        ...analyze({ text: m.text, ...(m.lang ? { lang: m.lang } : {}) }),
+        brand: brand.name,
+        observedAt: new Date(now),
+      });
+    }
+    const stored = storePoll(ctx.store.db, {
+      brand: brand.name,
+      sourceKey: entry.key,
+      source: entry.source,
+      mentions: analyzed,
+      cursor: res.cursor,
+      at: now,
+    });
+    log.info(
+      {
+        fetched: res.items.length,
+        matched: analyzed.length,
+        new: stored.inserted.length,
+        updated: stored.updated,
+      },
+      `polled ${entry.key} for ${brand.name}`,
+    );
+    return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
+  } catch (err) {
+    const message = errorMessage(err);
+    const failures = recordPollFailure(ctx.store.db, {
+      brand: brand.name,
+      sourceKey: entry.key,
+      source: entry.source,
+      error: message,
+      at: now,
+    });
+    log.error({ failures }, `poll of ${entry.key} for ${brand.name} failed: ${message}`);
+    if (failures === SILENT_AFTER_FAILURES)
+      log.error(
+        { failures },
+        `source ${entry.key} of ${brand.name} has failed ${failures} times in a row: it is silent`,
+      );
+    return { fetched: 0, stored: 0, error: message };
+  }
+}

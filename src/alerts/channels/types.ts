@@ -1,0 +1,34 @@
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { AlertPayload } from '../../types.ts';
+
+export interface ChannelContext {
+  http: AxiosInstance;
+  log: Logger;
+}
+
+export interface RenderContext {
+  /** A link that acknowledges the incident, when the daemon serves one. */
+  ackUrl?: string;
+}
+
+/**
+ * Where alerts go. Adding a channel is one file exporting one of these, plus its line in
+ * `src/alerts/channels/index.ts`.
+ */
+export interface Channel<O = unknown, P = unknown> {
+  /** The `type` used in the config (`type: slack`). */
+  readonly id: string;
+  readonly description: string;
+  /** Settings of one configured channel of this type; secrets arrive already read from the environment. */
+  readonly options: z.ZodType<O>;
+  /** Pure: the message as the receiver will get it. */
+  render(alert: AlertPayload, ctx: RenderContext): P;
+  /** Sends; throws `ChannelPermanentError` (never retried) or `ChannelTransientError` (retried). */
+  send(payload: P, options: O, ctx: ChannelContext): Promise<void>;
+  /** Proves the settings work WITHOUT delivering a message (for `earshot doctor`); throws in plain words. */
+  check?(options: O, ctx: ChannelContext): Promise<void>;
+}
+
+export type AnyChannel = Channel<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { runAnalyze } from './commands/analyze.ts';
+import { runDoctor } from './commands/doctor.ts';
+import { runReplay } from './commands/replay.ts';
+import { loadConfig } from './config.ts';
+import { openStore } from './db/client.ts';
+import { pollOnce, startDaemon } from './daemon.ts';
+import { ConfigError, errorMessage } from './errors.ts';
+import { createLogger } from './log.ts';
+
+const env = process.env;
+
+/** Exits with a one-line reason (a config error lists every problem): never a stack trace. */
+function fail(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`earshot: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`earshot: ${errorMessage(err).split('\n')[0]}\n`);
+  process.exit(1);
+}
+
+function inputOf(file: string | undefined): NodeJS.ReadableStream {
+  if (!file || file === '-') return process.stdin;
+  const stream = createReadStream(file);
+  stream.on('error', (err) =>
+    fail(new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)),
+  );
+  return stream;
+}
+
+const program = new Command('earshot')
+  .description('Hears what the public says about your brand and tells the right people, fast.')
+  .option(
+    '-c, --config <file>',
+    'configuration file (default: $EARSHOT_CONFIG, config/earshot.yml, else the example)',
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+const configFile = (): string | undefined => program.opts<{ config?: string }>().config;
+
+program
+  .command('start')
+  .description('run the daemon: poll sources, detect incidents, deliver alerts')
+  .action(() => {
+    const config = loadConfig({ file: configFile(), env, requireBrands: true });
+    const log = createLogger(config.settings.logLevel);
+    const daemon = startDaemon({ config, env, log });
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        log.warn(`${signal} again: exiting now`);
+        process.exit(130);
+      }
+      stopping = true;
+      log.info(`${signal}: finishing running jobs, then stopping (send it again to exit at once)`);
+      daemon.stop().then(
+        () => process.exit(0),
+        (err: unknown) => fail(err),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${errorMessage(err)}`));
+  });
+
+program
+  .command('poll')
+  .description('poll every configured source once, then detect and deliver, and exit')
+  .requiredOption('--once', 'poll once and exit (the daemon polls on its schedule)')
+  .action(async () => {
+    const config = loadConfig({ file: configFile(), env, requireBrands: true });
+    const daemon = startDaemon({ config, env, log: createLogger(config.settings.logLevel), schedule: false });
+    try {
+      await pollOnce(daemon);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+program
+  .command('analyze')
+  .description('score JSON Lines of texts: sentiment, intents, language (one JSON line out per line in)')
+  .option('-i, --input <file>', 'read this file instead of stdin')
+  .action(async (o: { input?: string }) => {
+    process.exitCode = await runAnalyze({
+      input: inputOf(o.input),
+      output: process.stdout,
+      errors: process.stderr,
+    });
+  });
+
+program
+  .command('replay')
+  .description(
+    'run the pipeline on recorded observations in simulated time and print the alerts it would send',
+  )
+  .argument('[file]', 'JSON Lines of observations (default: stdin)')
+  .option('--report', 'print a summary of alerts per brand and day on stderr')
+  .action(async (file: string | undefined, o: { report?: boolean }) => {
+    const cf = configFile();
+    const config = loadConfig({ file: cf ?? null, env });
+    process.exitCode = await runReplay({
+      input: inputOf(file),
+      output: process.stdout,
+      errors: process.stderr,
+      config,
+      report: o.report ?? false,
+    });
+  });
+
+program
+  .command('migrate')
+  .description('create or upgrade the database')
+  .action(() => {
+    const config = loadConfig({ file: configFile(), env });
+    openStore(config.settings.sqlitePath).close();
+    process.stdout.write(`database ready: ${config.settings.sqlitePath}\n`);
+  });
+
+program
+  .command('doctor')
+  .description('check the config, database, Redis, sources and channels, without sending alerts')
+  .action(async () => {
+    process.exitCode = await runDoctor({ file: configFile(), env, out: process.stdout });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  fail(err);
+}

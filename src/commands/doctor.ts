@@ -1,0 +1,106 @@
+import { Redis } from 'ioredis';
+import { channels as channelRegistry } from '../alerts/channels/index.ts';
+import type { AnyChannel } from '../alerts/channels/types.ts';
+import { systemClock } from '../clock.ts';
+import { loadConfig, type Config, type Env } from '../config.ts';
+import { openStore } from '../db/client.ts';
+import { ConfigError, errorMessage } from '../errors.ts';
+import { silentLogger } from '../log.ts';
+import { createHttp } from '../sources/http.ts';
+import { getSource } from '../sources/index.ts';
+
+export interface DoctorOptions {
+  file?: string;
+  env: Env;
+  out: NodeJS.WritableStream;
+}
+
+/** Checks everything the daemon needs, in plain words, without sending any alert. Returns the exit code. */
+export async function runDoctor(opts: DoctorOptions): Promise<number> {
+  const say = (ok: boolean | null, what: string, detail: string) =>
+    opts.out.write(`${ok === null ? '-' : ok ? '✓' : '✗'} ${what}: ${detail}\n`);
+  let config: Config;
+  try {
+    config = loadConfig({ file: opts.file, env: opts.env, requireBrands: true });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    say(false, 'config', `${err.file ?? 'configuration'} has ${err.problems.length} problem(s)`);
+    for (const p of err.problems) opts.out.write(`    ${p}\n`);
+    return 2;
+  }
+  let failures = 0;
+  const check = async (what: string, fn: () => Promise<string> | string) => {
+    try {
+      say(true, what, await fn());
+    } catch (err) {
+      failures++;
+      say(false, what, errorMessage(err));
+    }
+  };
+  const nSources = config.brands.reduce((n, b) => n + b.sources.length, 0);
+  say(
+    true,
+    'config',
+    `${config.file} (${config.brands.length} brand(s), ${nSources} source(s), ${Object.keys(config.channels).length} channel(s))`,
+  );
+  for (const line of config.disabled) say(null, 'disabled', line);
+
+  await check('database', () => {
+    const store = openStore(config.settings.sqlitePath, { migrate: false });
+    try {
+      store.sqlite.prepare('select 1').get();
+      return `${config.settings.sqlitePath} opens (SQLite, WAL)`;
+    } finally {
+      store.close();
+    }
+  });
+  const redisUrl = config.settings.redisUrl;
+  if (redisUrl) await check('redis', () => pingRedis(redisUrl));
+  else say(null, 'queue', 'embedded in-process queue (set REDIS_URL to use Redis and BullMQ)');
+
+  const http = createHttp({ timeoutMs: config.settings.timeoutMs, userAgent: config.settings.userAgent });
+  for (const brand of config.brands) {
+    for (const entry of brand.sources) {
+      const source = getSource(entry.source);
+      await check(`source ${brand.name}/${entry.key}`, async () => {
+        if (!source?.check) return 'no check available for this source';
+        await source.check({ http, clock: systemClock, log: silentLogger, env: opts.env }, entry.options);
+        return 'answers';
+      });
+    }
+  }
+  for (const ch of Object.values(config.channels)) {
+    const impl = (channelRegistry as Record<string, AnyChannel>)[ch.type];
+    await check(`channel ${ch.name} (${ch.type})`, async () => {
+      if (!impl?.check) return 'configured (no check available without sending)';
+      await impl.check(ch.options, { http, log: silentLogger });
+      return 'reachable, credentials accepted';
+    });
+  }
+  if (config.routes.length === 0) say(null, 'routes', 'no route: alerts are stored but sent nowhere');
+  opts.out.write(failures === 0 ? 'all checks passed\n' : `${failures} check(s) failed\n`);
+  return failures === 0 ? 0 : 1;
+}
+
+async function pingRedis(url: string): Promise<string> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  const where = (() => {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 6379}`;
+  })();
+  try {
+    await redis.connect();
+    await redis.ping();
+    return `answers at ${where}`;
+  } catch (err) {
+    throw new Error(`not answering at ${where} (${errorMessage(err)})`, { cause: err });
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,489 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { channels as channelRegistry } from './alerts/channels/index.ts';
+import { parseDuration } from './duration.ts';
+import { ConfigError } from './errors.ts';
+import { parseQuery, QuerySyntaxError } from './query.ts';
+import { getSource, sources as sourceRegistry } from './sources/index.ts';
+import type { AnyChannel } from './alerts/channels/types.ts';
+import type { Severity } from './types.ts';
+
+const SEVERITIES = ['info', 'warning', 'critical'] as const satisfies readonly Severity[];
+const POLARITIES = ['negative', 'positive', 'neutral'] as const;
+const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const NAME_RULE = 'use lowercase letters, digits, - and _ (for example acme-air)';
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration: write it like 30s, 5m, 2h or 7d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const detectionFields = {
+  /** How often detection runs for each brand. */
+  every: duration,
+  /** Negative mentions are counted over this sliding window. */
+  window: duration,
+  /** The brand's usual rate of negative mentions is learned over this span before the window. */
+  baseline: duration,
+  /** Never alert on fewer negatives than this in one window, whatever the baseline. */
+  min_negative: z.number().int().min(1),
+  /** The window must hold at least this many times the expected count. */
+  spike_ratio: z.number().min(1),
+  /** Chance of seeing so many negatives by luck (Poisson tail) must be below this. */
+  p_value: z.number().gt(0).lt(1),
+  /** The ratio to the baseline at which a spike becomes critical. */
+  critical_ratio: z.number().min(1),
+  /** An incident with no new negative mention for this long is resolved. */
+  quiet_period: duration,
+};
+const DETECTION_DEFAULTS = {
+  every: 60_000,
+  window: 3_600_000,
+  baseline: 7 * 86_400_000,
+  min_negative: 5,
+  spike_ratio: 3,
+  p_value: 0.001,
+  critical_ratio: 10,
+  quiet_period: 6 * 3_600_000,
+};
+// No defaults inside the override: a brand's partial settings must not reset the global ones.
+const detectionOverride = z.object(detectionFields).partial().strict();
+const detectionSchema = detectionOverride.transform((v) => ({ ...DETECTION_DEFAULTS, ...stripUndefined(v) }));
+export type DetectionSettings = typeof DETECTION_DEFAULTS;
+
+const sourceEntrySchema = z.looseObject({
+  source: z.string(),
+  name: z.string().regex(NAME, NAME_RULE).optional(),
+  every: duration.default(300_000),
+  backfill: duration.optional(),
+  enabled: z.boolean().default(true),
+  optional: z.boolean().default(false),
+});
+
+const brandSchema = z
+  .object({
+    name: z.string().regex(NAME, NAME_RULE),
+    display_name: z.string().optional(),
+    query: z.string(),
+    competitors: z.array(z.string()).default([]),
+    timezone: z.string().default('UTC'),
+    sources: z.array(sourceEntrySchema).default([]),
+    detection: detectionOverride.optional(),
+  })
+  .strict();
+
+const channelEntrySchema = z.looseObject({
+  type: z.string(),
+  enabled: z.boolean().default(true),
+  /** When a secret it needs is not set, disable this channel with a warning instead of refusing to start. */
+  optional: z.boolean().default(false),
+});
+
+const routeSchema = z
+  .object({
+    name: z.string().optional(),
+    channels: z.array(z.string()).min(1),
+    brands: z.array(z.string()).default(['*']),
+    severities: z.array(z.enum(SEVERITIES)).default([...SEVERITIES]),
+    polarities: z.array(z.enum(POLARITIES)).default([...POLARITIES]),
+    kinds: z.array(z.string()).default(['*']),
+  })
+  .strict();
+
+const fileSchema = z
+  .object({
+    brands: z.array(brandSchema).default([]),
+    sources: z
+      .object({
+        backfill: duration.default(86_400_000),
+        timeout: duration.default(15_000),
+        user_agent: z.string().default('Earshot/0.1 (+https://github.com/earshot/earshot)'),
+      })
+      .strict()
+      .default({
+        backfill: 86_400_000,
+        timeout: 15_000,
+        user_agent: 'Earshot/0.1 (+https://github.com/earshot/earshot)',
+      }),
+    detection: detectionSchema.default(DETECTION_DEFAULTS),
+    channels: z.record(z.string().regex(NAME, NAME_RULE), channelEntrySchema).default({}),
+    routes: z.array(routeSchema).default([]),
+    digest: z
+      .object({ time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour') })
+      .strict()
+      .default({ time: '08:00' }),
+  })
+  .strict();
+
+export interface SourceEntry {
+  /** Unique within the brand: the cursor and the schedule are keyed by it. */
+  key: string;
+  source: string;
+  everyMs: number;
+  backfillMs: number;
+  options: unknown;
+}
+export interface Brand {
+  name: string;
+  displayName: string;
+  query: string;
+  competitors: string[];
+  timezone: string;
+  sources: SourceEntry[];
+  detection: DetectionSettings;
+}
+export interface ChannelEntry {
+  name: string;
+  type: string;
+  options: unknown;
+}
+export type Route = z.infer<typeof routeSchema>;
+export interface Settings {
+  dataDir: string;
+  sqlitePath: string;
+  redisUrl?: string;
+  queuePrefix: string;
+  logLevel: string;
+  timeoutMs: number;
+  userAgent: string;
+}
+export interface Config {
+  file: string | null;
+  brands: Brand[];
+  detection: DetectionSettings;
+  channels: Record<string, ChannelEntry>;
+  routes: Route[];
+  digest: { time: string };
+  /** Parts switched off because an optional secret is missing, in words, for the log and doctor. */
+  disabled: string[];
+  settings: Settings;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `brands[0].query`, the way users read a path. */
+export function formatPath(parts: readonly PropertyKey[], prefix = ''): string {
+  return parts.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    prefix,
+  );
+}
+
+/** The file the daemon reads when none is named: yours if present, else the shipped example. */
+export function defaultConfigFile(env: Env, cwd = process.cwd()): string {
+  if (env.EARSHOT_CONFIG) return path.resolve(cwd, env.EARSHOT_CONFIG);
+  const own = path.resolve(cwd, 'config/earshot.yml');
+  return existsSync(own) ? own : path.resolve(cwd, 'config/earshot.example.yml');
+}
+
+export interface LoadOptions {
+  file?: string | null;
+  env?: Env;
+  /** The daemon needs at least one brand; replay and analyze do not. */
+  requireBrands?: boolean;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file === null ? null : (opts.file ?? defaultConfigFile(env));
+  let raw: unknown = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ConfigError(
+        [code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`],
+        file,
+      );
+    }
+    const doc = parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length > 0) {
+      throw new ConfigError(
+        doc.errors.map(
+          (e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+        ),
+        file,
+      );
+    }
+    raw = doc.toJS() ?? {};
+  }
+  return buildConfig(raw, env, file, opts.requireBrands ?? false);
+}
+
+/**
+ * Validates in two passes that both always run, so that every problem is listed at once: the
+ * schema (shapes, types, durations), then the meaning (queries, time zones, known sources and
+ * channels, their settings and secrets, names that routes refer to).
+ */
+export function buildConfig(
+  raw: unknown,
+  env: Env,
+  file: string | null = null,
+  requireBrands = false,
+): Config {
+  const problems: string[] = [];
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      problems.push(`${formatPath(issue.path) || '(top level)'}: ${issue.message}`);
+  }
+  const top = asObject(raw);
+  const disabled: string[] = [];
+  const defaults = parsed.success
+    ? parsed.data.sources
+    : { timeout: 15_000, user_agent: 'Earshot', backfill: 86_400_000 };
+  const settings = readSettings(env, defaults, problems);
+
+  const rawBrands = asList(top.brands);
+  if (requireBrands && rawBrands.length === 0)
+    problems.push('brands: no brand is configured; add one (see config/earshot.example.yml)');
+  const brandNames = new Set<string>();
+  const entries = rawBrands.map((b, i) =>
+    checkBrand(asObject(b), `brands[${i}]`, env, defaults.backfill, brandNames, problems, disabled),
+  );
+  const channels = checkChannels(asObject(top.channels), env, problems, disabled);
+  asList(top.routes).forEach((r, i) => {
+    const route = asObject(r);
+    asList(route.channels).forEach((c, j) => {
+      if (typeof c === 'string' && !(c in asObject(top.channels)))
+        problems.push(`routes[${i}].channels[${j}]: no channel is named "${c}"`);
+    });
+    asList(route.brands).forEach((b, j) => {
+      if (typeof b === 'string' && b !== '*' && !brandNames.has(b))
+        problems.push(`routes[${i}].brands[${j}]: no brand is named "${b}"`);
+    });
+  });
+
+  if (problems.length > 0 || !parsed.success)
+    throw new ConfigError([...new Set(problems)], file ?? undefined);
+  const cfg = parsed.data;
+  const brands: Brand[] = cfg.brands.map((b, i) => ({
+    name: b.name,
+    displayName: b.display_name ?? b.name,
+    query: b.query,
+    competitors: b.competitors,
+    timezone: b.timezone,
+    sources: entries[i] ?? [],
+    detection: { ...cfg.detection, ...stripUndefined(b.detection ?? {}) },
+  }));
+  return {
+    file,
+    brands,
+    detection: cfg.detection,
+    channels,
+    routes: cfg.routes,
+    digest: cfg.digest,
+    disabled,
+    settings,
+  };
+}
+
+function checkBrand(
+  b: Record<string, unknown>,
+  at: string,
+  env: Env,
+  defaultBackfill: number,
+  names: Set<string>,
+  problems: string[],
+  disabled: string[],
+): SourceEntry[] {
+  if (typeof b.name === 'string') {
+    if (names.has(b.name)) problems.push(`${at}.name: "${b.name}" is used by another brand`);
+    names.add(b.name);
+  }
+  if (typeof b.query === 'string') {
+    try {
+      parseQuery(b.query);
+    } catch (err) {
+      if (!(err instanceof QuerySyntaxError)) throw err;
+      problems.push(`${at}.query: ${err.message}`);
+    }
+  }
+  if (typeof b.timezone === 'string' && !validTimeZone(b.timezone)) {
+    problems.push(`${at}.timezone: "${b.timezone}" is not a time zone (use names like Europe/London)`);
+  }
+  return readSourceEntries(
+    asList(b.sources).map(asObject),
+    `${at}.sources`,
+    env,
+    defaultBackfill,
+    problems,
+    disabled,
+  );
+}
+
+function checkChannels(
+  raw: Record<string, unknown>,
+  env: Env,
+  problems: string[],
+  disabled: string[],
+): Record<string, ChannelEntry> {
+  const channels: Record<string, ChannelEntry> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const at = `channels.${name}`;
+    const { type, enabled, optional, ...rest } = asObject(value);
+    if (typeof type !== 'string') continue; // the schema pass names it
+    const impl = (channelRegistry as Record<string, AnyChannel>)[type];
+    if (!impl) {
+      problems.push(
+        `${at}.type: unknown channel type "${type}" (known: ${Object.keys(channelRegistry).join(', ')})`,
+      );
+      continue;
+    }
+    if (enabled === false) continue;
+    const missing: string[] = [];
+    const options = interpolate(rest, env, missing);
+    if (missing.length > 0) {
+      if (optional === true)
+        disabled.push(
+          `channel ${name}: disabled because ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+        );
+      else for (const v of missing) problems.push(`${at}: environment variable ${v} is not set`);
+      continue;
+    }
+    const res = impl.options.safeParse(options);
+    if (!res.success)
+      for (const issue of res.error.issues) problems.push(`${formatPath(issue.path, at)}: ${issue.message}`);
+    else channels[name] = { name, type, options: res.data };
+  }
+  return channels;
+}
+
+function readSourceEntries(
+  entries: Record<string, unknown>[],
+  at: string,
+  env: Env,
+  defaultBackfill: number,
+  problems: string[],
+  disabled: string[],
+): SourceEntry[] {
+  const out: SourceEntry[] = [];
+  const counts = new Map<unknown, number>();
+  for (const e of entries) counts.set(e.source, (counts.get(e.source) ?? 0) + 1);
+  const used = new Set<string>();
+  entries.forEach((e, i) => {
+    const here = `${at}[${i}]`;
+    const { source, name, every, backfill, enabled, optional, ...rest } = e;
+    if (typeof source !== 'string') return; // the schema pass names it
+    const impl = getSource(source);
+    if (!impl) {
+      problems.push(
+        `${here}.source: unknown source "${source}" (known: ${Object.keys(sourceRegistry).join(', ')})`,
+      );
+      return;
+    }
+    const key =
+      typeof name === 'string' ? name : (counts.get(source) ?? 0) > 1 ? `${source}-${i + 1}` : source;
+    if (used.has(key)) problems.push(`${here}.name: "${key}" is used by another source of this brand`);
+    used.add(key);
+    if (enabled === false) return;
+    const missing: string[] = impl.credentials.filter((c) => !env[c]);
+    const options = interpolate(rest, env, missing);
+    if (missing.length > 0) {
+      if (optional === true)
+        disabled.push(
+          `${here} (${source}): disabled because ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+        );
+      else
+        for (const v of missing)
+          problems.push(`${here}: environment variable ${v} is not set (the ${source} source needs it)`);
+      return;
+    }
+    const res = impl.options.safeParse(options);
+    if (!res.success) {
+      for (const issue of res.error.issues)
+        problems.push(`${formatPath(issue.path, here)}: ${issue.message}`);
+      return;
+    }
+    out.push({
+      key,
+      source,
+      everyMs: (typeof every === 'string' ? parseDuration(every) : null) ?? 300_000,
+      backfillMs: (typeof backfill === 'string' ? parseDuration(backfill) : null) ?? defaultBackfill,
+      options: res.data,
+    });
+  });
+  return out;
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? (v as unknown[]) : [];
+}
+
+function readSettings(
+  env: Env,
+  sources: { timeout: number; user_agent: string },
+  problems: string[],
+): Settings {
+  const dataDir = path.resolve(env.EARSHOT_DATA_DIR ?? 'data');
+  const dbUrl = env.DATABASE_URL;
+  let sqlitePath = path.join(dataDir, 'earshot.db');
+  if (dbUrl) {
+    if (/^postgres(ql)?:/i.test(dbUrl))
+      problems.push(
+        'DATABASE_URL: PostgreSQL storage is not available in this version yet; unset it to use SQLite',
+      );
+    else
+      sqlitePath = dbUrl === ':memory:' ? dbUrl : path.resolve(dbUrl.replace(/^(sqlite|file):(\/\/)?/i, ''));
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//i.test(redisUrl))
+    problems.push('REDIS_URL: must start with redis:// or rediss://');
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL: "${logLevel}" is not one of trace, debug, info, warn, error, fatal, silent`);
+  }
+  return {
+    dataDir,
+    sqlitePath,
+    redisUrl,
+    queuePrefix: env.EARSHOT_QUEUE_PREFIX ?? 'earshot',
+    logLevel,
+    timeoutMs: sources.timeout,
+    userAgent: sources.user_agent,
+  };
+}
+
+/** Replaces `${VAR}` in every string; names of unset variables go to `missing` (values never leave here). */
+function interpolate(value: unknown, env: Env, missing: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Z0-9_]+)\}/gi, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined || v === '') {
+        if (!missing.includes(name)) missing.push(name);
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, env, missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, missing)]));
+  }
+  return value;
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import type { JobContext } from '../jobs/context.ts';
+import { deliverJob, deliverPayload } from '../jobs/deliver.ts';
+import { detectJob, detectPayload } from '../jobs/detect.ts';
+import { pollJob, pollPayload } from '../jobs/poll.ts';
+import { relayOutbox, reopenUnfinished } from '../jobs/relay.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config, Env } from './config.ts';
+import { openStore } from './db/client.ts';
+import { errorMessage } from './errors.ts';
+import { createQueue } from './queue/index.ts';
+import { startSchedules } from './queue/schedule.ts';
+import { createHttp } from './sources/http.ts';
+
+export interface Daemon {
+  ctx: JobContext;
+  /** Moves the outbox into the queue now (also runs on a timer). */
+  relay(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  config: Config;
+  env: Env;
+  log: Logger;
+  clock?: Clock;
+  /** false for `poll --once`: workers only, no timers. */
+  schedule?: boolean;
+  relayEveryMs?: number;
+}
+
+/** Boots the pipeline: store (migrated) → queue → workers → outbox relay → schedules. */
+export function startDaemon(opts: DaemonOptions): Daemon {
+  const { config, log } = opts;
+  const clock = opts.clock ?? systemClock;
+  const store = openStore(config.settings.sqlitePath);
+  const queue = createQueue({ redisUrl: config.settings.redisUrl, prefix: config.settings.queuePrefix, log });
+  const http = createHttp({ timeoutMs: config.settings.timeoutMs, userAgent: config.settings.userAgent });
+  const ctx: JobContext = { config, store, queue, clock, log, http, env: opts.env };
+
+  let relaying: Promise<number> | null = null;
+  const relay = (): Promise<number> => {
+    // One relay at a time in a process: a second caller shares the running one.
+    relaying ??= relayOutbox(ctx).finally(() => (relaying = null));
+    return relaying;
+  };
+
+  queue.work('poll', (data) => pollJob.handle(ctx, pollPayload.parse(data)), { concurrency: 4 });
+  queue.work(
+    'detect',
+    async (data) => {
+      detectJob.handle(ctx, detectPayload.parse(data));
+      await relay();
+    },
+    { concurrency: 1 },
+  );
+  queue.work('deliver', (data, meta) => deliverJob.handle(ctx, deliverPayload.parse(data), meta), {
+    concurrency: 4,
+  });
+
+  reopenUnfinished(ctx);
+  void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`));
+
+  const timers: NodeJS.Timeout[] = [];
+  let schedules: { stop(): void } | null = null;
+  if (opts.schedule !== false) {
+    const relayTimer = setInterval(
+      () => void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`)),
+      opts.relayEveryMs ?? 2_000,
+    );
+    timers.push(relayTimer);
+    schedules = startSchedules(
+      [
+        ...config.brands.flatMap((b) =>
+          b.sources.map((s) => ({
+            key: `poll ${b.name}/${s.key}`,
+            everyMs: s.everyMs,
+            enqueue: async (tick: Date) => {
+              await queue.add(
+                'poll',
+                { brand: b.name, source: s.key, tick: tick.getTime() },
+                { jobId: pollJob.jobId(b.name, s.key, tick.getTime()), attempts: pollJob.attempts },
+              );
+            },
+          })),
+        ),
+        ...config.brands.map((b) => ({
+          key: `detect ${b.name}`,
+          everyMs: b.detection.every,
+          enqueue: async (tick: Date) => {
+            await queue.add(
+              'detect',
+              { brand: b.name, tick: tick.getTime() },
+              {
+                jobId: detectJob.jobId(b.name, tick.getTime()),
+                attempts: detectJob.attempts,
+                backoffMs: detectJob.backoffMs,
+              },
+            );
+          },
+        })),
+      ],
+      { clock, log },
+    );
+  }
+
+  for (const line of config.disabled) log.warn(line);
+  log.info(
+    {
+      brands: config.brands.length,
+      queue: queue.kind,
+      database: config.settings.sqlitePath,
+      channels: Object.keys(config.channels),
+    },
+    `earshot started: ${config.brands.length} brand(s), ${queue.kind} queue`,
+  );
+
+  return {
+    ctx,
+    relay,
+    async stop() {
+      schedules?.stop();
+      for (const t of timers) clearInterval(t);
+      await queue.close();
+      await relaying?.catch(() => 0);
+      store.close();
+    },
+  };
+}
+
+/** `poll --once`: every (brand, source) polled now, then detection, relay and delivery run to the end. */
+export async function pollOnce(daemon: Daemon): Promise<void> {
+  const { ctx } = daemon;
+  const now = ctx.clock.now().getTime();
+  for (const b of ctx.config.brands) {
+    for (const s of b.sources) {
+      // The user asked for a poll now: a tick of its own, not the schedule's (which may have run).
+      const tick = now;
+      await ctx.queue.add(
+        'poll',
+        { brand: b.name, source: s.key, tick },
+        { jobId: pollJob.jobId(b.name, s.key, tick) },
+      );
+    }
+  }
+  await ctx.queue.drain('poll', 120_000);
+  await ctx.queue.drain('detect', 60_000);
+  await daemon.relay();
+  await ctx.queue.drain('deliver', 120_000);
+}

@@ -1,0 +1,126 @@
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are epoch milliseconds (integers): cheap to index, compare and bucket in SQL.
+
+/** One public post about one brand. Append-mostly; metrics are the latest reading. */
+export const mentions = sqliteTable(
+  'mentions',
+  {
+    brand: text('brand').notNull(),
+    id: text('id').notNull(),
+    source: text('source').notNull(),
+    sourceKey: text('source_key').notNull(),
+    url: text('url'),
+    title: text('title'),
+    text: text('text').notNull(),
+    authorHandle: text('author_handle'),
+    authorFollowers: integer('author_followers'),
+    authorVerified: integer('author_verified', { mode: 'boolean' }),
+    lang: text('lang').notNull(),
+    createdAt: integer('created_at').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    sentimentLabel: text('sentiment_label', { enum: ['negative', 'neutral', 'positive'] }).notNull(),
+    sentimentScore: real('sentiment_score').notNull(),
+    intents: text('intents', { mode: 'json' }).$type<{ name: string; confidence: number }[]>().notNull(),
+    metrics: text('metrics', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+    /** When the brand itself answered this mention, where the source shows it. */
+    answeredAt: integer('answered_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.brand, t.id] }),
+    index('mentions_brand_created').on(t.brand, t.createdAt),
+    index('mentions_brand_label_created').on(t.brand, t.sentimentLabel, t.createdAt),
+  ],
+);
+
+/** Each engagement reading of a mention: virality is computed from these. */
+export const metricSnapshots = sqliteTable(
+  'metric_snapshots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    brand: text('brand').notNull(),
+    mentionId: text('mention_id').notNull(),
+    at: integer('at').notNull(),
+    metrics: text('metrics', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+  },
+  (t) => [index('snapshots_mention_at').on(t.brand, t.mentionId, t.at)],
+);
+
+/** Where each (brand, source entry) poll got to, and how the source is doing. */
+export const sourceCursors = sqliteTable(
+  'source_cursors',
+  {
+    brand: text('brand').notNull(),
+    sourceKey: text('source_key').notNull(),
+    source: text('source').notNull(),
+    cursor: text('cursor', { mode: 'json' }),
+    updatedAt: integer('updated_at').notNull(),
+    lastSuccessAt: integer('last_success_at'),
+    lastItemsAt: integer('last_items_at'),
+    lastError: text('last_error'),
+    lastErrorAt: integer('last_error_at'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.brand, t.sourceKey] })],
+);
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    brand: text('brand').notNull(),
+    kind: text('kind').notNull(),
+    polarity: text('polarity', { enum: ['negative', 'positive', 'neutral'] }).notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    status: text('status', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
+    title: text('title').notNull(),
+    openedAt: integer('opened_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    lastActivityAt: integer('last_activity_at').notNull(),
+    acknowledgedAt: integer('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: integer('resolved_at'),
+    mentionCount: integer('mention_count').notNull(),
+    mentionIds: text('mention_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('incidents_brand_status').on(t.brand, t.status)],
+);
+
+/** The outbox: an alert is stored here, with its deliveries, before anything sends it. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').notNull(),
+    brand: text('brand').notNull(),
+    kind: text('kind').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    /** Set once every delivery of the alert is in the queue. */
+    relayedAt: integer('relayed_at'),
+  },
+  (t) => [index('alerts_relayed').on(t.relayedAt, t.createdAt), index('alerts_incident').on(t.incidentId)],
+);
+
+/** One row per (alert, channel): the durable guard against sending twice. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: text('alert_id').notNull(),
+    channel: text('channel').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_alert_channel').on(t.alertId, t.channel),
+    index('deliveries_status').on(t.status),
+  ],
+);

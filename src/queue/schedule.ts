@@ -1,0 +1,46 @@
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.ts';
+import { errorMessage } from '../errors.ts';
+
+export interface ScheduleEntry {
+  key: string;
+  everyMs: number;
+  enqueue: (tick: Date) => Promise<void>;
+}
+
+/**
+ * The start of the interval `now` falls in, aligned to the epoch: every process computes the same
+ * tick, hence the same job id, so two schedulers never poll the same thing twice.
+ */
+export function alignedTick(now: number, everyMs: number): number {
+  return Math.floor(now / everyMs) * everyMs;
+}
+
+/** The entries whose interval boundary was crossed between two instants (`after` excluded). */
+export function dueBetween<T extends { everyMs: number }>(entries: readonly T[], after: number, upTo: number): { entry: T; tick: number }[] {
+  const out: { entry: T; tick: number }[] = [];
+  for (const entry of entries) {
+    const tick = alignedTick(upTo, entry.everyMs);
+    if (tick > after) out.push({ entry, tick });
+  }
+  return out;
+}
+
+/**
+ * One node-cron task ticking every second enqueues the entries that became due. It only queues
+ * jobs: the work happens in the workers, wherever they run. Each entry also fires once at start.
+ */
+export function startSchedules(entries: ScheduleEntry[], opts: { clock?: Clock; log?: Logger } = {}): { stop(): void } {
+  const clock = opts.clock ?? systemClock;
+  const fire = (entry: ScheduleEntry, tick: number) =>
+    void entry.enqueue(new Date(tick)).catch((err: unknown) => opts.log?.error({ schedule: entry.key }, `could not queue ${entry.key}: ${errorMessage(err)}`));
+  let last = clock.now().getTime();
+  for (const e of entries) fire(e, alignedTick(last, e.everyMs));
+  const task = cron.schedule('* * * * * *', () => {
+    const now = clock.now().getTime();
+    for (const { entry, tick } of dueBetween(entries, last, now)) fire(entry, tick);
+    last = now;
+  });
+  return { stop: () => void task.stop() };
+}

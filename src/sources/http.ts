@@ -1,0 +1,63 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
+
+/** The HTTP client of sources and channels: bounded in time and size; statuses are the caller's to judge. */
+export function createHttp(opts: { timeoutMs: number; userAgent: string }): AxiosInstance {
+  return axios.create({
+    timeout: opts.timeoutMs,
+    headers: { 'User-Agent': opts.userAgent },
+    maxContentLength: 10 * 1024 * 1024,
+    maxRedirects: 5,
+    validateStatus: () => true,
+    // Connection errors and timeouts still throw; wrapNetworkError names them.
+    transitional: { clarifyTimeoutError: true },
+  });
+}
+
+const SECRET_PARAMS = /([?&](?:key|token|access_token|api_key|apikey|client_secret|sig|signature)=)[^&#]*/gi;
+
+/** A URL safe to print: credentials and key-like query parameters blanked. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(SECRET_PARAMS, '$1…');
+  } catch {
+    return url.replace(SECRET_PARAMS, '$1…');
+  }
+}
+
+/** Milliseconds from a Retry-After header (seconds or an HTTP date). */
+export function retryAfterMs(value: unknown, now: number, fallbackMs: number): number {
+  if (typeof value !== 'string' || value.trim() === '') return fallbackMs;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? fallbackMs : Math.max(0, at - now);
+}
+
+/** Throws the named error a non-2xx answer deserves. */
+export function checkStatus(sourceId: string, url: string, res: AxiosResponse, now = Date.now()): void {
+  const s = res.status;
+  if (s >= 200 && s < 300) return;
+  if (s === 401 || s === 403) throw new SourceAuthError(sourceId, `${s} from ${safeUrl(url)}: credentials refused`);
+  if (s === 429) throw new SourceRateLimitedError(sourceId, retryAfterMs(res.headers['retry-after'], now, 60_000));
+  throw new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}`);
+}
+
+/** A network failure (timeout, refused, DNS) as a named error, without the request's headers. */
+export function wrapNetworkError(sourceId: string, url: string, err: unknown, timeoutMs?: number): SourceResponseError {
+  if (err instanceof SourceResponseError) return err;
+  const code = axios.isAxiosError(err) ? err.code : undefined;
+  const why =
+    code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+      ? `timed out${timeoutMs ? ` after ${Math.round(timeoutMs / 1000)}s` : ''}`
+      : code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'host not found'
+          : code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'ERR_BAD_RESPONSE'
+            ? 'response too large or unreadable'
+            : (code ?? (err instanceof Error ? err.message : String(err)));
+  return new SourceResponseError(sourceId, `${safeUrl(url)}: ${why}`, { cause: err });
+}

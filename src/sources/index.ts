@@ -1,0 +1,13 @@
+import { rss } from './rss.ts';
+import type { AnySource } from './types.ts';
+
+/** Every source the config may name. A new source is one file and one line here. */
+export const sources = {
+  rss,
+} satisfies Record<string, AnySource>;
+
+export type SourceId = keyof typeof sources;
+
+export function getSource(id: string): AnySource | undefined {
+  return (sources as Record<string, AnySource>)[id];
+}

@@ -1,0 +1,78 @@
+/** Shared shapes of the pipeline. Every id is a string: tweet ids exceed 2^53. */
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+export type Severity = 'info' | 'warning' | 'critical';
+export type Polarity = 'negative' | 'positive' | 'neutral';
+
+export interface Author {
+  handle: string;
+  name?: string;
+  followers?: number;
+  verified?: boolean;
+}
+
+/** Engagement as one shape, whatever the platform calls it. */
+export interface Metrics {
+  likes?: number;
+  reposts?: number;
+  replies?: number;
+  quotes?: number;
+  views?: number;
+  score?: number;
+  stars?: number;
+}
+
+/** A public post as a source saw it, normalized. */
+export interface Mention {
+  /** Globally unique: `<source>:<the source's own id>`. */
+  id: string;
+  source: string;
+  url?: string;
+  title?: string;
+  text: string;
+  createdAt: Date;
+  /** Language as the source reports it (BCP 47 primary tag), when it does. */
+  lang?: string;
+  author?: Author;
+  metrics: Metrics;
+}
+
+export interface Sentiment {
+  label: SentimentLabel;
+  /** -1 (very negative) .. 1 (very positive). */
+  score: number;
+}
+
+export interface Intent {
+  name: string;
+  confidence: number;
+}
+
+export interface Analysis {
+  sentiment: Sentiment;
+  intents: Intent[];
+  /** Primary language tag, or `und` when unknown. */
+  lang: string;
+}
+
+export interface AnalyzedMention extends Omit<Mention, 'lang'>, Analysis {
+  brand: string;
+  observedAt: Date;
+}
+
+/** An alert as `earshot replay` prints it and as channels receive it. */
+export interface AlertPayload {
+  at: string;
+  brand: string;
+  kind: string;
+  polarity: Polarity;
+  severity: Severity;
+  incident_id: string;
+  title: string;
+  mention_ids: string[];
+  evidence: Record<string, unknown>;
+  /** Set on the alerts that update an incident already alerted. */
+  update?: boolean;
+  /** Top posts, for the people who read the alert. */
+  top_mentions?: { id: string; url?: string; text: string; author?: string; sentiment: number }[];
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FeedItem {
+  id: string;
+  title: string;
+  body: string;
+  link: string;
+  published: Date;
+  author?: string;
+}
+
+type Route =
+  | { kind: 'feed'; feed: 'rss' | 'atom'; items: FeedItem[] }
+  | { kind: 'raw'; status: number; body: string; headers: Record<string, string> }
+  | { kind: 'hang' };
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** RSS 2.0 the way news sites write it: RFC 822 dates, HTML body in CDATA. */
+export function renderRss(items: FeedItem[]): string {
+  const entries = items
+    .map(
+      (it) => `    <item>
+      <title>${esc(it.title)}</title>
+      <link>${esc(it.link)}</link>
+      <guid isPermaLink="false">${esc(it.id)}</guid>
+      <pubDate>${it.published.toUTCString()}</pubDate>
+      ${it.author ? `<dc:creator>${esc(it.author)}</dc:creator>` : ''}
+      <description><![CDATA[<p>${it.body}</p>]]></description>
+    </item>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>Fake news</title>
+    <link>https://news.example/</link>
+    <description>Test feed</description>
+    <language>en-us</language>
+${entries}
+  </channel>
+</rss>`;
+}
+
+/** Atom with escaped HTML content, as Google Alerts and blogs write it. */
+export function renderAtom(items: FeedItem[]): string {
+  const entries = items
+    .map(
+      (it) => `  <entry>
+    <id>tag:social.example,2026:${esc(it.id)}</id>
+    <title type="html">${esc(it.title)}</title>
+    <link href="${esc(it.link)}" rel="alternate"/>
+    <published>${it.published.toISOString()}</published>
+    <updated>${it.published.toISOString()}</updated>
+    <content type="html">${esc(`<b>${it.body}</b>`)}</content>
+    <author><name>${esc(it.author ?? '')}</name></author>
+  </entry>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <id>tag:social.example,2026:feed</id>
+  <title>Fake social search</title>
+  <updated>${new Date().toISOString()}</updated>
+${entries}
+</feed>`;
+}
+
+/** A local feed host for tests: serves RSS/Atom with ETags, raw answers, or hangs. */
+export async function startFeedServer() {
+  const routes = new Map<string, Route>();
+  const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    requests.push({ path, headers: req.headers });
+    const route = routes.get(path);
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    } else if (route.kind === 'hang') {
+      // never answers: the client's timeout must fire
+    } else if (route.kind === 'raw') {
+      res.writeHead(route.status, route.headers).end(route.body);
+    } else {
+      const body = route.feed === 'rss' ? renderRss(route.items) : renderAtom(route.items);
+      const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': route.feed === 'rss' ? 'application/rss+xml' : 'application/atom+xml', etag }).end(body);
+    }
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    requests,
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    setFeed(path: string, feed: { kind: 'rss' | 'atom'; items: FeedItem[] }) {
+      routes.set(path, { kind: 'feed', feed: feed.kind, items: feed.items });
+    },
+    setRaw(path: string, status: number, body: string, headers: Record<string, string> = { 'content-type': 'text/plain' }) {
+      routes.set(path, { kind: 'raw', status, body, headers });
+    },
+    setHang(path: string) {
+      routes.set(path, { kind: 'hang' });
+    },
+    close(): Promise<void> {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}

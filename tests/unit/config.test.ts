@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildConfig, loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { parseDuration } from '../../src/duration.ts';
+
+const problemsOf = (raw: unknown, env: Record<string, string> = {}): string[] => {
+  try {
+    buildConfig(raw, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('loads the shipped example with no environment at all', () => {
+    const cfg = loadConfig({
+      file: path.resolve('config/earshot.example.yml'),
+      env: {},
+      requireBrands: true,
+    });
+    expect(cfg.brands[0]?.name).toBe('united');
+    expect(cfg.brands[0]?.sources[0]).toMatchObject({ key: 'rss', source: 'rss', everyMs: 300_000 });
+    expect(Object.keys(cfg.channels)).toEqual(['console']);
+    expect(cfg.disabled).toEqual(['channel slack-pr: disabled because SLACK_WEBHOOK_URL is not set']);
+  });
+
+  it('reads secrets from the environment into channel options', () => {
+    const cfg = loadConfig({
+      file: path.resolve('config/earshot.example.yml'),
+      env: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' },
+    });
+    expect(cfg.channels['slack-pr']?.options).toEqual({
+      webhook_url: 'https://hooks.slack.com/services/T/B/x',
+    });
+    expect(cfg.disabled).toEqual([]);
+  });
+
+  it('lists every problem with its path, and no secret value', () => {
+    const problems = problemsOf(
+      {
+        brands: [
+          { name: 'ok', query: 'a OR b', sources: [{ source: 'rss', feeds: ['https://x.example/f'] }] },
+          {
+            name: 'ok',
+            query: 'acme AND (x OR',
+            sources: [{ source: 'rss', every: '5 parsecs', feeds: [] }],
+            colour: 'red',
+          },
+        ],
+        detection: { min_negative: 0 },
+        channels: { pr: { type: 'slack', webhook_url: 'not a url ${TOKEN}' }, x: { type: 'telegraph' } },
+        routes: [{ channels: ['pr'], severities: ['apocalyptic'] }],
+      },
+      { TOKEN: 'hunter2' },
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^brands\[1\]: .*colour/),
+        expect.stringMatching(/^brands\[1\]\.sources\[0\]\.every: "5 parsecs" is not a duration/),
+        expect.stringMatching(/^detection\.min_negative: /),
+        expect.stringMatching(/^routes\[0\]\.severities\[0\]: /),
+      ]),
+    );
+    // Schema problems stop before the semantic checks; fix them and the rest shows.
+    const second = problemsOf(
+      {
+        brands: [
+          { name: 'ok', query: 'a OR b' },
+          { name: 'ok', query: 'acme AND (x OR', sources: [{ source: 'rss', feeds: [] }] },
+        ],
+        channels: { pr: { type: 'slack', webhook_url: 'not a url ${TOKEN}' }, x: { type: 'telegraph' } },
+        routes: [{ channels: ['pr', 'ghost'], brands: ['nobody'] }],
+      },
+      { TOKEN: 'hunter2' },
+    );
+    expect(second).toEqual(
+      expect.arrayContaining([
+        'brands[1].name: "ok" is used by another brand',
+        expect.stringMatching(/^brands\[1\]\.query: .* at \d+/),
+        expect.stringMatching(/^brands\[1\]\.sources\[0\]\.feeds: /),
+        expect.stringMatching(/^channels\.pr\.webhook_url: /),
+        expect.stringMatching(/^channels\.x\.type: unknown channel type "telegraph"/),
+        'routes[0].channels[1]: no channel is named "ghost"',
+        'routes[0].brands[0]: no brand is named "nobody"',
+      ]),
+    );
+    expect(second.join('\n')).not.toContain('hunter2');
+  });
+
+  it('names a missing secret, and an optional part is switched off instead', () => {
+    expect(problemsOf({ channels: { pr: { type: 'slack', webhook_url: '${HOOK}' } } })).toEqual([
+      'channels.pr: environment variable HOOK is not set',
+    ]);
+    const cfg = buildConfig(
+      { channels: { pr: { type: 'slack', webhook_url: '${HOOK}', optional: true } } },
+      {},
+    );
+    expect(cfg.channels).toEqual({});
+    expect(cfg.disabled[0]).toContain('HOOK');
+  });
+
+  it('applies per-brand detection overrides over the global settings', () => {
+    const cfg = buildConfig(
+      { detection: { window: '30m' }, brands: [{ name: 'a', query: 'a', detection: { min_negative: 20 } }] },
+      {},
+    );
+    expect(cfg.brands[0]?.detection).toMatchObject({ window: 1_800_000, min_negative: 20, spike_ratio: 3 });
+  });
+
+  it('keys two sources of the same kind apart', () => {
+    const cfg = buildConfig(
+      {
+        brands: [
+          {
+            name: 'a',
+            query: 'a',
+            sources: [
+              { source: 'rss', feeds: ['https://a.example/1'] },
+              { source: 'rss', feeds: ['https://a.example/2'] },
+            ],
+          },
+        ],
+      },
+      {},
+    );
+    expect(cfg.brands[0]?.sources.map((s) => s.key)).toEqual(['rss-1', 'rss-2']);
+  });
+
+  it('requires a brand for the daemon, and refuses PostgreSQL for now', () => {
+    expect(() => loadConfig({ file: null, env: {}, requireBrands: true })).toThrow(/no brand is configured/);
+    expect(problemsOf({}, { DATABASE_URL: 'postgres://localhost/earshot' })[0]).toMatch(/^DATABASE_URL: /);
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(parseDuration('soon')).toBeNull();
+    expect(parseDuration('5 parsecs')).toBeNull();
+  });
+});
