@@ -2,5 +2,5 @@
 import { main as analyze } from './analyze.ts';
 import { main as replay } from './replay.ts';
 
-await analyze();
+analyze();
 await replay();

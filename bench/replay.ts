@@ -16,7 +16,9 @@ function* observations(n: number): Generator<string> {
     const brand = `brand${i % 20}`;
     const t = start + i * 1_500; // one observation every 1.5 s
     const burst = i % 2_000 < 40 && i % 20 === 0;
-    const text = burst ? 'Disgusting treatment, they dragged a passenger off. Boycott!' : (texts[i % texts.length] as string);
+    const text = burst
+      ? 'Disgusting treatment, they dragged a passenger off. Boycott!'
+      : (texts[i % texts.length] as string);
     yield `${JSON.stringify({ id: `x:${1_000_000_000_000_000_000n + BigInt(i)}`, brand, text, created_at: new Date(t).toISOString(), metrics: { likes: i % 7 } })}\n`;
   }
 }
@@ -30,7 +32,9 @@ export async function main(n = Number(process.env.BENCH_REPLAY_N ?? 100_000)): P
   await runReplay({ input: Readable.from(observations(n)), output: out, errors: new PassThrough(), config });
   const s = (performance.now() - t0) / 1000;
   console.log(`\nreplay (embedded SQLite in memory, 20 brands, detection every minute)`);
-  console.log(`  ${n.toLocaleString('en')} observations in ${s.toFixed(2)} s: ${Math.round(n / s).toLocaleString('en')} observations/s, ${alerts} alerts`);
+  console.log(
+    `  ${n.toLocaleString('en')} observations in ${s.toFixed(2)} s: ${Math.round(n / s).toLocaleString('en')} observations/s, ${alerts} alerts`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -17,7 +17,7 @@ export const deliverJob = {
   backoffMs: 1_000,
   jobId: (alertId: string, channel: string) => jobIdFor('deliver', alertId, channel),
   async handle(ctx: JobContext, data: DeliverPayload, meta: JobMeta): Promise<void> {
-    const db = ctx.store.db;
+    const db = ctx.store;
     const row = getDelivery(db, data.alertId, data.channel);
     if (!row || row.status === 'sent' || row.status === 'dead') return;
     const at = () => ctx.clock.now().getTime();

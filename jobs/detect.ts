@@ -10,7 +10,14 @@ import {
   resolveIncident,
   updateIncident,
 } from '../src/db/incidents.ts';
-import { countMentions, firstMentionAt, mentionsInWindow, type MentionSummary } from '../src/db/mentions.ts';
+import {
+  countByHours,
+  countMentions,
+  firstHour,
+  HOUR,
+  mentionsInWindow,
+  type MentionSummary,
+} from '../src/db/mentions.ts';
 import { decide, incidentId } from '../src/detection/incidents.ts';
 import { detectNegativeSpike, type Finding } from '../src/detection/volume-spike.ts';
 import { jobIdFor } from '../src/queue/index.ts';
@@ -48,81 +55,89 @@ const MAX_IDS = 200;
 export function runDetection(store: Store, config: Config, brand: Brand, now: number): AlertPayload[] {
   const s = brand.detection;
   const windowStart = now - s.window;
-  const first = firstMentionAt(store.db, brand.name);
-  const baselineStart = Math.max(windowStart - s.baseline, first ?? windowStart);
+  // The baseline is read from hourly counts: whole hours before the window, as far back as known.
+  const baselineEnd = Math.floor(windowStart / HOUR) * HOUR;
+  const baselineStart = Math.min(
+    baselineEnd,
+    Math.max(baselineEnd - s.baseline, firstHour(store, brand.name) ?? baselineEnd),
+  );
   const finding = detectNegativeSpike({
-    windowCount: countMentions(store.db, brand.name, windowStart, now + 1, 'negative'),
-    baselineCount: countMentions(store.db, brand.name, baselineStart, windowStart, 'negative'),
-    baselineSpanMs: Math.max(0, windowStart - baselineStart),
+    windowCount: countMentions(store, brand.name, 'negative', windowStart, now + 1),
+    baselineCount: countByHours(store, brand.name, 'negative', baselineStart, baselineEnd),
+    baselineSpanMs: baselineEnd - baselineStart,
     settings: s,
   });
-  const enabled = new Set(Object.keys(config.channels));
-  return store.db.transaction((tx) => {
-    const db = tx;
-    const open = getOpenIncident(db, brand.name, 'volume_spike');
-    const decision = decide(
-      open ? { id: open.id, severity: open.severity, lastActivityAt: open.lastActivityAt } : null,
-      finding,
-      now,
-      s,
-    );
-    if (decision.action === 'none') return [];
-    if (decision.action === 'resolve') {
-      if (open) resolveIncident(db, open.id, now);
-      return [];
-    }
-    const f = finding as Finding;
-    const top = mentionsInWindow(db, brand.name, 'negative', windowStart, now, MAX_IDS);
-    const id = open?.id ?? incidentId(brand.name, f.kind, now);
-    const title = titleFor(brand, f, top);
-    const ids = mergeIds(
-      open?.mentionIds ?? [],
-      top.map((m) => m.id),
-    );
-    if (decision.action === 'open') {
-      insertIncident(db, {
-        id,
+  const open = getOpenIncident(store, brand.name, 'volume_spike');
+  if (!finding && !open) return [];
+  // IMMEDIATE: two processes deciding for one brand take turns, so an incident is opened once.
+  return store.sqlite
+    .transaction(() => {
+      const current = getOpenIncident(store, brand.name, 'volume_spike');
+      const decision = decide(current ?? null, finding, now, s);
+      if (decision.action === 'none') return [];
+      if (decision.action === 'resolve') {
+        if (current) resolveIncident(store, current.id, now);
+        return [];
+      }
+      const f = finding as Finding;
+      const top = mentionsInWindow(store, brand.name, 'negative', windowStart, now, MAX_IDS);
+      const id = current?.id ?? incidentId(brand.name, f.kind, now);
+      const title = titleFor(brand, f, top);
+      const ids = mergeIds(
+        current?.mentionIds ?? [],
+        top.map((m) => m.id),
+      );
+      if (decision.action === 'open') {
+        insertIncident(store, {
+          id,
+          brand: brand.name,
+          kind: f.kind,
+          polarity: f.polarity,
+          severity: decision.severity,
+          status: 'open',
+          title,
+          openedAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+          mentionCount: ids.length,
+          mentionIds: ids,
+          evidence: f.evidence,
+        });
+      } else {
+        updateIncident(store, id, {
+          severity: decision.severity,
+          updatedAt: now,
+          lastActivityAt: now,
+          mentionCount: ids.length,
+          mentionIds: ids,
+          evidence: f.evidence,
+        });
+      }
+      if (!decision.alert) return [];
+      const alert: AlertPayload = {
+        at: new Date(now).toISOString(),
         brand: brand.name,
         kind: f.kind,
         polarity: f.polarity,
         severity: decision.severity,
-        status: 'open',
+        incident_id: id,
         title,
-        openedAt: now,
-        updatedAt: now,
-        lastActivityAt: now,
-        mentionCount: ids.length,
-        mentionIds: ids,
+        mention_ids: ids,
         evidence: f.evidence,
-      });
-    } else {
-      updateIncident(db, id, {
-        severity: decision.severity,
-        updatedAt: now,
-        lastActivityAt: now,
-        mentionCount: ids.length,
-        mentionIds: ids,
-        evidence: f.evidence,
-      });
-    }
-    if (!decision.alert) return [];
-    const alert: AlertPayload = {
-      at: new Date(now).toISOString(),
-      brand: brand.name,
-      kind: f.kind,
-      polarity: f.polarity,
-      severity: decision.severity,
-      incident_id: id,
-      title,
-      mention_ids: ids,
-      evidence: f.evidence,
-      ...(decision.action === 'update' ? { update: true } : {}),
-      top_mentions: top.slice(0, TOP).map(summary),
-    };
-    const seq = alertCount(db, id) + 1;
-    enqueueAlert(db, `${id}-${seq}`, alert, channelsFor(alert, config.routes, enabled), now);
-    return [alert];
-  });
+        ...(decision.action === 'update' ? { update: true } : {}),
+        top_mentions: top.slice(0, TOP).map(summary),
+      };
+      const enabled = new Set(Object.keys(config.channels));
+      enqueueAlert(
+        store,
+        `${id}-${alertCount(store, id) + 1}`,
+        alert,
+        channelsFor(alert, config.routes, enabled),
+        now,
+      );
+      return [alert];
+    })
+    .immediate();
 }
 
 function titleFor(brand: Brand, f: Finding, top: MentionSummary[]): string {

@@ -62,7 +62,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
   const log = ctx.log.child({ brand: brand.name, source: entry.key });
   if (!source) return { fetched: 0, stored: 0, error: `unknown source ${entry.source}` };
   const now = ctx.clock.now().getTime();
-  const row = getCursor(ctx.store.db, brand.name, entry.key);
+  const row = getCursor(ctx.store, brand.name, entry.key);
   try {
     const res = await source.poll(
       { http: ctx.http, clock: ctx.clock, log, env: ctx.env },
@@ -91,7 +91,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
         observedAt: new Date(now),
       });
     }
-    const stored = storePoll(ctx.store.db, {
+    const stored = storePoll(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,
       source: entry.source,
@@ -111,7 +111,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
   } catch (err) {
     const message = errorMessage(err);
-    const failures = recordPollFailure(ctx.store.db, {
+    const failures = recordPollFailure(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,
       source: entry.source,

@@ -11,7 +11,7 @@ import { deliverJob } from './deliver.ts';
 export async function relayOutbox(ctx: JobContext): Promise<number> {
   let moved = 0;
   for (;;) {
-    const batch = unrelayed(ctx.store.db);
+    const batch = unrelayed(ctx.store);
     if (batch.length === 0) return moved;
     for (const entry of batch) {
       try {
@@ -30,7 +30,7 @@ export async function relayOutbox(ctx: JobContext): Promise<number> {
         ctx.log.warn(`alerts wait in the outbox: ${errorMessage(err)}`);
         return moved;
       }
-      markRelayed(ctx.store.db, entry.alertId, ctx.clock.now().getTime());
+      markRelayed(ctx.store, entry.alertId, ctx.clock.now().getTime());
       moved++;
     }
   }

@@ -45,6 +45,14 @@ CREATE TABLE `incidents` (
 );
 --> statement-breakpoint
 CREATE INDEX `incidents_brand_status` ON `incidents` (`brand`,`status`);--> statement-breakpoint
+CREATE TABLE `mention_counts` (
+	`brand` text NOT NULL,
+	`hour` integer NOT NULL,
+	`label` text NOT NULL,
+	`n` integer NOT NULL,
+	PRIMARY KEY(`brand`, `label`, `hour`)
+);
+--> statement-breakpoint
 CREATE TABLE `mentions` (
 	`brand` text NOT NULL,
 	`id` text NOT NULL,

@@ -208,7 +208,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     if (doc.errors.length > 0) {
       throw new ConfigError(
         doc.errors.map(
-          (e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+          (e) =>
+            `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
         ),
         file,
       );

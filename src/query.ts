@@ -37,13 +37,19 @@ function lex(q: string): Token[] {
       if (end < 0) throw new QuerySyntaxError(`unclosed quote at ${i}`, i);
       out.push({ kind: 'phrase', value: q.slice(i + 1, end), pos: i });
       i = end + 1;
-    } else if (c === '-' && i + 1 < q.length && /[^\s()"-]/.test(q[i + 1] as string) && (i === 0 || /[\s(]/.test(q[i - 1] as string))) {
+    } else if (
+      c === '-' &&
+      i + 1 < q.length &&
+      /[^\s()"-]/.test(q[i + 1] as string) &&
+      (i === 0 || /[\s(]/.test(q[i - 1] as string))
+    ) {
       out.push({ kind: 'minus', pos: i++ });
     } else {
       const start = i;
       while (i < q.length && !/[\s()"]/.test(q[i] as string)) i++;
       const word = q.slice(start, i);
-      if (word === 'AND' || word === 'OR' || word === 'NOT') out.push({ kind: word.toLowerCase() as 'and' | 'or' | 'not', pos: start });
+      if (word === 'AND' || word === 'OR' || word === 'NOT')
+        out.push({ kind: word.toLowerCase() as 'and' | 'or' | 'not', pos: start });
       else out.push({ kind: 'word', value: word, pos: start });
     }
   }
@@ -55,7 +61,8 @@ export function parseQuery(q: string): QueryNode {
   if (tokens.length === 0) throw new QuerySyntaxError('empty query', 0);
   let i = 0;
   const peek = () => tokens[i];
-  const startsOperand = (t: Token | undefined) => !!t && ['word', 'phrase', 'lparen', 'not', 'minus'].includes(t.kind);
+  const startsOperand = (t: Token | undefined) =>
+    !!t && ['word', 'phrase', 'lparen', 'not', 'minus'].includes(t.kind);
 
   function parseOr(): QueryNode {
     const children = [parseAnd()];
@@ -72,7 +79,8 @@ export function parseQuery(q: string): QueryNode {
       const t = peek();
       if (t?.kind === 'and') {
         i++;
-        if (!startsOperand(peek())) throw new QuerySyntaxError(`expected a term after AND at ${t.pos}`, t.pos);
+        if (!startsOperand(peek()))
+          throw new QuerySyntaxError(`expected a term after AND at ${t.pos}`, t.pos);
         children.push(parseUnary());
       } else if (startsOperand(t)) {
         children.push(parseUnary()); // `A NOT B` and `A B` are both AND
@@ -101,7 +109,9 @@ export function parseQuery(q: string): QueryNode {
       return termNode(t.value, t.kind === 'phrase', t.pos);
     }
     throw new QuerySyntaxError(
-      t.kind === 'rparen' ? `unbalanced parenthesis at ${t.pos}` : `expected a term before ${t.kind.toUpperCase()} at ${t.pos}`,
+      t.kind === 'rparen'
+        ? `unbalanced parenthesis at ${t.pos}`
+        : `expected a term before ${t.kind.toUpperCase()} at ${t.pos}`,
       t.pos,
     );
   }
@@ -109,7 +119,12 @@ export function parseQuery(q: string): QueryNode {
   const node = parseOr();
   const rest = peek();
   if (rest) {
-    throw new QuerySyntaxError(rest.kind === 'rparen' ? `unbalanced parenthesis at ${rest.pos}` : `unexpected ${rest.kind} at ${rest.pos}`, rest.pos);
+    throw new QuerySyntaxError(
+      rest.kind === 'rparen'
+        ? `unbalanced parenthesis at ${rest.pos}`
+        : `unexpected ${rest.kind} at ${rest.pos}`,
+      rest.pos,
+    );
   }
   return node;
 }
@@ -160,7 +175,8 @@ function evaluate(n: QueryNode, tokens: string[], set: Set<string>): boolean {
       return !evaluate(n.child, tokens, set);
     case 'term':
       if (n.phrase) return hasPhrase(tokens, n.phrase);
-      if (n.prefix) return tokens.some((t) => t.replace(/^[#@]/, '').startsWith(n.value) || t.startsWith(n.value));
+      if (n.prefix)
+        return tokens.some((t) => t.replace(/^[#@]/, '').startsWith(n.value) || t.startsWith(n.value));
       return set.has(n.value);
   }
 }

@@ -27,14 +27,19 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
-export const SEVERITY_EMOJI: Record<Severity, string> = { critical: ':rotating_light:', warning: ':warning:', info: ':information_source:' };
+export const SEVERITY_EMOJI: Record<Severity, string> = {
+  critical: ':rotating_light:',
+  warning: ':warning:',
+  info: ':information_source:',
+};
 
 /** Scalar evidence entries, for people: at most `max`, numbers rounded. */
 export function evidenceLines(alert: AlertPayload, max = 6): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, v] of Object.entries(alert.evidence)) {
     if (out.length >= max) break;
-    if (typeof v === 'number') out.push([humanize(k), Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)))]);
+    if (typeof v === 'number')
+      out.push([humanize(k), Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)))]);
     else if (typeof v === 'string' || typeof v === 'boolean') out.push([humanize(k), String(v)]);
   }
   return out;

@@ -16,9 +16,21 @@ export interface FullAnalysis extends Analysis {
 export function analyze(input: { text: string; lang?: string }): FullAnalysis {
   const lang = detectLanguage(input.text, input.lang);
   if (lang !== 'und' && !SENTIMENT_LANGS.has(lang)) {
-    return { sentiment: { label: 'neutral', score: 0 }, intents: [], lang, sentimentCovered: false, reasons: [] };
+    return {
+      sentiment: { label: 'neutral', score: 0 },
+      intents: [],
+      lang,
+      sentimentCovered: false,
+      reasons: [],
+    };
   }
   const s = scoreSentiment(input.text);
   const sentiment = { label: s.label, score: s.score };
-  return { sentiment, intents: detectIntents(input.text, sentiment), lang, sentimentCovered: true, reasons: s.reasons };
+  return {
+    sentiment,
+    intents: detectIntents(input.text, sentiment),
+    lang,
+    sentimentCovered: true,
+    reasons: s.reasons,
+  };
 }

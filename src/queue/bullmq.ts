@@ -85,7 +85,11 @@ export class BullQueue implements JobQueue {
       queue,
       async (job: Job) => {
         try {
-          await handler(job.data as T, { id: job.id ?? '', attempt: job.attemptsMade + 1, attemptsMax: job.opts.attempts ?? 1 });
+          await handler(job.data as T, {
+            id: job.id ?? '',
+            attempt: job.attemptsMade + 1,
+            attemptsMax: job.opts.attempts ?? 1,
+          });
         } catch (err) {
           if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
           throw err;

@@ -44,7 +44,14 @@ export class EmbeddedQueue implements JobQueue {
   constructor(opts: { log?: Logger } = {}) {
     this.log = opts.log;
     for (const q of QUEUES) {
-      this.lanes.set(q, { waiting: [], delayed: new Map(), running: new Set(), done: new Map(), concurrency: 1, idle: [] });
+      this.lanes.set(q, {
+        waiting: [],
+        delayed: new Map(),
+        running: new Set(),
+        done: new Map(),
+        concurrency: 1,
+        idle: [],
+      });
     }
   }
 
@@ -57,7 +64,12 @@ export class EmbeddedQueue implements JobQueue {
     const lane = this.lane(queue);
     this.forgetOld(lane);
     const id = opts.jobId;
-    if (lane.running.has(id) || lane.delayed.has(id) || lane.done.has(id) || lane.waiting.some((j) => j.id === id)) {
+    if (
+      lane.running.has(id) ||
+      lane.delayed.has(id) ||
+      lane.done.has(id) ||
+      lane.waiting.some((j) => j.id === id)
+    ) {
       return Promise.resolve(false);
     }
     const job: Job = { id, data, opts, attempt: 1 };
@@ -87,7 +99,10 @@ export class EmbeddedQueue implements JobQueue {
     const lane = this.lane(queue);
     if (this.isIdle(lane)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`queue ${queue} still busy after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`queue ${queue} still busy after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       timer.unref();
       lane.idle.push(() => {
         clearTimeout(timer);
@@ -157,7 +172,8 @@ export class EmbeddedQueue implements JobQueue {
       lane.done.set(job.id, Date.now());
       return;
     }
-    const wait = err instanceof RetryLaterError ? err.delayMs : backoffDelay(job.attempt, job.opts.backoffMs ?? 1_000);
+    const wait =
+      err instanceof RetryLaterError ? err.delayMs : backoffDelay(job.attempt, job.opts.backoffMs ?? 1_000);
     this.delay(queue, { ...job, attempt: job.attempt + 1 }, wait);
   }
 

@@ -5,7 +5,12 @@ import type { JobQueue } from './types.ts';
 
 /** BullMQ when a Redis URL is given, the in-process queue otherwise. */
 export function createQueue(opts: { redisUrl?: string; prefix?: string; log?: Logger }): JobQueue {
-  if (opts.redisUrl) return new BullQueue({ url: opts.redisUrl, ...(opts.prefix ? { prefix: opts.prefix } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  if (opts.redisUrl)
+    return new BullQueue({
+      url: opts.redisUrl,
+      ...(opts.prefix ? { prefix: opts.prefix } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
   return new EmbeddedQueue(opts.log ? { log: opts.log } : {});
 }
 

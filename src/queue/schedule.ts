@@ -18,7 +18,11 @@ export function alignedTick(now: number, everyMs: number): number {
 }
 
 /** The entries whose interval boundary was crossed between two instants (`after` excluded). */
-export function dueBetween<T extends { everyMs: number }>(entries: readonly T[], after: number, upTo: number): { entry: T; tick: number }[] {
+export function dueBetween<T extends { everyMs: number }>(
+  entries: readonly T[],
+  after: number,
+  upTo: number,
+): { entry: T; tick: number }[] {
   const out: { entry: T; tick: number }[] = [];
   for (const entry of entries) {
     const tick = alignedTick(upTo, entry.everyMs);
@@ -31,10 +35,17 @@ export function dueBetween<T extends { everyMs: number }>(entries: readonly T[],
  * One node-cron task ticking every second enqueues the entries that became due. It only queues
  * jobs: the work happens in the workers, wherever they run. Each entry also fires once at start.
  */
-export function startSchedules(entries: ScheduleEntry[], opts: { clock?: Clock; log?: Logger } = {}): { stop(): void } {
+export function startSchedules(
+  entries: ScheduleEntry[],
+  opts: { clock?: Clock; log?: Logger } = {},
+): { stop(): void } {
   const clock = opts.clock ?? systemClock;
   const fire = (entry: ScheduleEntry, tick: number) =>
-    void entry.enqueue(new Date(tick)).catch((err: unknown) => opts.log?.error({ schedule: entry.key }, `could not queue ${entry.key}: ${errorMessage(err)}`));
+    void entry
+      .enqueue(new Date(tick))
+      .catch((err: unknown) =>
+        opts.log?.error({ schedule: entry.key }, `could not queue ${entry.key}: ${errorMessage(err)}`),
+      );
   let last = clock.now().getTime();
   for (const e of entries) fire(e, alignedTick(last, e.everyMs));
   const task = cron.schedule('* * * * * *', () => {

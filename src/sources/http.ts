@@ -40,13 +40,20 @@ export function retryAfterMs(value: unknown, now: number, fallbackMs: number): n
 export function checkStatus(sourceId: string, url: string, res: AxiosResponse, now = Date.now()): void {
   const s = res.status;
   if (s >= 200 && s < 300) return;
-  if (s === 401 || s === 403) throw new SourceAuthError(sourceId, `${s} from ${safeUrl(url)}: credentials refused`);
-  if (s === 429) throw new SourceRateLimitedError(sourceId, retryAfterMs(res.headers['retry-after'], now, 60_000));
+  if (s === 401 || s === 403)
+    throw new SourceAuthError(sourceId, `${s} from ${safeUrl(url)}: credentials refused`);
+  if (s === 429)
+    throw new SourceRateLimitedError(sourceId, retryAfterMs(res.headers['retry-after'], now, 60_000));
   throw new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}`);
 }
 
 /** A network failure (timeout, refused, DNS) as a named error, without the request's headers. */
-export function wrapNetworkError(sourceId: string, url: string, err: unknown, timeoutMs?: number): SourceResponseError {
+export function wrapNetworkError(
+  sourceId: string,
+  url: string,
+  err: unknown,
+  timeoutMs?: number,
+): SourceResponseError {
   if (err instanceof SourceResponseError) return err;
   const code = axios.isAxiosError(err) ? err.code : undefined;
   const why =

@@ -111,12 +111,19 @@ interface Fetched {
 }
 
 async function fetchFeed(ctx: SourceContext, url: string, before: FeedCursor | undefined): Promise<Fetched> {
-  const headers: Record<string, string> = { Accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8' };
+  const headers: Record<string, string> = {
+    Accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8',
+  };
   if (before?.etag) headers['If-None-Match'] = before.etag;
   if (before?.lastModified) headers['If-Modified-Since'] = before.lastModified;
   let res;
   try {
-    res = await ctx.http.get<string>(url, { headers, responseType: 'text', transformResponse: (d: unknown) => d, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    res = await ctx.http.get<string>(url, {
+      headers,
+      responseType: 'text',
+      transformResponse: (d: unknown) => d,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
   } catch (err) {
     throw wrapNetworkError('rss', url, err, ctx.http.defaults.timeout);
   }
@@ -142,7 +149,9 @@ export function parseFeed(xml: string, url: string, now: Date): RssItem[] {
   const rdf = doc['rdf:RDF'] as Node | undefined;
   const feed = doc.feed as Node | undefined;
   if (channel || rdf) {
-    const lang = primaryLang(textOf((channel ?? (rdf?.channel as Node | undefined))?.language ?? (channel?.['dc:language'] as unknown)));
+    const lang = primaryLang(
+      textOf((channel ?? (rdf?.channel as Node | undefined))?.language ?? channel?.['dc:language']),
+    );
     const raw = ((channel?.item ?? rdf?.item) as Node[] | undefined) ?? [];
     return raw.map((it, i) => {
       const link = textOf(Array.isArray(it.link) ? it.link[0] : it.link);
@@ -150,7 +159,16 @@ export function parseFeed(xml: string, url: string, now: Date): RssItem[] {
       const html = textOf(it['content:encoded']) || textOf(it.description);
       if (!title && !html) throw bad(`item ${i + 1} has neither title nor description`);
       const guid = textOf(it.guid) || textOf(it['@_rdf:about']) || link || `${title}|${textOf(it.pubDate)}`;
-      return item(url, guid, title, html, realLink(link), textOf(it['dc:creator']) || authorOf(textOf(it.author)), dateOf(textOf(it.pubDate) || textOf(it['dc:date']), now), lang);
+      return item(
+        url,
+        guid,
+        title,
+        html,
+        realLink(link),
+        textOf(it['dc:creator']) || authorOf(textOf(it.author)),
+        dateOf(textOf(it.pubDate) || textOf(it['dc:date']), now),
+        lang,
+      );
     });
   }
   if (feed) {
@@ -164,14 +182,41 @@ export function parseFeed(xml: string, url: string, now: Date): RssItem[] {
       const id = textOf(e.id) || link;
       if (!id || (!title && !html)) throw bad(`entry ${i + 1} has no id, or neither title nor content`);
       const author = textOf((e.author as Node | undefined)?.name);
-      return item(url, id, title, html, realLink(link), author, dateOf(textOf(e.published) || textOf(e.updated), now), lang || primaryLang(textOf(e['@_xml:lang'])));
+      return item(
+        url,
+        id,
+        title,
+        html,
+        realLink(link),
+        author,
+        dateOf(textOf(e.published) || textOf(e.updated), now),
+        lang || primaryLang(textOf(e['@_xml:lang'])),
+      );
     });
   }
   throw bad('neither an RSS nor an Atom document');
 }
 
-function item(feed: string, guid: string, title: string, html: string, link: string, author: string, published: string, lang: string): RssItem {
-  return { feed, guid, title, html, published, ...(link ? { link } : {}), ...(author ? { author } : {}), ...(lang ? { lang } : {}) };
+function item(
+  feed: string,
+  guid: string,
+  title: string,
+  html: string,
+  link: string,
+  author: string,
+  published: string,
+  lang: string,
+): RssItem {
+  return {
+    feed,
+    guid,
+    title,
+    html,
+    published,
+    ...(link ? { link } : {}),
+    ...(author ? { author } : {}),
+    ...(lang ? { lang } : {}),
+  };
 }
 
 function textOf(v: unknown): string {
@@ -188,7 +233,12 @@ function header(v: unknown): string | undefined {
 /** Escaped or CDATA HTML to plain text. */
 export function toText(html: string): string {
   return he
-    .decode(he.decode(html).replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '))
+    .decode(
+      he
+        .decode(html)
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' '),
+    )
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -197,7 +247,8 @@ export function toText(html: string): string {
 function realLink(link: string): string {
   try {
     const u = new URL(link);
-    if (/(^|\.)google\.[a-z.]+$/.test(u.hostname) && u.pathname === '/url') return u.searchParams.get('url') ?? u.searchParams.get('q') ?? link;
+    if (/(^|\.)google\.[a-z.]+$/.test(u.hostname) && u.pathname === '/url')
+      return u.searchParams.get('url') ?? u.searchParams.get('q') ?? link;
   } catch {
     // not a URL: kept as given
   }

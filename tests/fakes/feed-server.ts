@@ -16,7 +16,8 @@ type Route =
   | { kind: 'raw'; status: number; body: string; headers: Record<string, string> }
   | { kind: 'hang' };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** RSS 2.0 the way news sites write it: RFC 822 dates, HTML body in CDATA. */
 export function renderRss(items: FeedItem[]): string {
@@ -90,7 +91,12 @@ export async function startFeedServer() {
         res.writeHead(304, { etag }).end();
         return;
       }
-      res.writeHead(200, { 'content-type': route.feed === 'rss' ? 'application/rss+xml' : 'application/atom+xml', etag }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': route.feed === 'rss' ? 'application/rss+xml' : 'application/atom+xml',
+          etag,
+        })
+        .end(body);
     }
   });
   server.on('connection', (s) => {
@@ -105,7 +111,12 @@ export async function startFeedServer() {
     setFeed(path: string, feed: { kind: 'rss' | 'atom'; items: FeedItem[] }) {
       routes.set(path, { kind: 'feed', feed: feed.kind, items: feed.items });
     },
-    setRaw(path: string, status: number, body: string, headers: Record<string, string> = { 'content-type': 'text/plain' }) {
+    setRaw(
+      path: string,
+      status: number,
+      body: string,
+      headers: Record<string, string> = { 'content-type': 'text/plain' },
+    ) {
       routes.set(path, { kind: 'raw', status, body, headers });
     },
     setHang(path: string) {

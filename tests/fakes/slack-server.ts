@@ -38,7 +38,9 @@ export async function startSlackServer() {
         return;
       }
       if (!String(req.headers['content-type']).includes('application/json') || (!body.text && !body.blocks)) {
-        res.writeHead(400, { 'content-type': 'text/html' }).end(body.text || body.blocks ? 'invalid_payload' : 'no_text');
+        res
+          .writeHead(400, { 'content-type': 'text/html' })
+          .end(body.text || body.blocks ? 'invalid_payload' : 'no_text');
         return;
       }
       if (Array.isArray(body.blocks) && body.blocks.length > 50) {
@@ -68,7 +70,8 @@ export async function startSlackServer() {
     async waitFor(n: number, timeoutMs = 10_000): Promise<void> {
       const until = Date.now() + timeoutMs;
       while (received.length < n) {
-        if (Date.now() > until) throw new Error(`fake Slack got ${received.length} message(s), expected ${n}`);
+        if (Date.now() > until)
+          throw new Error(`fake Slack got ${received.length} message(s), expected ${n}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -57,7 +57,7 @@ describe('a malformed or unreachable feed', () => {
     ]);
     await pollOnce(d);
 
-    const db = d.ctx.store.db;
+    const db = d.ctx.store;
     expect(getCursor(db, 'acme', 'good')?.cursor).not.toBeNull();
     expect(d.ctx.store.sqlite.prepare('select count(*) n from mentions').get()).toEqual({ n: 2 });
     for (const key of ['broken', 'down']) {

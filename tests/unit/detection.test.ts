@@ -60,7 +60,7 @@ describe('negative volume spike', () => {
       negatives_in_window: 8,
       expected_in_window: 0,
       ratio: 16,
-      p_value: expect.any(Number),
+      p_value: expect.any(Number) as number,
     });
   });
 });

@@ -22,7 +22,10 @@ const TOP_POSTS = 5;
 
 /** Slack mrkdwn treats &, < and > as control characters. */
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } });
+const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) },
+});
 
 function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
   const head = `${alert.update ? 'Update: ' : ''}${kindInWords(alert.kind)} — ${alert.brand}`;
@@ -32,9 +35,22 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
     ...evidenceLines(alert),
   ].slice(0, 10);
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(`${SEVERITY_EMOJI[alert.severity]} ${head}`, HEADER_MAX), emoji: true } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncate(`${SEVERITY_EMOJI[alert.severity]} ${head}`, HEADER_MAX),
+        emoji: true,
+      },
+    },
     section(`*${escape(alert.title)}*`),
-    { type: 'section', fields: fields.map(([k, v]) => ({ type: 'mrkdwn', text: truncate(`*${k}*\n${escape(v ?? '')}`, 2_000) })) },
+    {
+      type: 'section',
+      fields: fields.map(([k, v]) => ({
+        type: 'mrkdwn',
+        text: truncate(`*${k}*\n${escape(v ?? '')}`, 2_000),
+      })),
+    },
   ];
   const top = alert.top_mentions ?? [];
   if (top.length > 0) blocks.push({ type: 'divider' });
@@ -44,9 +60,27 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
     blocks.push(section(`${who}:${link}\n>${escape(truncate(m.text, 280)).replace(/\n/g, '\n>')}`));
   }
   if (ctx.ackUrl) {
-    blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Acknowledge' }, url: ctx.ackUrl, style: 'primary' }] });
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Acknowledge' },
+          url: ctx.ackUrl,
+          style: 'primary',
+        },
+      ],
+    });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`${escape(alert.at)} · incident ${escape(alert.incident_id)}`, SECTION_MAX) }] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: truncate(`${escape(alert.at)} · incident ${escape(alert.incident_id)}`, SECTION_MAX),
+      },
+    ],
+  });
   return { text: truncate(headline(alert), SECTION_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
@@ -67,7 +101,8 @@ async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext) {
 
 export const slack: Channel<SlackOptions, SlackMessage> = {
   id: 'slack',
-  description: 'Slack incoming webhook, Block Kit messages. Settings: webhook_url (a secret: write ${SLACK_WEBHOOK_URL}).',
+  description:
+    'Slack incoming webhook, Block Kit messages. Settings: webhook_url (a secret: write ${SLACK_WEBHOOK_URL}).',
   options,
   render,
   async send(payload, opts, ctx) {
@@ -76,7 +111,11 @@ export const slack: Channel<SlackOptions, SlackMessage> = {
     const code = truncate(String(res.data ?? '').trim(), 200);
     if (res.status === 429) {
       const after = Number(res.headers['retry-after']);
-      throw new ChannelTransientError('slack', 'rate limited (429)', Number.isFinite(after) && after > 0 ? after * 1000 : 1_000);
+      throw new ChannelTransientError(
+        'slack',
+        'rate limited (429)',
+        Number.isFinite(after) && after > 0 ? after * 1000 : 1_000,
+      );
     }
     if (res.status >= 500) throw new ChannelTransientError('slack', `slack answered ${res.status} ${code}`);
     throw new ChannelPermanentError('slack', `slack rejected the message: ${res.status} ${code}`);
