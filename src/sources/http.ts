@@ -58,7 +58,7 @@ export function wrapNetworkError(
   const code = axios.isAxiosError(err) ? err.code : undefined;
   const why =
     code === 'ETIMEDOUT' || code === 'ECONNABORTED'
-      ? `timed out${timeoutMs ? ` after ${Math.round(timeoutMs / 1000)}s` : ''}`
+      ? `timed out${timeoutMs ? ` after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)}s`}` : ''}`
       : code === 'ECONNREFUSED'
         ? 'connection refused'
         : code === 'ENOTFOUND' || code === 'EAI_AGAIN'

@@ -64,7 +64,7 @@ export function renderAtom(items: FeedItem[]): string {
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
   <id>tag:social.example,2026:feed</id>
   <title>Fake social search</title>
-  <updated>${new Date().toISOString()}</updated>
+  <updated>${new Date(Math.max(0, ...items.map((i) => i.published.getTime()))).toISOString()}</updated>
 ${entries}
 </feed>`;
 }

@@ -88,7 +88,6 @@ async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext) {
   try {
     return await ctx.http.post<string>(opts.webhook_url, body, {
       headers: { 'Content-Type': 'application/json' },
-      timeout: 10_000,
       responseType: 'text',
       validateStatus: () => true,
     });

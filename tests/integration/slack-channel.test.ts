@@ -1,0 +1,90 @@
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slack } from '../../src/alerts/channels/slack.ts';
+import { ChannelPermanentError, ChannelTransientError } from '../../src/errors.ts';
+import { createHttp } from '../../src/sources/http.ts';
+import type { AlertPayload } from '../../src/types.ts';
+import { startSlackServer } from '../fakes/slack-server.ts';
+
+type Slack = Awaited<ReturnType<typeof startSlackServer>>;
+const alert: AlertPayload = {
+  at: '2026-11-24T10:00:00.000Z',
+  brand: 'acme',
+  kind: 'volume_spike',
+  polarity: 'negative',
+  severity: 'warning',
+  incident_id: 'acme-volume-spike-20261124T1000',
+  title: '9 negative mentions of Acme in 60 min (usually 0.4)',
+  mention_ids: ['rss:1'],
+  evidence: { negatives_in_window: 9 },
+};
+const ctx = {
+  http: createHttp({ timeoutMs: 5_000, userAgent: 'earshot-test' }),
+  log: pino({ level: 'silent' }),
+};
+
+describe('slack channel against a local webhook', () => {
+  let hook: Slack;
+  beforeEach(async () => {
+    hook = await startSlackServer();
+  });
+  afterEach(() => hook.close());
+  const send = () => slack.send(slack.render(alert, {}), { webhook_url: hook.url }, ctx);
+  const failure = () =>
+    send().then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+
+  it('delivers a Block Kit message Slack accepts', async () => {
+    await send();
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]?.body).toMatchObject({
+      text: expect.stringContaining('acme') as string,
+      blocks: expect.any(Array) as unknown[],
+    });
+  });
+
+  it('treats 429 as "wait Retry-After", and 500 as worth retrying', async () => {
+    hook.respondWith(
+      { status: 429, body: 'rate_limited', headers: { 'retry-after': '7' } },
+      { status: 500, body: 'rollup_error' },
+    );
+    const limited = await failure();
+    expect(limited).toBeInstanceOf(ChannelTransientError);
+    expect((limited as ChannelTransientError).retryAfterMs).toBe(7_000);
+    expect(await failure()).toBeInstanceOf(ChannelTransientError);
+  });
+
+  it.each([
+    [400, 'invalid_payload'],
+    [403, 'action_prohibited'],
+    [404, 'channel_not_found'],
+    [410, 'channel_is_archived'],
+  ])('treats %i %s as permanent, with the reason and never the URL', async (status, code) => {
+    hook.respondWith({ status, body: code });
+    const err = await failure();
+    expect(err).toBeInstanceOf(ChannelPermanentError);
+    expect(err?.message).toBe(`slack: slack rejected the message: ${status} ${code}`);
+    expect(err?.message).not.toContain('XXXXXXXX');
+  });
+
+  it('times out on a webhook that hangs, as a transient failure without the URL', async () => {
+    hook.hang(true);
+    const short = { ...ctx, http: createHttp({ timeoutMs: 300, userAgent: 'earshot-test' }) };
+    const err = await slack.send(slack.render(alert, {}), { webhook_url: hook.url }, short).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(ChannelTransientError);
+    expect(err?.message).not.toContain('services/T000');
+  });
+
+  it('checks a webhook for doctor without posting a message', async () => {
+    await slack.check?.({ webhook_url: hook.url }, ctx);
+    expect(hook.received).toHaveLength(0);
+    await expect(
+      slack.check?.({ webhook_url: hook.url.replace('/services/', '/gone/') }, ctx),
+    ).rejects.toThrow('the webhook answered 404 no_service');
+  });
+});

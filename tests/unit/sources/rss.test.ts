@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { SourceResponseError } from '../../../src/errors.ts';
+import { parseFeed, rss, toText } from '../../../src/sources/rss.ts';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const opts = { feeds: ['https://feeds.example/x'], max_items: 200 };
+const mentionsOf = (xml: string) =>
+  parseFeed(xml, 'https://feeds.example/x', NOW).map((i) => rss.normalize(i, opts));
+
+describe('rss: parsing and normalizing', () => {
+  it('reads RSS 2.0 with a single item, CDATA HTML, dc:creator and an RFC 822 date', () => {
+    const [m] = mentionsOf(`<?xml version="1.0"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+  <title>Travel news</title><link>https://news.example</link><description>x</description><language>en-GB</language>
+  <item>
+    <title>Acme Air strands 300 passengers</title>
+    <link>https://news.example/a/1</link>
+    <guid isPermaLink="false">news-1</guid>
+    <pubDate>Mon, 10 Apr 2017 01:12:00 GMT</pubDate>
+    <dc:creator>Jo Reporter</dc:creator>
+    <description><![CDATA[<p>Passengers were <b>stuck</b> for 9 hours &amp; got no food.</p>]]></description>
+  </item>
+</channel></rss>`);
+    expect(m).toMatchObject({
+      id: 'rss:news-1',
+      source: 'rss',
+      url: 'https://news.example/a/1',
+      title: 'Acme Air strands 300 passengers',
+      text: 'Acme Air strands 300 passengers — Passengers were stuck for 9 hours & got no food.',
+      lang: 'en',
+      author: { handle: 'Jo Reporter' },
+      metrics: {},
+    });
+    expect(m?.createdAt.toISOString()).toBe('2017-04-10T01:12:00.000Z');
+  });
+
+  it('reads Atom with escaped HTML and several links', () => {
+    const [m] = mentionsOf(`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+  <id>urn:x</id><title>Blog</title><updated>2026-11-01T00:00:00Z</updated>
+  <entry>
+    <id>urn:post:7</id>
+    <title type="html">Mon vol &lt;i&gt;annulé&lt;/i&gt;</title>
+    <link rel="replies" href="https://blog.example/7#comments"/>
+    <link rel="alternate" href="https://blog.example/7"/>
+    <updated>2026-11-02T08:00:00+01:00</updated>
+    <content type="html">&lt;p&gt;Encore un retard&lt;/p&gt;</content>
+    <author><name>Camille</name></author>
+  </entry>
+</feed>`);
+    expect(m).toMatchObject({
+      id: 'rss:urn:post:7',
+      url: 'https://blog.example/7',
+      text: 'Mon vol annulé — Encore un retard',
+      lang: 'fr',
+      author: { handle: 'Camille' },
+    });
+    expect(m?.createdAt.toISOString()).toBe('2026-11-02T07:00:00.000Z');
+  });
+
+  it('reads Google Alerts: real article URL, highlighted HTML unescaped, empty author', () => {
+    const [m] = mentionsOf(`<feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing">
+  <id>tag:google.com,2005:reader/user/04175468913983673025/state/com.google/alerts/4428013283581841004</id>
+  <title>Google Alert - Slack</title>
+  <link href="https://www.google.com/alerts/feeds/04175468913983673025/4428013283581841004" rel="self"></link>
+  <updated>2019-07-10T11:53:37Z</updated>
+  <entry>
+    <id>tag:google.com,2013:googlealerts/feed:8974135267215335962</id>
+    <title type="html">Report offers Prediction of Automotive &lt;b&gt;Slack&lt;/b&gt; Market</title>
+    <link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://www.example.com/article/&amp;ct=ga&amp;cd=CAIy&amp;usg=AFQjCN"></link>
+    <published>2019-07-10T11:53:37Z</published>
+    <updated>2019-07-10T11:53:37Z</updated>
+    <content type="html">Automotive &lt;b&gt;Slack&lt;/b&gt; Market reports provides&amp;nbsp;...</content>
+    <author><name></name></author>
+  </entry>
+</feed>`);
+    expect(m).toMatchObject({
+      url: 'https://www.example.com/article/',
+      title: 'Report offers Prediction of Automotive Slack Market',
+      text: 'Report offers Prediction of Automotive Slack Market — Automotive Slack Market reports provides ...',
+      author: { handle: 'www.example.com' },
+    });
+  });
+
+  it('gives items without a date the poll time, and long ids a hash', () => {
+    const long = `https://x.example/${'a'.repeat(300)}`;
+    const [m] = mentionsOf(
+      `<rss><channel><title>t</title><item><title>Hello</title><link>${long}</link></item></channel></rss>`,
+    );
+    expect(m?.createdAt).toEqual(NOW);
+    expect(m?.id).toMatch(/^rss:[0-9a-f]{40}$/);
+  });
+
+  it.each([
+    [
+      'not XML at all',
+      '<html><body>Sorry, we are down',
+      /malformed feed at https:\/\/feeds\.example\/x: .*line/,
+    ],
+    [
+      'neither RSS nor Atom',
+      '<?xml version="1.0"?><opml><body/></opml>',
+      /neither an RSS nor an Atom document/,
+    ],
+    ['an empty body', '   ', /empty response/],
+    [
+      'an item with nothing in it',
+      '<rss><channel><title>t</title><item><link>https://x</link></item></channel></rss>',
+      /item 1 has neither title nor description/,
+    ],
+  ])('names what is wrong with %s', (_what, xml, message) => {
+    expect(() => parseFeed(xml, 'https://feeds.example/x?key=SECRET', NOW)).toThrow(SourceResponseError);
+    expect(() => parseFeed(xml, 'https://feeds.example/x', NOW)).toThrow(message);
+    try {
+      parseFeed(xml, 'https://feeds.example/x?key=SECRET', NOW);
+    } catch (err) {
+      expect((err as Error).message).not.toContain('SECRET');
+    }
+  });
+
+  it('turns HTML into plain text', () => {
+    expect(toText('&lt;b&gt;Big&lt;/b&gt; &amp;amp; <script>x()</script>small&nbsp;print')).toBe(
+      'Big & small print',
+    );
+  });
+});
