@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -14,7 +14,10 @@ export interface Store {
   close(): void;
 }
 
-const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+// From src/db in a checkout, or dist/src/db after `npm run build`.
+const MIGRATIONS = ['../../migrations', '../../../migrations']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(path.join(dir, 'meta/_journal.json'))) as string;
 
 /** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
 export function openStore(file: string, opts: { migrate?: boolean } = {}): Store {
