@@ -133,6 +133,11 @@ describe.each([
     expect(slack.received).toHaveLength(1);
     expect(countRows(dbFile(), 'select count(*) n from incidents')).toBe(1);
     expect(countRows(dbFile(), "select count(*) n from deliveries where status = 'sent'")).toBe(1);
+
+    // SIGTERM: running jobs finish, the queue and the database close, exit code 0.
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    expect(daemon.logs()).toContain('SIGTERM: finishing running jobs');
   });
 
   it('loses no mention and sends no alert twice when killed with SIGKILL and restarted', async () => {
@@ -157,5 +162,41 @@ describe.each([
     await new Promise((r) => setTimeout(r, 3_000));
     expect(slack.received).toHaveLength(1);
     expect(countRows(dbFile(), 'select count(*) n from alerts')).toBe(1);
+  });
+});
+
+describe('daemon with Redis unreachable', () => {
+  it('keeps running and says so in the log, without the password', async () => {
+    const feed = await startFeedServer();
+    const tmp = tempDir();
+    try {
+      feed.setFeed('/acme.xml', { kind: 'rss', items: [neutral(1)] });
+      const cfg = tmp.file(
+        'earshot.yml',
+        configYaml(feed.url('/acme.xml')).replace(
+          'webhook_url: ${SLACK_WEBHOOK_URL}',
+          'webhook_url: http://127.0.0.1:1/services/x',
+        ),
+      );
+      const env = cleanEnv({
+        EARSHOT_CONFIG: cfg,
+        EARSHOT_DATA_DIR: tmp.dir,
+        REDIS_URL: 'redis://:hunter2@127.0.0.1:1',
+      });
+      const daemon = startCli(['start'], env);
+      await waitUntil(
+        () => daemon.logs().includes('redis at 127.0.0.1:1'),
+        15_000,
+        'the daemon to report Redis down',
+      );
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(daemon.child.exitCode).toBeNull();
+      expect(daemon.logs()).not.toContain('hunter2');
+      daemon.child.kill('SIGKILL');
+      await daemon.exited;
+    } finally {
+      await feed.close();
+      tmp.cleanup();
+    }
   });
 });
