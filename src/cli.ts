@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
@@ -9,6 +9,10 @@ import { pollOnce, startDaemon } from './daemon.ts';
 import { ConfigError, errorMessage } from './errors.ts';
 import { createLogger } from './log.ts';
 
+// A .env file (EARSHOT_ENV_FILE, default ./.env; empty for none) is read if present; the real
+// environment wins over it.
+const envFile = process.env.EARSHOT_ENV_FILE ?? '.env';
+if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
 const env = process.env;
 
 /** Exits with a one-line reason (a config error lists every problem): never a stack trace. */

@@ -1,10 +1,13 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
- * Structured logs on stderr (stdout is kept for the JSON of `analyze` and `replay`). Secrets are
- * redacted by key wherever they appear in a logged object.
+ * Structured logs on stderr (stdout is kept for the JSON of `analyze` and `replay`): JSON lines for
+ * log collectors, readable lines when a person watches a terminal (LOG_FORMAT=json|pretty forces
+ * one). Secrets are redacted by key wherever they appear in a logged object.
  */
-export function createLogger(level = 'info'): Logger {
+export function createLogger(level = 'info', format = process.env.LOG_FORMAT): Logger {
+  const readable = format === 'pretty' || (format !== 'json' && process.stderr.isTTY);
   return pino(
     {
       level,
@@ -23,7 +26,14 @@ export function createLogger(level = 'info'): Logger {
         censor: '[secret]',
       },
     },
-    pino.destination({ fd: 2, sync: true }),
+    readable
+      ? pretty({
+          destination: 2,
+          sync: true,
+          translateTime: 'SYS:yyyy-mm-dd HH:MM:ss',
+          ignore: 'pid,hostname',
+        })
+      : pino.destination({ fd: 2, sync: true }),
   );
 }
 
