@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { listenLocal } from './listen.ts';
 
 export interface FeedItem {
   id: string;
@@ -73,8 +73,7 @@ ${entries}
 export async function startFeedServer() {
   const routes = new Map<string, Route>();
   const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
-  const sockets = new Set<import('node:net').Socket>();
-  const server = http.createServer((req, res) => {
+  const server = await listenLocal((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     requests.push({ path, headers: req.headers });
     const route = routes.get(path);
@@ -99,12 +98,7 @@ export async function startFeedServer() {
         .end(body);
     }
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = server.port;
   return {
     requests,
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
@@ -122,9 +116,6 @@ export async function startFeedServer() {
     setHang(path: string) {
       routes.set(path, { kind: 'hang' });
     },
-    close(): Promise<void> {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
+import { listenLocal } from './listen.ts';
 
 export interface SlackAnswer {
   status: number;
@@ -15,8 +15,7 @@ export async function startSlackServer() {
   const received: { body: unknown; headers: http.IncomingHttpHeaders }[] = [];
   const answers: SlackAnswer[] = [];
   let hanging = false;
-  const sockets = new Set<Socket>();
-  const server = http.createServer((req, res) => {
+  const server = await listenLocal((req, res) => {
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
     req.on('end', () => {
@@ -51,12 +50,7 @@ export async function startSlackServer() {
       res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = server.port;
   return {
     url: `http://127.0.0.1:${port}/services/T000/B000/XXXXXXXXXXXXXXXX`,
     received,
@@ -75,9 +69,6 @@ export async function startSlackServer() {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    close(): Promise<void> {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -1,0 +1,27 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * Serves `handler` on 127.0.0.1 at a free port. `close()` also cuts open connections, so a fake
+ * that was told to hang cannot keep a test waiting.
+ */
+export async function listenLocal(
+  handler: http.RequestListener,
+): Promise<{ port: number; base: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    base: `http://127.0.0.1:${port}`,
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
