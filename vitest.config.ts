@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Integration files share one Redis and spawn daemons; running them one at a time keeps timings sane on 2 cores.
