@@ -200,3 +200,33 @@ export function queryTerms(q: string): string[] {
   walk(parseQuery(q));
   return [...new Set(out)];
 }
+
+/**
+ * A search plan for APIs without full boolean syntax: alternatives, each a list of terms and
+ * phrases that must all appear. Every text the query matches contains at least one alternative
+ * (NOT parts are dropped, which only widens), so searching each and then matching locally loses
+ * nothing. Alternatives that contain another are dropped. `[[]]` means "anything": the query
+ * cannot be searched by words alone.
+ */
+export function searchPlan(q: string, max = 8): string[][] {
+  const dnf = (n: QueryNode): string[][] => {
+    switch (n.type) {
+      case 'term':
+        return [[n.phrase ? `"${n.value}"` : n.prefix ? `${n.value}*` : n.value]];
+      case 'not':
+        return [[]];
+      case 'or':
+        return n.children.flatMap(dnf);
+      case 'and':
+        return n.children.reduce<string[][]>(
+          (acc, c) =>
+            acc.flatMap((left) => dnf(c).map((right) => [...new Set([...left, ...right])])).slice(0, 64),
+          [[]],
+        );
+    }
+  };
+  const all = dnf(parseQuery(q)).sort((a, b) => a.length - b.length);
+  const kept: string[][] = [];
+  for (const alt of all) if (!kept.some((k) => k.every((t) => alt.includes(t)))) kept.push(alt);
+  return kept.slice(0, max);
+}

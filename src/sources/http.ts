@@ -68,3 +68,39 @@ export function wrapNetworkError(
             : (code ?? (err instanceof Error ? err.message : String(err)));
   return new SourceResponseError(sourceId, `${safeUrl(url)}: ${why}`, { cause: err });
 }
+
+/**
+ * GET a JSON API: network errors, statuses and unreadable bodies all become named errors that say
+ * which source and which URL (without secrets). Returns the parsed body and the response headers.
+ */
+export async function getJson(
+  ctx: { http: AxiosInstance; clock: { now(): Date }; signal?: AbortSignal },
+  sourceId: string,
+  url: string,
+  opts: { params?: Record<string, string | number | undefined>; headers?: Record<string, string> } = {},
+): Promise<{ body: unknown; headers: AxiosResponse['headers'] }> {
+  const target = new URL(url);
+  for (const [k, v] of Object.entries(opts.params ?? {}))
+    if (v !== undefined) target.searchParams.set(k, String(v));
+  const href = target.toString();
+  let res: AxiosResponse<string>;
+  try {
+    res = await ctx.http.get<string>(href, {
+      headers: { Accept: 'application/json', ...opts.headers },
+      responseType: 'text',
+      transformResponse: (d: unknown) => d,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+  } catch (err) {
+    throw wrapNetworkError(sourceId, href, err, ctx.http.defaults.timeout);
+  }
+  checkStatus(sourceId, href, res, ctx.clock.now().getTime());
+  try {
+    return { body: JSON.parse(String(res.data)) as unknown, headers: res.headers };
+  } catch {
+    throw new SourceResponseError(
+      sourceId,
+      `malformed JSON from ${safeUrl(href)}: ${String(res.data).slice(0, 80).replace(/\s+/g, ' ')}`,
+    );
+  }
+}

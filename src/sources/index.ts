@@ -1,9 +1,11 @@
+import { hackernews } from './hackernews.ts';
 import { rss } from './rss.ts';
 import type { AnySource } from './types.ts';
 
 /** Every source the config may name. A new source is one file and one line here. */
 export const sources = {
   rss,
+  hackernews,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

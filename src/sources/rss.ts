@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import he from 'he';
 import { z } from 'zod';
 import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
 import { checkStatus, safeUrl, wrapNetworkError } from './http.ts';
+import { toText } from './text.ts';
 import type { Source, SourceContext } from './types.ts';
 
 const options = z.object({
@@ -228,19 +228,6 @@ function textOf(v: unknown): string {
 
 function header(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
-}
-
-/** Escaped or CDATA HTML to plain text. */
-export function toText(html: string): string {
-  return he
-    .decode(
-      he
-        .decode(html)
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(/<[^>]*>/g, ' '),
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** Google Alerts links go through google.com/url?url=REAL: keep the real article. */

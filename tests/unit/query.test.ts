@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, parseQuery, queryTerms, QuerySyntaxError } from '../../src/query.ts';
+import { compileQuery, parseQuery, queryTerms, QuerySyntaxError, searchPlan } from '../../src/query.ts';
 
 describe('brand queries', () => {
   it.each([
@@ -54,5 +54,28 @@ describe('brand queries', () => {
 
   it('lists the positive terms for sources that need a search string', () => {
     expect(queryTerms('"Acme Air" OR (acme AND flight) NOT anvil')).toEqual(['"acme air"', 'acme', 'flight']);
+  });
+});
+
+describe('search plans for APIs without boolean syntax', () => {
+  it.each([
+    ['acme', [['acme']]],
+    ['"acme air" OR acme-air', [['"acme air"']]],
+    [
+      'acme AND (flight OR airline) NOT anvil',
+      [
+        ['acme', 'flight'],
+        ['acme', 'airline'],
+      ],
+    ],
+    [
+      '"United Airlines" OR (united AND flight) NOT "Manchester United"',
+      [['"united airlines"'], ['united', 'flight']],
+    ],
+    ['acme OR (acme AND flight)', [['acme']]],
+    ['refund* acme', [['refund*', 'acme']]],
+    ['NOT acme', [[]]],
+  ])('%s → %j', (q, plan) => {
+    expect(searchPlan(q)).toEqual(plan);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SourceResponseError } from '../../../src/errors.ts';
-import { parseFeed, rss, toText } from '../../../src/sources/rss.ts';
+import { parseFeed, rss } from '../../../src/sources/rss.ts';
+import { toText } from '../../../src/sources/text.ts';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const opts = { feeds: ['https://feeds.example/x'], max_items: 200 };

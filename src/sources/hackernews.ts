@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { SourceResponseError } from '../errors.ts';
+import { searchPlan } from '../query.ts';
+import type { Mention } from '../types.ts';
+import { getJson } from './http.ts';
+import { pace } from './pace.ts';
+import { toText } from './text.ts';
+import type { Source } from './types.ts';
+
+const options = z.object({
+  /** Stories, comments, or both. */
+  tags: z
+    .array(z.enum(['story', 'comment']))
+    .min(1)
+    .default(['story', 'comment']),
+  /** For tests and proxies; the public API by default. */
+  api_url: z.url().default('https://hn.algolia.com/api/v1'),
+});
+type HnOptions = z.infer<typeof options>;
+
+/** An Algolia hit (sources-reference §4.3): objectID is a string, other ids are numbers. */
+const hitSchema = z.looseObject({
+  objectID: z.string(),
+  author: z.string().nullish(),
+  title: z.string().nullish(),
+  url: z.string().nullish(),
+  story_text: z.string().nullish(),
+  comment_text: z.string().nullish(),
+  story_title: z.string().nullish(),
+  story_id: z.number().nullish(),
+  points: z.number().nullish(),
+  num_comments: z.number().nullish(),
+  created_at_i: z.number(),
+  _tags: z.array(z.string()).default([]),
+});
+export type HnHit = z.infer<typeof hitSchema>;
+const pageSchema = z.looseObject({ hits: z.array(z.unknown()), nbPages: z.number(), page: z.number() });
+
+/** The newest second seen, and the ids seen in it (several hits can share a second). */
+export interface HnCursor {
+  since: number;
+  ids: string[];
+}
+
+// Algolia serves at most 1,000 hits a query (50 pages of 20, or 10 of 100).
+const PER_PAGE = 100;
+const MAX_PAGES = 10;
+// 10,000 requests an hour per IP: one every 0.4 s stays under it with room to spare.
+const INTERVAL_MS = 400;
+
+export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
+  id: 'hackernews',
+  description: 'Hacker News stories and comments, through the Algolia search API. No key.',
+  options,
+  credentials: [],
+
+  async poll(ctx, input) {
+    const since = input.cursor?.since ?? Math.floor(input.backfillSince.getTime() / 1000);
+    const seenAtSince = new Set(input.cursor?.ids ?? []);
+    const byId = new Map<string, HnHit>();
+    const plan = searchPlan(input.brand.query);
+    if (plan.some((alt) => alt.length === 0)) {
+      throw new SourceResponseError(
+        'hackernews',
+        `the query of ${input.brand.name} has no word to search for`,
+      );
+    }
+    for (const alt of plan) {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        await pace('hn.algolia.com', INTERVAL_MS);
+        const { body } = await getJson(ctx, 'hackernews', `${input.options.api_url}/search_by_date`, {
+          params: {
+            query: alt.map((t) => t.replace(/\*$/, '')).join(' '),
+            tags: `(${input.options.tags.join(',')})`,
+            numericFilters: `created_at_i>=${since}`,
+            hitsPerPage: PER_PAGE,
+            page,
+          },
+        });
+        const parsed = pageSchema.safeParse(body);
+        if (!parsed.success)
+          throw new SourceResponseError(
+            'hackernews',
+            `unexpected answer: ${parsed.error.issues[0]?.message ?? 'no hits'}`,
+          );
+        for (const raw of parsed.data.hits) {
+          const hit = hitSchema.safeParse(raw);
+          if (!hit.success) {
+            ctx.log.warn(
+              { source: 'hackernews' },
+              `skipped a hit that could not be read: ${hit.error.issues[0]?.message ?? ''}`,
+            );
+            continue;
+          }
+          const h = hit.data;
+          if (h.created_at_i === since && seenAtSince.has(h.objectID)) continue;
+          byId.set(h.objectID, h);
+        }
+        if (page + 1 >= parsed.data.nbPages) break;
+      }
+    }
+    const items = [...byId.values()];
+    const newest = items.reduce((m, h) => Math.max(m, h.created_at_i), since);
+    const idsAtNewest = items.filter((h) => h.created_at_i === newest).map((h) => h.objectID);
+    const cursor = { since: newest, ids: newest === since ? [...seenAtSince, ...idsAtNewest] : idsAtNewest };
+    return { items, cursor };
+  },
+
+  normalize(h): Mention | null {
+    const isComment = h._tags.includes('comment');
+    const body = toText((isComment ? h.comment_text : h.story_text) ?? '');
+    const title = isComment ? '' : (h.title ?? '');
+    const text = [title, body].filter(Boolean).join(' — ');
+    if (!text) return null;
+    const mention: Mention = {
+      id: `hn:${h.objectID}`,
+      source: 'hackernews',
+      url: `https://news.ycombinator.com/item?id=${h.objectID}`,
+      text,
+      createdAt: new Date(h.created_at_i * 1000),
+      metrics: {
+        ...(typeof h.points === 'number' ? { score: h.points } : {}),
+        ...(typeof h.num_comments === 'number' ? { replies: h.num_comments } : {}),
+      },
+      ...(h.author ? { author: { handle: h.author } } : {}),
+    };
+    if (title) mention.title = title;
+    else if (h.story_title) mention.title = `Re: ${h.story_title}`;
+    return mention;
+  },
+
+  async check(ctx, opts) {
+    await getJson(ctx, 'hackernews', `${opts.api_url}/search_by_date`, {
+      params: { query: 'test', hitsPerPage: 1 },
+    });
+  },
+};

@@ -1,0 +1,131 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
+import { SourceRateLimitedError, SourceResponseError } from '../../src/errors.ts';
+import { createHttp } from '../../src/sources/http.ts';
+import { sources } from '../../src/sources/index.ts';
+import type { AnySource } from '../../src/sources/types.ts';
+import { startFeedServer } from '../fakes/feed-server.ts';
+import { startHnServer } from '../fakes/hn-server.ts';
+
+/**
+ * The same checks against every registered source, each through its own fake API. A source added
+ * to the registry without an entry here fails the first test.
+ */
+interface Harness {
+  /** What the source's mention ids start with. */
+  idPrefix: string;
+  /** Options pointing the source at its fake, which holds two mentions of "acme". */
+  options(): unknown;
+  /** The next answer is `status` with `body`. */
+  fail(status: number, body: string, headers?: Record<string, string>): void;
+  close(): Promise<void>;
+}
+
+const clock = new ManualClock(Date.now());
+const now = Math.floor(Date.now() / 1000);
+const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async rss() {
+    const feed = await startFeedServer();
+    const items = ['1', '2'].map((id) => ({
+      id,
+      title: `acme news ${id}`,
+      body: 'acme',
+      link: `https://n.example/${id}`,
+      published: new Date(),
+    }));
+    let failing: { status: number; body: string; headers: Record<string, string> } | null = null;
+    feed.setFeed('/f', { kind: 'rss', items });
+    return {
+      idPrefix: 'rss:',
+      options: () => {
+        if (failing) feed.setRaw('/f', failing.status, failing.body, failing.headers);
+        else feed.setFeed('/f', { kind: 'rss', items });
+        failing = null;
+        return { feeds: [feed.url('/f')], max_items: 200 };
+      },
+      fail: (status, body, headers = {}) => void (failing = { status, body, headers }),
+      close: () => feed.close(),
+    };
+  },
+  async hackernews() {
+    const hn = await startHnServer();
+    hn.hits.push(
+      { objectID: '1', kind: 'story', author: 'a', title: 'acme launch', text: '', created_at_i: now - 60 },
+      { objectID: '2', kind: 'comment', author: 'b', text: 'acme is down', created_at_i: now - 30 },
+    );
+    return {
+      idPrefix: 'hn:',
+      options: () => ({ tags: ['story', 'comment'], api_url: hn.apiUrl }),
+      fail: (status, body, headers) => hn.fail(status, body, headers),
+      close: () => hn.close(),
+    };
+  },
+};
+
+describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
+  'source contract: %s',
+  (key, source) => {
+    let h: Harness;
+    const ctx = {
+      http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
+      clock,
+      log: pino({ level: 'silent' }),
+      env: {},
+    };
+    const poll = () =>
+      source.poll(ctx, {
+        brand: { name: 'acme', query: 'acme' },
+        options: source.options.parse(h.options()) as unknown,
+        cursor: null,
+        backfillSince: new Date(Date.now() - 86_400_000),
+      });
+
+    beforeAll(async () => {
+      expect(harnesses[key], `tests/contract/sources.test.ts needs a harness for ${key}`).toBeDefined();
+      h = await harnesses[key]();
+    });
+    afterAll(() => h.close());
+
+    it('is registered under its own id, with a description and its credentials', () => {
+      expect(source.id).toBe(key);
+      expect(source.description.length).toBeGreaterThan(20);
+      expect(Array.isArray(source.credentials)).toBe(true);
+    });
+
+    it('returns items that normalize into mentions with string ids, text, a date and metrics', async () => {
+      const res = await poll();
+      expect(res.items.length).toBe(2);
+      expect(res.cursor).toBeDefined();
+      for (const raw of res.items) {
+        const m = source.normalize(raw, source.options.parse(h.options()));
+        expect(m).not.toBeNull();
+        expect(typeof m?.id).toBe('string');
+        expect(m?.id.startsWith(h.idPrefix)).toBe(true);
+        expect(m?.source).toBe(key);
+        expect(m?.text.length).toBeGreaterThan(0);
+        expect(Number.isNaN(m?.createdAt.getTime())).toBe(false);
+        expect(typeof m?.metrics).toBe('object');
+      }
+    });
+
+    it('names itself in the error for a malformed answer', async () => {
+      h.fail(200, '<<< not what you expected');
+      const err = await poll().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SourceResponseError);
+      expect((err as Error).message.startsWith(`${key}: `)).toBe(true);
+    });
+
+    it('turns a 429 into a wait, honouring Retry-After', async () => {
+      h.fail(429, '{"message":"Too Many Requests"}', { 'retry-after': '30' });
+      const err = await poll().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(SourceRateLimitedError);
+      expect((err as SourceRateLimitedError).retryAfterMs).toBe(30_000);
+    });
+
+    it('names a server error', async () => {
+      h.fail(503, 'unavailable');
+      await expect(poll()).rejects.toThrow(new RegExp(`^${key}: .*503`));
+    });
+  },
+);
