@@ -83,7 +83,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
         log.warn({ err: errorMessage(err) }, `${entry.key}: skipped an item that could not be read`);
         continue;
       }
-      if (!m || !match(m.text)) continue;
+      if (!m || (!source.scoped && !match(m.text))) continue;
       analyzed.push({
         ...m,
         ...analyze({ text: m.text, ...(m.lang ? { lang: m.lang } : {}) }),

@@ -1,3 +1,4 @@
+import { appstore } from './appstore.ts';
 import { hackernews } from './hackernews.ts';
 import { rss } from './rss.ts';
 import type { AnySource } from './types.ts';
@@ -6,6 +7,7 @@ import type { AnySource } from './types.ts';
 export const sources = {
   rss,
   hackernews,
+  appstore,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

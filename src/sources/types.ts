@@ -41,6 +41,11 @@ export interface Source<O = unknown, R = unknown, C = unknown> {
   readonly description: string;
   /** The per-brand settings of this source, validated with the config. */
   readonly options: z.ZodType<O>;
+  /**
+   * True when every item is about the brand by construction (reviews of its own app or business
+   * page): the brand query is then not applied to the items.
+   */
+  readonly scoped?: boolean;
   /** Environment variables this source needs; the source is unusable without them. */
   readonly credentials: readonly string[];
   /**

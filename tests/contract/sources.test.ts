@@ -6,6 +6,7 @@ import { createHttp } from '../../src/sources/http.ts';
 import { sources } from '../../src/sources/index.ts';
 import type { AnySource } from '../../src/sources/types.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
+import { startAppStoreServer } from '../fakes/appstore-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 
 /**
@@ -25,6 +26,25 @@ interface Harness {
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
 const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async appstore() {
+    const apple = await startAppStoreServer();
+    apple.reviews('us', '42').push(
+      ...['1', '2'].map((id) => ({
+        id,
+        author: 'a',
+        title: 'acme app',
+        content: 'fine',
+        rating: 4,
+        updated: new Date(),
+      })),
+    );
+    return {
+      idPrefix: 'appstore:',
+      options: () => ({ apps: [{ id: '42', countries: ['us'] }], api_url: apple.base, pace_ms: 0 }),
+      fail: (status, body, headers) => apple.fail(status, body, headers),
+      close: () => apple.close(),
+    };
+  },
   async rss() {
     const feed = await startFeedServer();
     const items = ['1', '2'].map((id) => ({
@@ -56,7 +76,7 @@ const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
     );
     return {
       idPrefix: 'hn:',
-      options: () => ({ tags: ['story', 'comment'], api_url: hn.apiUrl }),
+      options: () => ({ tags: ['story', 'comment'], api_url: hn.apiUrl, pace_ms: 0 }),
       fail: (status, body, headers) => hn.fail(status, body, headers),
       close: () => hn.close(),
     };

@@ -26,7 +26,7 @@ describe('hackernews source against a local Algolia stand-in', () => {
   const poll = (query: string, cursor: HnCursor | null) =>
     hackernews.poll(ctx, {
       brand: { name: 'acme', query },
-      options: { tags: ['story', 'comment'], api_url: hn.apiUrl },
+      options: { tags: ['story', 'comment'], api_url: hn.apiUrl, pace_ms: 0 },
       cursor,
       backfillSince: new Date(clock.now().getTime() - 24 * 3_600_000),
     });
@@ -89,7 +89,7 @@ describe('hackernews source against a local Algolia stand-in', () => {
         num_comments: 12,
         created_at_i: 1_697_803_200,
       },
-      { tags: ['story'], api_url: 'https://hn.algolia.com/api/v1' },
+      { tags: ['story'], api_url: 'https://hn.algolia.com/api/v1', pace_ms: 0 },
     );
     expect(story).toMatchObject({
       id: 'hn:38000000',
@@ -108,7 +108,7 @@ describe('hackernews source against a local Algolia stand-in', () => {
         points: null,
         created_at_i: 1_438_637_521,
       },
-      { tags: ['comment'], api_url: 'https://hn.algolia.com/api/v1' },
+      { tags: ['comment'], api_url: 'https://hn.algolia.com/api/v1', pace_ms: 0 },
     );
     expect(comment).toMatchObject({
       id: 'hn:9999999',
