@@ -2,19 +2,17 @@ import { z } from 'zod';
 import { analyze } from '../src/analysis/index.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
 import { getCursor, recordPollFailure, storePoll } from '../src/db/mentions.ts';
-import { errorMessage } from '../src/errors.ts';
+import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { getSource } from '../src/sources/index.ts';
 import type { AnalyzedMention, Mention } from '../src/types.ts';
 import type { JobContext } from './context.ts';
 import { detectJob } from './detect.ts';
+import { backoffRemaining, clearSilent, raiseSilent } from './source-health.ts';
 
 export const pollPayload = z.object({ brand: z.string(), source: z.string(), tick: z.number() });
 export type PollPayload = z.infer<typeof pollPayload>;
-
-/** Failures in a row after which the log says the source has gone silent. */
-export const SILENT_AFTER_FAILURES = 5;
 
 /** One poll per (brand, source entry, tick): the id is the same in every process that computes it. */
 export const pollJob = {
@@ -54,6 +52,8 @@ export interface PollOutcome {
   fetched: number;
   stored: number;
   error?: string;
+  /** Not polled: backing off after failures. */
+  skipped?: boolean;
 }
 
 /** Poll, normalize, match, analyze, then store mentions and cursor in one transaction. */
@@ -63,6 +63,13 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
   if (!source) return { fetched: 0, stored: 0, error: `unknown source ${entry.source}` };
   const now = ctx.clock.now().getTime();
   const row = getCursor(ctx.store, brand.name, entry.key);
+  const wait = backoffRemaining(entry.everyMs, row?.consecutiveFailures ?? 0, row?.lastErrorAt ?? null, now);
+  if (wait > 0) {
+    log.debug(
+      `${entry.key} for ${brand.name}: backing off after ${row?.consecutiveFailures} failures, ${Math.ceil(wait / 1000)}s to go`,
+    );
+    return { fetched: 0, stored: 0, skipped: true };
+  }
   try {
     const res = await source.poll(
       { http: ctx.http, clock: ctx.clock, log, env: ctx.env },
@@ -108,9 +115,21 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       },
       `polled ${entry.key} for ${brand.name}`,
     );
+    const lastItems = stored.inserted.length > 0 ? now : row?.lastItemsAt;
+    if (lastItems && now - lastItems >= entry.quietAfterMs) {
+      const hours = Math.round((now - lastItems) / 3_600_000);
+      raiseSilent(ctx, brand, entry, `nothing new for ${hours} hours`, now);
+    } else if (clearSilent(ctx, brand, entry, now)) {
+      log.info(`${entry.key} for ${brand.name} answers again`);
+    }
     return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
   } catch (err) {
     const message = errorMessage(err);
+    if (err instanceof SourceRateLimitedError) {
+      // Not the source's fault: wait as asked, without counting a failure.
+      log.warn(`${entry.key} for ${brand.name}: ${message}`);
+      return { fetched: 0, stored: 0, error: message };
+    }
     const failures = recordPollFailure(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,
@@ -119,11 +138,16 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       at: now,
     });
     log.error({ failures }, `poll of ${entry.key} for ${brand.name} failed: ${message}`);
-    if (failures === SILENT_AFTER_FAILURES)
-      log.error(
-        { failures },
-        `source ${entry.key} of ${brand.name} has failed ${failures} times in a row: it is silent`,
+    if (failures >= ctx.config.settings.silentAfterFailures) {
+      const alert = raiseSilent(
+        ctx,
+        brand,
+        entry,
+        `${failures} failed polls in a row, the last: ${message}`,
+        now,
       );
+      if (alert) log.error({ failures }, alert.title);
+    }
     return { fetched: 0, stored: 0, error: message };
   }
 }

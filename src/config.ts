@@ -57,11 +57,22 @@ const detectionOverride = z.object(detectionFields).partial().strict();
 const detectionSchema = detectionOverride.transform((v) => ({ ...DETECTION_DEFAULTS, ...stripUndefined(v) }));
 export type DetectionSettings = typeof DETECTION_DEFAULTS;
 
+const USER_AGENT = 'Earshot/0.1 (+https://github.com/earshot/earshot)';
+type SourceDefaults = typeof SOURCE_DEFAULTS;
+const SOURCE_DEFAULTS = {
+  backfill: 86_400_000,
+  timeout: 15_000,
+  user_agent: USER_AGENT,
+  silent_after_failures: 5,
+  quiet_after: 2 * 86_400_000,
+};
+
 const sourceEntrySchema = z.looseObject({
   source: z.string(),
   name: z.string().regex(NAME, NAME_RULE).optional(),
   every: duration.default(300_000),
   backfill: duration.optional(),
+  quiet_after: duration.optional(),
   enabled: z.boolean().default(true),
   optional: z.boolean().default(false),
 });
@@ -103,14 +114,14 @@ const fileSchema = z
       .object({
         backfill: duration.default(86_400_000),
         timeout: duration.default(15_000),
-        user_agent: z.string().default('Earshot/0.1 (+https://github.com/earshot/earshot)'),
+        user_agent: z.string().default(USER_AGENT),
+        /** Failures in a row after which a source_silent alert goes out. */
+        silent_after_failures: z.number().int().min(1).default(5),
+        /** A source that used to bring mentions and brought none for this long is reported silent. */
+        quiet_after: duration.default(2 * 86_400_000),
       })
       .strict()
-      .default({
-        backfill: 86_400_000,
-        timeout: 15_000,
-        user_agent: 'Earshot/0.1 (+https://github.com/earshot/earshot)',
-      }),
+      .default(SOURCE_DEFAULTS),
     detection: detectionSchema.default(DETECTION_DEFAULTS),
     channels: z.record(z.string().regex(NAME, NAME_RULE), channelEntrySchema).default({}),
     routes: z.array(routeSchema).default([]),
@@ -127,6 +138,8 @@ export interface SourceEntry {
   source: string;
   everyMs: number;
   backfillMs: number;
+  /** Nothing new for this long, from a source that used to bring mentions: silent. */
+  quietAfterMs: number;
   options: unknown;
 }
 export interface Brand {
@@ -152,6 +165,7 @@ export interface Settings {
   logLevel: string;
   timeoutMs: number;
   userAgent: string;
+  silentAfterFailures: number;
 }
 export interface Config {
   file: string | null;
@@ -238,9 +252,7 @@ export function buildConfig(
   }
   const top = asObject(raw);
   const disabled: string[] = [];
-  const defaults = parsed.success
-    ? parsed.data.sources
-    : { timeout: 15_000, user_agent: 'Earshot', backfill: 86_400_000 };
+  const defaults = parsed.success ? parsed.data.sources : SOURCE_DEFAULTS;
   const settings = readSettings(env, defaults, problems);
 
   const rawBrands = asList(top.brands);
@@ -248,7 +260,7 @@ export function buildConfig(
     problems.push('brands: no brand is configured; add one (see config/earshot.example.yml)');
   const brandNames = new Set<string>();
   const entries = rawBrands.map((b, i) =>
-    checkBrand(asObject(b), `brands[${i}]`, env, defaults.backfill, brandNames, problems, disabled),
+    checkBrand(asObject(b), `brands[${i}]`, env, defaults, brandNames, problems, disabled),
   );
   const channels = checkChannels(asObject(top.channels), env, problems, disabled);
   asList(top.routes).forEach((r, i) => {
@@ -291,7 +303,7 @@ function checkBrand(
   b: Record<string, unknown>,
   at: string,
   env: Env,
-  defaultBackfill: number,
+  defaults: SourceDefaults,
   names: Set<string>,
   problems: string[],
   disabled: string[],
@@ -315,7 +327,7 @@ function checkBrand(
     asList(b.sources).map(asObject),
     `${at}.sources`,
     env,
-    defaultBackfill,
+    defaults,
     problems,
     disabled,
   );
@@ -362,7 +374,7 @@ function readSourceEntries(
   entries: Record<string, unknown>[],
   at: string,
   env: Env,
-  defaultBackfill: number,
+  defaults: SourceDefaults,
   problems: string[],
   disabled: string[],
 ): SourceEntry[] {
@@ -372,7 +384,7 @@ function readSourceEntries(
   const used = new Set<string>();
   entries.forEach((e, i) => {
     const here = `${at}[${i}]`;
-    const { source, name, every, backfill, enabled, optional, ...rest } = e;
+    const { source, name, every, backfill, quiet_after: quietAfter, enabled, optional, ...rest } = e;
     if (typeof source !== 'string') return; // the schema pass names it
     const impl = getSource(source);
     if (!impl) {
@@ -408,7 +420,9 @@ function readSourceEntries(
       key,
       source,
       everyMs: (typeof every === 'string' ? parseDuration(every) : null) ?? 300_000,
-      backfillMs: (typeof backfill === 'string' ? parseDuration(backfill) : null) ?? defaultBackfill,
+      backfillMs: (typeof backfill === 'string' ? parseDuration(backfill) : null) ?? defaults.backfill,
+      quietAfterMs:
+        (typeof quietAfter === 'string' ? parseDuration(quietAfter) : null) ?? defaults.quiet_after,
       options: res.data,
     });
   });
@@ -423,11 +437,7 @@ function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? (v as unknown[]) : [];
 }
 
-function readSettings(
-  env: Env,
-  sources: { timeout: number; user_agent: string },
-  problems: string[],
-): Settings {
+function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Settings {
   const dataDir = path.resolve(env.EARSHOT_DATA_DIR ?? 'data');
   const dbUrl = env.DATABASE_URL;
   let sqlitePath = path.join(dataDir, 'earshot.db');
@@ -454,6 +464,7 @@ function readSettings(
     logLevel,
     timeoutMs: sources.timeout,
     userAgent: sources.user_agent,
+    silentAfterFailures: sources.silent_after_failures,
   };
 }
 

@@ -25,9 +25,16 @@ function prepare(db: Database.Database) {
     ),
     cursor: db.prepare<
       [string, string],
-      { cursor: string | null; consecutive_failures: number; last_success_at: number | null }
+      {
+        cursor: string | null;
+        consecutive_failures: number;
+        last_success_at: number | null;
+        last_error_at: number | null;
+        last_items_at: number | null;
+      }
     >(
-      'select cursor, consecutive_failures, last_success_at from source_cursors where brand = ? and source_key = ?',
+      `select cursor, consecutive_failures, last_success_at, last_error_at, last_items_at
+       from source_cursors where brand = ? and source_key = ?`,
     ),
     saveCursor: db.prepare(
       `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_success_at, last_items_at, consecutive_failures, last_error)
@@ -75,6 +82,9 @@ export interface CursorRow {
   cursor: unknown;
   consecutiveFailures: number;
   lastSuccessAt: number | null;
+  lastErrorAt: number | null;
+  /** The last poll that brought anything new. */
+  lastItemsAt: number | null;
 }
 
 export function getCursor(store: Store, brand: string, sourceKey: string): CursorRow | undefined {
@@ -84,6 +94,8 @@ export function getCursor(store: Store, brand: string, sourceKey: string): Curso
     cursor: row.cursor === null ? null : JSON.parse(row.cursor),
     consecutiveFailures: row.consecutive_failures,
     lastSuccessAt: row.last_success_at,
+    lastErrorAt: row.last_error_at,
+    lastItemsAt: row.last_items_at,
   };
 }
 

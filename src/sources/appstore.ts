@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
 import { getJson } from './http.ts';
-import { pace } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
 
 const options = z.object({
@@ -155,9 +154,8 @@ async function readPage(
   country: string,
   page: number,
 ): Promise<{ entries: AppStoreReview[]; lastPage: number }> {
-  await pace(o.api_url, o.pace_ms);
   const url = pageUrl(o.api_url, country, app, page);
-  const { body } = await getJson(ctx, 'appstore', url);
+  const { body } = await getJson(ctx, 'appstore', url, { paceKey: o.api_url, paceMs: o.pace_ms });
   const parsed = feedSchema.safeParse(body);
   if (!parsed.success)
     throw new SourceResponseError('appstore', `unexpected answer for app ${app} (${country}): no feed`);

@@ -3,7 +3,6 @@ import { SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
 import { getJson } from './http.ts';
-import { pace } from './pace.ts';
 import { toText } from './text.ts';
 import type { Source } from './types.ts';
 
@@ -67,8 +66,9 @@ export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
     }
     for (const alt of plan) {
       for (let page = 0; page < MAX_PAGES; page++) {
-        await pace(input.options.api_url, input.options.pace_ms);
         const { body } = await getJson(ctx, 'hackernews', `${input.options.api_url}/search_by_date`, {
+          paceKey: input.options.api_url,
+          paceMs: input.options.pace_ms,
           params: {
             query: alt.map((t) => t.replace(/\*$/, '')).join(' '),
             tags: `(${input.options.tags.join(',')})`,

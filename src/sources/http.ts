@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
+import { holdUntil, pace } from './pace.ts';
 
 /** The HTTP client of sources and channels: bounded in time and size; statuses are the caller's to judge. */
 export function createHttp(opts: { timeoutMs: number; userAgent: string }): AxiosInstance {
@@ -47,6 +48,37 @@ export function checkStatus(sourceId: string, url: string, res: AxiosResponse, n
   throw new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}`);
 }
 
+/** Where an API says how much is left and when the window resets. */
+export interface LimitHeaders {
+  /** Header with the calls left in the window; when absent, the reset alone is read (a 429). */
+  remaining?: string;
+  reset: string;
+  /** epoch: unix seconds; seconds: seconds from now; iso: an ISO 8601 time. */
+  resetStyle: 'epoch' | 'seconds' | 'iso';
+}
+
+/** When the window resets, if the headers say it is used up (or `remaining` is not asked); else null. */
+export function exhaustedUntil(
+  headers: AxiosResponse['headers'],
+  l: LimitHeaders,
+  now: number,
+): number | null {
+  if (l.remaining !== undefined) {
+    const left = Number(headers[l.remaining]);
+    if (!Number.isFinite(left) || left > 0) return null;
+  }
+  const raw: unknown = headers[l.reset];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return null;
+  const v = String(raw);
+  const at =
+    l.resetStyle === 'epoch'
+      ? Number(v) * 1000
+      : l.resetStyle === 'seconds'
+        ? now + Number(v) * 1000
+        : Date.parse(v);
+  return Number.isFinite(at) ? at : null;
+}
+
 /** A network failure (timeout, refused, DNS) as a named error, without the request's headers. */
 export function wrapNetworkError(
   sourceId: string,
@@ -73,12 +105,28 @@ export function wrapNetworkError(
  * GET a JSON API: network errors, statuses and unreadable bodies all become named errors that say
  * which source and which URL (without secrets). Returns the parsed body and the response headers.
  */
+export interface JsonRequest {
+  params?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Calls sharing this key (one API key, or one IP) are paced and held together. */
+  paceKey?: string;
+  paceMs?: number;
+  /** How this API announces its limit in headers. */
+  limits?: LimitHeaders;
+}
+
+/**
+ * GET a JSON API: network errors, statuses and unreadable bodies all become named errors that say
+ * which source and which URL (without secrets). Paces calls per key, and holds the key until the
+ * reset an API announces (remaining 0, or a 429). Returns the parsed body and the headers.
+ */
 export async function getJson(
   ctx: { http: AxiosInstance; clock: { now(): Date }; signal?: AbortSignal },
   sourceId: string,
   url: string,
-  opts: { params?: Record<string, string | number | undefined>; headers?: Record<string, string> } = {},
+  opts: JsonRequest = {},
 ): Promise<{ body: unknown; headers: AxiosResponse['headers'] }> {
+  if (opts.paceKey) await pace(opts.paceKey, opts.paceMs ?? 0);
   const target = new URL(url);
   for (const [k, v] of Object.entries(opts.params ?? {}))
     if (v !== undefined) target.searchParams.set(k, String(v));
@@ -94,7 +142,18 @@ export async function getJson(
   } catch (err) {
     throw wrapNetworkError(sourceId, href, err, ctx.http.defaults.timeout);
   }
-  checkStatus(sourceId, href, res, ctx.clock.now().getTime());
+  const now = ctx.clock.now().getTime();
+  if (opts.paceKey) {
+    const until = res.status === 429 ? now + retryAfterMs(res.headers['retry-after'], now, 0) : 0;
+    const announced = opts.limits ? exhaustedUntil(res.headers, opts.limits, now) : null;
+    const hold = Math.max(until, announced ?? 0);
+    if (hold > now) holdUntil(opts.paceKey, hold);
+  }
+  if (res.status === 429 && opts.limits && res.headers['retry-after'] === undefined) {
+    const reset = exhaustedUntil(res.headers, { ...opts.limits, remaining: undefined }, now);
+    if (reset !== null) throw new SourceRateLimitedError(sourceId, Math.max(1_000, reset - now));
+  }
+  checkStatus(sourceId, href, res, now);
   try {
     return { body: JSON.parse(String(res.data)) as unknown, headers: res.headers };
   } catch {

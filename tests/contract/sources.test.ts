@@ -136,11 +136,11 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
       expect((err as Error).message.startsWith(`${key}: `)).toBe(true);
     });
 
-    it('turns a 429 into a wait, honouring Retry-After', async () => {
-      h.fail(429, '{"message":"Too Many Requests"}', { 'retry-after': '30' });
+    it('turns a 429 into a wait, honouring Retry-After, before the next call', async () => {
+      h.fail(429, '{"message":"Too Many Requests"}', { 'retry-after': '1' });
       const err = await poll().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SourceRateLimitedError);
-      expect((err as SourceRateLimitedError).retryAfterMs).toBe(30_000);
+      expect((err as SourceRateLimitedError).retryAfterMs).toBe(1_000);
     });
 
     it('names a server error', async () => {
