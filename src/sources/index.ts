@@ -1,5 +1,6 @@
 import { appstore } from './appstore.ts';
 import { hackernews } from './hackernews.ts';
+import { mastodon } from './mastodon.ts';
 import { rss } from './rss.ts';
 import type { AnySource } from './types.ts';
 
@@ -8,6 +9,7 @@ export const sources = {
   rss,
   hackernews,
   appstore,
+  mastodon,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

@@ -8,6 +8,7 @@ import type { AnySource } from '../../src/sources/types.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startAppStoreServer } from '../fakes/appstore-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
+import { startMastodonServer } from '../fakes/mastodon-server.ts';
 
 /**
  * The same checks against every registered source, each through its own fake API. A source added
@@ -26,6 +27,24 @@ interface Harness {
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
 const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async mastodon() {
+    const m = await startMastodonServer();
+    for (const id of ['1001', '1002'])
+      m.statuses.push({
+        id,
+        tags: ['acme'],
+        text: 'acme rocks',
+        acct: 'a',
+        followers: 1,
+        created: new Date(),
+      });
+    return {
+      idPrefix: 'mastodon:',
+      options: () => ({ instance: m.instance, hashtags: ['acme'], pace_ms: 0 }),
+      fail: (status, body, headers) => m.fail(status, body, headers),
+      close: () => m.close(),
+    };
+  },
   async appstore() {
     const apple = await startAppStoreServer();
     apple.reviews('us', '42').push(

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { SourceResponseError } from '../errors.ts';
+import { searchPlan } from '../query.ts';
+import type { Mention } from '../types.ts';
+import { getJson, type LimitHeaders } from './http.ts';
+import type { Source, SourceContext } from './types.ts';
+import { toText } from './text.ts';
+
+const options = z
+  .object({
+    /** The instance to read, e.g. https://mastodon.social. */
+    instance: z.url(),
+    /** Hashtags (without #) whose public timelines are read. */
+    hashtags: z
+      .array(z.string().regex(/^[\p{L}\p{N}_]+$/u, 'a hashtag without # (letters, digits, _)'))
+      .default([]),
+    /** A user token (write ${MASTODON_TOKEN}): enables full-text status search. */
+    token: z.string().min(1).optional(),
+    /** Least time between two calls to the instance: 300 calls per 5 minutes is the default limit. */
+    pace_ms: z.number().int().min(0).default(1_000),
+  })
+  .refine((o) => o.hashtags.length > 0 || o.token, {
+    message: 'give hashtags, or a token for status search',
+  });
+type MastodonOptions = z.infer<typeof options>;
+
+const account = z.looseObject({
+  acct: z.string(),
+  followers_count: z.number().nullish(),
+  bot: z.boolean().nullish(),
+});
+const statusShape = {
+  id: z.string(),
+  uri: z.string(),
+  url: z.string().nullish(),
+  created_at: z.string(),
+  language: z.string().nullish(),
+  content: z.string(),
+  spoiler_text: z.string().nullish(),
+  account,
+  replies_count: z.number().nullish(),
+  reblogs_count: z.number().nullish(),
+  favourites_count: z.number().nullish(),
+  quotes_count: z.number().nullish(),
+};
+const statusSchema = z.looseObject({ ...statusShape, reblog: z.looseObject(statusShape).nullish() });
+export type MastodonStatus = z.infer<typeof statusSchema>;
+
+/** The newest status id read, per timeline (`#tag` or `search`). Ids are strings of digits. */
+export type MastodonCursor = Record<string, string>;
+
+// X-RateLimit-Reset is ISO 8601 with microseconds (sources-reference §6.3).
+const LIMITS: LimitHeaders = {
+  remaining: 'x-ratelimit-remaining',
+  reset: 'x-ratelimit-reset',
+  resetStyle: 'iso',
+};
+const PER_PAGE = 40;
+const MAX_PAGES = 5;
+
+const newer = (a: string, b: string) => (a.length !== b.length ? a.length > b.length : a > b);
+
+export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> = {
+  id: 'mastodon',
+  description: 'Mastodon: public hashtag timelines of an instance, and status search with a user token.',
+  options,
+  credentials: [],
+
+  async poll(ctx, input) {
+    const o = input.options;
+    const cursor: MastodonCursor = { ...(input.cursor ?? {}) };
+    const byUri = new Map<string, MastodonStatus>();
+    const timelines: [string, string, Record<string, string>][] = o.hashtags.map((t) => [
+      `#${t}`,
+      `/api/v1/timelines/tag/${encodeURIComponent(t)}`,
+      {},
+    ]);
+    if (o.token) {
+      for (const alt of searchPlan(input.brand.query, 3)) {
+        if (alt.length === 0) continue;
+        timelines.push([
+          `search:${alt.join(' ')}`,
+          '/api/v2/search',
+          { q: alt.map((t) => t.replace(/\*$/, '')).join(' '), type: 'statuses' },
+        ]);
+      }
+    }
+    for (const [key, path, params] of timelines) {
+      const since = cursor[key];
+      const got = await readTimeline(ctx, o, path, params, since, input.backfillSince);
+      for (const s of got) byUri.set((s.reblog ?? s).uri, s);
+      const newest = got.reduce<string | undefined>(
+        (m, s) => (m === undefined || newer(s.id, m) ? s.id : m),
+        since,
+      );
+      if (newest) cursor[key] = newest;
+    }
+    return { items: [...byUri.values()], cursor };
+  },
+
+  normalize(status): Mention | null {
+    // A boost carries the boosted post: the mention is the original.
+    const s = status.reblog ?? status;
+    const text = toText([s.spoiler_text, s.content].filter(Boolean).join(' '));
+    if (!text) return null;
+    const m: Mention = {
+      id: `mastodon:${s.uri}`,
+      source: 'mastodon',
+      url: s.url ?? s.uri,
+      text,
+      createdAt: new Date(s.created_at),
+      author: {
+        handle: s.account.acct,
+        ...(typeof s.account.followers_count === 'number' ? { followers: s.account.followers_count } : {}),
+      },
+      metrics: {
+        likes: s.favourites_count ?? 0,
+        reposts: s.reblogs_count ?? 0,
+        replies: s.replies_count ?? 0,
+        ...(typeof s.quotes_count === 'number' ? { quotes: s.quotes_count } : {}),
+      },
+    };
+    if (s.language) m.lang = s.language;
+    return m;
+  },
+
+  async check(ctx, o) {
+    await getJson(ctx, 'mastodon', `${o.instance.replace(/\/$/, '')}/api/v1/instance`, {
+      ...(o.token ? { headers: { Authorization: `Bearer ${o.token}` } } : {}),
+    });
+  },
+};
+
+/**
+ * New statuses of one timeline: forward from the last id seen (`min_id`), or on a first poll
+ * backward from the newest until the backfill window.
+ */
+async function readTimeline(
+  ctx: SourceContext,
+  o: MastodonOptions,
+  path: string,
+  params: Record<string, string>,
+  since: string | undefined,
+  backfillSince: Date,
+): Promise<MastodonStatus[]> {
+  const out: MastodonStatus[] = [];
+  let minId = since;
+  let maxId: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { body } = await getJson(ctx, 'mastodon', `${o.instance.replace(/\/$/, '')}${path}`, {
+      params: {
+        ...params,
+        limit: PER_PAGE,
+        ...(minId ? { min_id: minId } : {}),
+        ...(maxId ? { max_id: maxId } : {}),
+      },
+      ...(o.token ? { headers: { Authorization: `Bearer ${o.token}` } } : {}),
+      paceKey: o.token ? `mastodon:${o.instance}:${o.token.slice(-6)}` : `mastodon:${o.instance}`,
+      paceMs: o.pace_ms,
+      limits: LIMITS,
+    });
+    const list = Array.isArray(body) ? body : (body as { statuses?: unknown } | null)?.statuses;
+    if (!Array.isArray(list))
+      throw new SourceResponseError(
+        'mastodon',
+        `unexpected answer from ${o.instance}${path}: no list of statuses`,
+      );
+    const statuses = list.flatMap((raw) => {
+      const r = statusSchema.safeParse(raw);
+      if (!r.success)
+        ctx.log.warn(
+          { source: 'mastodon' },
+          `skipped a status that could not be read: ${r.error.issues[0]?.message ?? ''}`,
+        );
+      return r.success ? [r.data] : [];
+    });
+    if (statuses.length === 0) break;
+    if (since) {
+      out.push(...statuses);
+      // min_id pages forward: the next page starts after the newest of this one.
+      minId = statuses.reduce((m, s) => (newer(s.id, m) ? s.id : m), minId as string);
+      if (statuses.length < PER_PAGE) break;
+    } else {
+      const recent = statuses.filter((s) => Date.parse(s.created_at) >= backfillSince.getTime());
+      out.push(...recent);
+      if (recent.length < statuses.length || statuses.length < PER_PAGE) break;
+      maxId = statuses.reduce((m, s) => (newer(m, s.id) ? s.id : m), statuses[0]?.id as string);
+    }
+  }
+  return out;
+}
