@@ -1,6 +1,7 @@
 import { appstore } from './appstore.ts';
 import { hackernews } from './hackernews.ts';
 import { mastodon } from './mastodon.ts';
+import { reddit } from './reddit.ts';
 import { rss } from './rss.ts';
 import type { AnySource } from './types.ts';
 
@@ -10,6 +11,7 @@ export const sources = {
   hackernews,
   appstore,
   mastodon,
+  reddit,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

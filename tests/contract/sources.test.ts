@@ -9,6 +9,7 @@ import { startFeedServer } from '../fakes/feed-server.ts';
 import { startAppStoreServer } from '../fakes/appstore-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startMastodonServer } from '../fakes/mastodon-server.ts';
+import { startRedditServer } from '../fakes/reddit-server.ts';
 
 /**
  * The same checks against every registered source, each through its own fake API. A source added
@@ -27,6 +28,25 @@ interface Harness {
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
 const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async reddit() {
+    const r = await startRedditServer();
+    for (const id of ['a1', 'a2'])
+      r.things.push({
+        kind: 't3',
+        id,
+        sub: 'x',
+        author: 'u',
+        title: 'acme thing',
+        text: '',
+        created: now - 60,
+      });
+    return {
+      idPrefix: 'reddit:',
+      options: () => ({ api_url: r.base, pace_ms: 0 }),
+      fail: (status, body, headers) => r.fail(status, body, headers),
+      close: () => r.close(),
+    };
+  },
   async mastodon() {
     const m = await startMastodonServer();
     for (const id of ['1001', '1002'])
