@@ -45,7 +45,15 @@ export function checkStatus(sourceId: string, url: string, res: AxiosResponse, n
     throw new SourceAuthError(sourceId, `${s} from ${safeUrl(url)}: credentials refused`);
   if (s === 429)
     throw new SourceRateLimitedError(sourceId, retryAfterMs(res.headers['retry-after'], now, 60_000));
-  throw new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}`);
+  const said =
+    typeof res.data === 'string'
+      ? res.data
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 120)
+      : '';
+  throw new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}${said ? `: ${said}` : ''}`);
 }
 
 /** Where an API says how much is left and when the window resets. */

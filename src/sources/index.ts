@@ -1,4 +1,5 @@
 import { appstore } from './appstore.ts';
+import { bluesky } from './bluesky.ts';
 import { hackernews } from './hackernews.ts';
 import { mastodon } from './mastodon.ts';
 import { reddit } from './reddit.ts';
@@ -12,6 +13,7 @@ export const sources = {
   appstore,
   mastodon,
   reddit,
+  bluesky,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

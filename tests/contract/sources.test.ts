@@ -7,6 +7,7 @@ import { sources } from '../../src/sources/index.ts';
 import type { AnySource } from '../../src/sources/types.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startAppStoreServer } from '../fakes/appstore-server.ts';
+import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startMastodonServer } from '../fakes/mastodon-server.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
@@ -28,6 +29,22 @@ interface Harness {
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
 const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async bluesky() {
+    const b = await startBlueskyServer();
+    for (const rkey of ['r1', 'r2'])
+      b.posts.push({ rkey, handle: `${rkey}.bsky.social`, text: 'acme news', created: new Date() });
+    return {
+      idPrefix: 'bsky:',
+      options: () => ({
+        handle: 'brand.bsky.social',
+        app_password: 'abcd-efgh-ijkl-mnop',
+        service: b.service,
+        pace_ms: 0,
+      }),
+      fail: (status, body, headers) => b.fail(status, body, headers),
+      close: () => b.close(),
+    };
+  },
   async reddit() {
     const r = await startRedditServer();
     for (const id of ['a1', 'a2'])

@@ -43,16 +43,14 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
         return;
       }
       tokensIssued++;
-      res
-        .writeHead(200, headers)
-        .end(
-          JSON.stringify({
-            access_token: `tok${tokensIssued}`,
-            token_type: 'bearer',
-            expires_in: 86_400,
-            scope: '*',
-          }),
-        );
+      res.writeHead(200, headers).end(
+        JSON.stringify({
+          access_token: `tok${tokensIssued}`,
+          token_type: 'bearer',
+          expires_in: 86_400,
+          scope: '*',
+        }),
+      );
       return;
     }
     const next = queued.shift();
@@ -100,20 +98,18 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
       },
     }));
     const more = start + limit < list.length;
-    res
-      .writeHead(200, headers)
-      .end(
-        JSON.stringify({
-          kind: 'Listing',
-          data: {
-            after: more ? children.at(-1)?.data.name : null,
-            before: null,
-            dist: children.length,
-            modhash: '',
-            children,
-          },
-        }),
-      );
+    res.writeHead(200, headers).end(
+      JSON.stringify({
+        kind: 'Listing',
+        data: {
+          after: more ? children.at(-1)?.data.name : null,
+          before: null,
+          dist: children.length,
+          modhash: '',
+          children,
+        },
+      }),
+    );
   });
   return {
     things,

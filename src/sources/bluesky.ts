@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { SourceAuthError, SourceResponseError } from '../errors.ts';
+import { searchPlan } from '../query.ts';
+import type { Mention } from '../types.ts';
+import { getJson, safeUrl, wrapNetworkError, type LimitHeaders } from './http.ts';
+import type { Source, SourceContext } from './types.ts';
+
+const options = z.object({
+  /** The account that searches (write ${BLUESKY_HANDLE}) and its app password (${BLUESKY_APP_PASSWORD}). */
+  handle: z.string().min(3),
+  app_password: z.string().min(4),
+  /** The PDS that signs in and proxies search. */
+  service: z.url().default('https://bsky.social'),
+  /** Least time between two calls: the PDS allows 3,000 per 5 minutes per IP. */
+  pace_ms: z.number().int().min(0).default(200),
+});
+type BlueskyOptions = z.infer<typeof options>;
+
+const postSchema = z.looseObject({
+  uri: z.string(),
+  author: z.looseObject({ did: z.string(), handle: z.string() }),
+  record: z.looseObject({ text: z.string(), createdAt: z.string(), langs: z.array(z.string()).optional() }),
+  indexedAt: z.string(),
+  replyCount: z.number().optional(),
+  repostCount: z.number().optional(),
+  likeCount: z.number().optional(),
+  quoteCount: z.number().optional(),
+});
+export type BlueskyPost = z.infer<typeof postSchema> & { followers?: number };
+const pageSchema = z.object({ posts: z.array(z.unknown()), cursor: z.string().optional() });
+const profilesSchema = z.object({
+  profiles: z.array(z.looseObject({ did: z.string(), followersCount: z.number().optional() })),
+});
+
+/** Per search: the newest `indexedAt` read and the posts seen at or after it. */
+export type BlueskyCursor = Record<string, { since: string; seen: string[] }>;
+
+// RateLimit-Reset is unix seconds (sources-reference §5.2).
+const LIMITS: LimitHeaders = {
+  remaining: 'ratelimit-remaining',
+  reset: 'ratelimit-reset',
+  resetStyle: 'epoch',
+};
+const MAX_PAGES = 5;
+const SEEN_KEPT = 500;
+/** Access tokens last 120 minutes; sign in again a little before. createSession is limited to 300 a day. */
+const SESSION_MS = 110 * 60_000;
+const sessions = new Map<string, { jwt: string; expiresAt: number }>();
+
+export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
+  id: 'bluesky',
+  description:
+    'Bluesky post search (app.bsky.feed.searchPosts), signed in with an app password, with authors’ follower counts.',
+  options,
+  credentials: [],
+
+  async poll(ctx, input) {
+    const o = input.options;
+    const cursor: BlueskyCursor = { ...(input.cursor ?? {}) };
+    const byUri = new Map<string, BlueskyPost>();
+    for (const alt of searchPlan(input.brand.query, 4)) {
+      if (alt.length === 0) continue;
+      const key = alt.join(' ');
+      const before = cursor[key];
+      const since = before?.since ?? input.backfillSince.toISOString();
+      const seen = new Set(before?.seen ?? []);
+      const fresh = (await search(ctx, o, key, since)).filter((p) => !seen.has(p.uri));
+      for (const p of fresh) byUri.set(p.uri, p);
+      const newest = fresh.reduce((m, p) => (p.indexedAt > m ? p.indexedAt : m), since);
+      cursor[key] = {
+        since: newest,
+        seen: [
+          ...fresh.filter((p) => p.indexedAt >= newest).map((p) => p.uri),
+          ...(newest === since ? [...seen] : []),
+        ].slice(0, SEEN_KEPT),
+      };
+    }
+    const items = [...byUri.values()];
+    await addFollowers(ctx, o, items);
+    return { items, cursor };
+  },
+
+  normalize(p): Mention | null {
+    const text = p.record.text.trim();
+    if (!text) return null;
+    const rkey = p.uri.split('/').pop() ?? '';
+    const m: Mention = {
+      id: `bsky:${p.uri}`,
+      source: 'bluesky',
+      url: `https://bsky.app/profile/${p.author.handle}/post/${rkey}`,
+      text,
+      createdAt: new Date(p.record.createdAt),
+      author: { handle: p.author.handle, ...(p.followers !== undefined ? { followers: p.followers } : {}) },
+      metrics: {
+        likes: p.likeCount ?? 0,
+        reposts: p.repostCount ?? 0,
+        replies: p.replyCount ?? 0,
+        quotes: p.quoteCount ?? 0,
+      },
+    };
+    const lang = p.record.langs?.[0];
+    if (lang) m.lang = lang;
+    return m;
+  },
+
+  async check(ctx, o) {
+    await session(ctx, o, true);
+  },
+};
+
+async function search(
+  ctx: SourceContext,
+  o: BlueskyOptions,
+  q: string,
+  since: string,
+): Promise<BlueskyPost[]> {
+  const out: BlueskyPost[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const body = await xrpc(ctx, o, 'app.bsky.feed.searchPosts', {
+      q,
+      sort: 'latest',
+      limit: '100',
+      since,
+      ...(next ? { cursor: next } : {}),
+    });
+    const parsed = pageSchema.safeParse(body);
+    if (!parsed.success)
+      throw new SourceResponseError('bluesky', 'unexpected answer from searchPosts: no posts');
+    for (const raw of parsed.data.posts) {
+      const p = postSchema.safeParse(raw);
+      if (p.success) out.push(p.data);
+      else
+        ctx.log.warn(
+          { source: 'bluesky' },
+          `skipped a post that could not be read: ${p.error.issues[0]?.message ?? ''}`,
+        );
+    }
+    next = parsed.data.cursor;
+    if (!next || parsed.data.posts.length === 0) break;
+  }
+  return out;
+}
+
+/** Follower counts are not in search results: one getProfiles call per 25 authors. */
+async function addFollowers(ctx: SourceContext, o: BlueskyOptions, posts: BlueskyPost[]): Promise<void> {
+  const dids = [...new Set(posts.map((p) => p.author.did))];
+  const followers = new Map<string, number>();
+  for (let i = 0; i < dids.length; i += 25) {
+    const body = await xrpc(ctx, o, 'app.bsky.actor.getProfiles', { actors: dids.slice(i, i + 25) });
+    const parsed = profilesSchema.safeParse(body);
+    if (!parsed.success) continue; // reach is a nicety: the mentions stand without it
+    for (const p of parsed.data.profiles)
+      if (p.followersCount !== undefined) followers.set(p.did, p.followersCount);
+  }
+  for (const p of posts) {
+    const n = followers.get(p.author.did);
+    if (n !== undefined) p.followers = n;
+  }
+}
+
+async function xrpc(
+  ctx: SourceContext,
+  o: BlueskyOptions,
+  method: string,
+  params: Record<string, string | string[]>,
+): Promise<unknown> {
+  const url = new URL(`${o.service.replace(/\/$/, '')}/xrpc/${method}`);
+  for (const [k, v] of Object.entries(params))
+    for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
+  for (let attempt = 0; ; attempt++) {
+    const jwt = await session(ctx, o, attempt > 0);
+    try {
+      const { body } = await getJson(ctx, 'bluesky', url.toString(), {
+        headers: { Authorization: `Bearer ${jwt}` },
+        paceKey: `bluesky:${o.service}`,
+        paceMs: o.pace_ms,
+        limits: LIMITS,
+      });
+      return body;
+    } catch (err) {
+      // An expired token (a 400 ExpiredToken, or a 401): sign in again, once.
+      const expired =
+        err instanceof SourceAuthError ||
+        (err instanceof SourceResponseError && err.message.includes('ExpiredToken'));
+      if (expired && attempt === 0) continue;
+      throw err;
+    }
+  }
+}
+
+async function session(ctx: SourceContext, o: BlueskyOptions, fresh: boolean): Promise<string> {
+  const key = `${o.service}|${o.handle}`;
+  const now = ctx.clock.now().getTime();
+  const cached = sessions.get(key);
+  if (cached && !fresh && cached.expiresAt > now) return cached.jwt;
+  const url = `${o.service.replace(/\/$/, '')}/xrpc/com.atproto.server.createSession`;
+  let res;
+  try {
+    res = await ctx.http.post<string>(
+      url,
+      { identifier: o.handle, password: o.app_password },
+      { responseType: 'text', transformResponse: (d: unknown) => d },
+    );
+  } catch (err) {
+    throw wrapNetworkError('bluesky', url, err, ctx.http.defaults.timeout);
+  }
+  if (res.status === 401 || res.status === 400)
+    throw new SourceAuthError(
+      'bluesky',
+      `sign-in refused for ${o.handle} (check the handle and the app password)`,
+    );
+  let jwt: unknown;
+  try {
+    jwt = (JSON.parse(String(res.data)) as { accessJwt?: unknown }).accessJwt;
+  } catch {
+    jwt = undefined;
+  }
+  if (res.status !== 200 || typeof jwt !== 'string')
+    throw new SourceResponseError('bluesky', `no session from ${safeUrl(url)} (${res.status})`);
+  sessions.set(key, { jwt, expiresAt: now + SESSION_MS });
+  return jwt;
+}
