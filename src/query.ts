@@ -40,7 +40,7 @@ function lex(q: string): Token[] {
     } else if (
       c === '-' &&
       i + 1 < q.length &&
-      /[^\s()"-]/.test(q[i + 1] as string) &&
+      /[^\s)-]/.test(q[i + 1] as string) &&
       (i === 0 || /[\s(]/.test(q[i - 1] as string))
     ) {
       out.push({ kind: 'minus', pos: i++ });

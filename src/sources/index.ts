@@ -4,6 +4,7 @@ import { hackernews } from './hackernews.ts';
 import { mastodon } from './mastodon.ts';
 import { reddit } from './reddit.ts';
 import { rss } from './rss.ts';
+import { x } from './x.ts';
 import type { AnySource } from './types.ts';
 
 /** Every source the config may name. A new source is one file and one line here. */
@@ -14,6 +15,7 @@ export const sources = {
   mastodon,
   reddit,
   bluesky,
+  x,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

@@ -11,6 +11,7 @@ import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startMastodonServer } from '../fakes/mastodon-server.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
+import { startXServer } from '../fakes/x-server.ts';
 
 /**
  * The same checks against every registered source, each through its own fake API. A source added
@@ -29,6 +30,17 @@ interface Harness {
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
 const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async x() {
+    const f = await startXServer();
+    for (const id of ['1583926354983718912', '1583926354983718913'])
+      f.tweets.push({ id, text: 'acme news', username: 'u', followers: 1, created: new Date() });
+    return {
+      idPrefix: 'x:',
+      options: () => ({ bearer_token: f.token, api_url: f.apiUrl, pace_ms: 0 }),
+      fail: (status, body, headers) => f.fail(status, body, headers),
+      close: () => f.close(),
+    };
+  },
   async bluesky() {
     const b = await startBlueskyServer();
     for (const rkey of ['r1', 'r2'])

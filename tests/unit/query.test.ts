@@ -79,3 +79,14 @@ describe('search plans for APIs without boolean syntax', () => {
     expect(searchPlan(q)).toEqual(plan);
   });
 });
+
+describe('minus before a phrase or a group', () => {
+  it.each([
+    ['acme -"road runner"', 'acme and the road runner', false],
+    ['acme -"road runner"', 'acme on the road', true],
+    ['acme -(anvil OR rocket)', 'acme rocket', false],
+    ['acme -(anvil OR rocket)', 'acme flight', true],
+  ])('%s ~ %s → %s', (q, text, expected) => {
+    expect(compileQuery(q)(text)).toBe(expected);
+  });
+});

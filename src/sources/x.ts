@@ -1,0 +1,263 @@
+import http from 'node:http';
+import {
+  ApiPartialResponseError,
+  ApiRequestError,
+  ApiResponseError,
+  TwitterApi,
+  type ITwitterApiClientPlugin,
+  type TweetV2,
+  type UserV2,
+} from 'twitter-api-v2';
+import { z } from 'zod';
+import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
+import { parseQuery, type QueryNode } from '../query.ts';
+import type { Mention } from '../types.ts';
+import { retryAfterMs } from './http.ts';
+import { holdUntil, pace } from './pace.ts';
+import type { Source, SourceContext } from './types.ts';
+
+const options = z.object({
+  /** An app's bearer token (a secret: write ${X_BEARER_TOKEN}). */
+  bearer_token: z.string().min(10),
+  /** Leave retweets out: they repeat a post without adding words (their spread shows in its metrics). */
+  exclude_retweets: z.boolean().default(true),
+  /** Only posts in this language (X's lang: operator). */
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .optional(),
+  /** Pages of 100 posts read per poll at most. */
+  max_pages: z.number().int().min(1).max(20).default(5),
+  /** Least time between two searches: 450 per 15 minutes per app. */
+  pace_ms: z.number().int().min(0).default(2_000),
+  /** For tests and proxies: replaces https://api.x.com/. */
+  api_url: z.url().optional(),
+});
+type XOptions = z.infer<typeof options>;
+
+export interface XPost {
+  tweet: TweetV2;
+  author?: UserV2;
+}
+
+/** The newest post id read (a string: ids exceed 2^53). */
+export interface XCursor {
+  sinceId?: string;
+}
+
+const TWEET_FIELDS = [
+  'created_at',
+  'public_metrics',
+  'lang',
+  'author_id',
+  'conversation_id',
+  'in_reply_to_user_id',
+] as const;
+const USER_FIELDS = ['public_metrics', 'verified', 'username', 'name'] as const;
+const MAX_QUERY = 512;
+
+/**
+ * The brand query in X's operators (sources-reference §1.3): space is AND, OR explicit, `-` only
+ * on single terms. A negated group cannot be said: NOT (a OR b) becomes -a -b, and a negated AND is
+ * left out, which only widens the search (the local match still applies it).
+ */
+export function toXQuery(q: string): string {
+  const term = (n: Extract<QueryNode, { type: 'term' }>) =>
+    n.phrase ? `"${n.value}"` : n.value.replace(/\*$/, '');
+  const render = (n: QueryNode, top: boolean): string => {
+    switch (n.type) {
+      case 'term':
+        return term(n);
+      case 'and':
+        return n.children
+          .map((c) => render(c, false))
+          .filter(Boolean)
+          .join(' ');
+      case 'or': {
+        const s = n.children.map((c) => render(c, false)).join(' OR ');
+        return top ? s : `(${s})`;
+      }
+      case 'not': {
+        const c = n.child;
+        if (c.type === 'term') return `-${term(c)}`;
+        if (c.type === 'or' && c.children.every((x) => x.type === 'term'))
+          return c.children.map((x) => `-${term(x)}`).join(' ');
+        return '';
+      }
+    }
+  };
+  return render(parseQuery(q), true);
+}
+
+/** Calls on one bearer token share its limit. */
+const paceKey = (o: XOptions) => `x:${o.api_url ?? ''}:${o.bearer_token.slice(-8)}`;
+
+const clients = new Map<string, TwitterApi>();
+function client(o: XOptions, timeoutMs: number): TwitterApi {
+  const key = `${o.bearer_token}|${o.api_url ?? ''}|${timeoutMs}`;
+  let c = clients.get(key);
+  if (c) return c;
+  const base = o.api_url?.replace(/\/?$/, '/');
+  // twitter-api-v2 has no base-URL setting and no default timeout: a plugin sets both (§2.1).
+  const plugin: ITwitterApiClientPlugin = {
+    onBeforeRequestConfig({ params }) {
+      if (base) params.url = params.url.replace('https://api.x.com/', base);
+      params.timeout ??= timeoutMs;
+    },
+  };
+  c = new TwitterApi(o.bearer_token, {
+    plugins: [plugin],
+    ...(base?.startsWith('http:') ? { httpAgent: new http.Agent() } : {}),
+  });
+  clients.set(key, c);
+  return c;
+}
+
+export const x: Source<XOptions, XPost, XCursor> = {
+  id: 'x',
+  description:
+    'X (Twitter) recent search with the brand query in X operators, with authors’ followers and verified flags. Needs an app bearer token.',
+  options,
+  credentials: [],
+
+  async poll(ctx, input) {
+    const o = input.options;
+    const query = [
+      toXQuery(input.brand.query),
+      o.exclude_retweets ? '-is:retweet' : '',
+      o.lang ? `lang:${o.lang}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    if (query.length > MAX_QUERY)
+      throw new SourceResponseError(
+        'x',
+        `the query of ${input.brand.name} is ${query.length} characters in X's syntax; X takes at most ${MAX_QUERY}`,
+      );
+    const api = client(o, Number(ctx.http.defaults.timeout ?? 15_000)).readOnly.v2;
+    const sinceId = input.cursor?.sinceId;
+    // Recent search reaches back 7 days at most.
+    const start = new Date(
+      Math.max(input.backfillSince.getTime(), ctx.clock.now().getTime() - 7 * 86_400_000 + 60_000),
+    );
+    const items: XPost[] = [];
+    let newest = sinceId;
+    await guard(o, async () => {
+      await pace(paceKey(o), o.pace_ms);
+      const page = await api.search(query, {
+        max_results: 100,
+        'tweet.fields': [...TWEET_FIELDS],
+        expansions: ['author_id'],
+        'user.fields': [...USER_FIELDS],
+        ...(sinceId ? { since_id: sinceId } : { start_time: start.toISOString() }),
+      });
+      // Only the first page's newest id is the next poll's since_id (§1.4).
+      newest = page.meta.newest_id ?? sinceId;
+      for (let n = 1; ; n++) {
+        for (const tweet of page.tweets.slice(items.length))
+          items.push({ tweet, ...authorOf(page.includes.users, tweet) });
+        if (page.done || n >= o.max_pages) break;
+        await pace(paceKey(o), o.pace_ms);
+        await page.fetchNext(100);
+      }
+    });
+    return { items, cursor: newest ? { sinceId: newest } : {} };
+  },
+
+  normalize({ tweet, author }): Mention | null {
+    if (!tweet.text) return null;
+    const m = tweet.public_metrics;
+    const mention: Mention = {
+      id: `x:${tweet.id}`,
+      source: 'x',
+      url: `https://x.com/${author?.username ?? 'i'}/status/${tweet.id}`,
+      text: tweet.text,
+      createdAt: tweet.created_at ? new Date(tweet.created_at) : new Date(),
+      metrics: m
+        ? {
+            likes: m.like_count,
+            reposts: m.retweet_count,
+            replies: m.reply_count,
+            quotes: m.quote_count,
+            ...(m.impression_count !== undefined ? { views: m.impression_count } : {}),
+          }
+        : {},
+    };
+    if (author) {
+      mention.author = {
+        handle: author.username,
+        name: author.name,
+        ...(author.public_metrics?.followers_count !== undefined
+          ? { followers: author.public_metrics.followers_count }
+          : {}),
+        ...(author.verified !== undefined ? { verified: author.verified } : {}),
+      };
+    }
+    if (tweet.lang && tweet.lang !== 'und' && tweet.lang !== 'zxx') mention.lang = tweet.lang;
+    return mention;
+  },
+
+  async check(ctx, o) {
+    await guard(o, () =>
+      client(o, Number(ctx.http.defaults.timeout ?? 15_000))
+        .readOnly.v2.search('earshot', { max_results: 10 })
+        .then(() => undefined),
+    );
+  },
+};
+
+/** Engagement of known posts, 100 ids a call (3,500 calls per 15 minutes). */
+export async function refreshX(ctx: SourceContext, o: XOptions, ids: string[]): Promise<XPost[]> {
+  const api = client(o, Number(ctx.http.defaults.timeout ?? 15_000)).readOnly.v2;
+  const out: XPost[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    await guard(o, async () => {
+      const res = await api.tweets(ids.slice(i, i + 100), {
+        'tweet.fields': [...TWEET_FIELDS],
+        expansions: ['author_id'],
+        'user.fields': [...USER_FIELDS],
+      });
+      for (const tweet of res.data ?? []) out.push({ tweet, ...authorOf(res.includes?.users, tweet) });
+    });
+  }
+  return out;
+}
+
+function authorOf(users: UserV2[] | undefined, t: TweetV2): { author?: UserV2 } {
+  const u = users?.find((x) => x.id === t.author_id);
+  return u ? { author: u } : {};
+}
+
+/** twitter-api-v2's errors as the named errors of every source. */
+async function guard(o: XOptions, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof ApiResponseError) {
+      const data = err.data as { title?: string; detail?: string } | undefined;
+      const what = [data?.title, data?.detail].filter(Boolean).join(': ') || err.message;
+      if (err.code === 401 || err.code === 403)
+        throw new SourceAuthError('x', `${err.code} ${what}`, { cause: err });
+      if (err.code === 429) {
+        const now = Date.now();
+        const reset = err.rateLimit?.reset ? err.rateLimit.reset * 1000 - now : 60_000;
+        const wait = retryAfterMs(err.headers['retry-after'], now, reset);
+        holdUntil(paceKey(o), now + wait);
+        throw new SourceRateLimitedError('x', Math.max(1_000, wait), { cause: err });
+      }
+      throw new SourceResponseError('x', `${err.code} ${what}`, { cause: err });
+    }
+    if (err instanceof ApiPartialResponseError) {
+      const status = err.response.statusCode ?? 0;
+      throw new SourceResponseError(
+        'x',
+        status >= 400 ? `${status} from the X API` : 'malformed JSON from the X API',
+        { cause: err },
+      );
+    }
+
+    if (err instanceof ApiRequestError)
+      throw new SourceResponseError('x', `X API not reachable (${err.requestError.message})`, { cause: err });
+    throw err;
+  }
+}

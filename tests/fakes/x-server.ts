@@ -1,0 +1,137 @@
+import { listenLocal } from './listen.ts';
+
+export interface FakeTweet {
+  id: string;
+  text: string;
+  username: string;
+  followers: number;
+  verified?: boolean;
+  created: Date;
+  likes?: number;
+}
+
+/**
+ * A local X API v2 (sources-reference §1): recent search newest first with since_id, start_time
+ * and next_token paging, `includes.users`, `{"meta":{"result_count":0}}` when empty, tweet lookup
+ * by ids with partial errors, x-rate-limit-* headers (unix reset) and RFC 7807 problem bodies.
+ * The search matches tweets containing every plain word of the query (operators are ignored).
+ */
+export async function startXServer(token = 'AAAA-test-bearer-token') {
+  const tweets: FakeTweet[] = [];
+  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const queries: URLSearchParams[] = [];
+  const server = await listenLocal((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const headers = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-rate-limit-limit': '450',
+      'x-rate-limit-remaining': '449',
+      'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 900),
+    };
+    const send = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+      res.writeHead(status, { ...headers, ...extra }).end(JSON.stringify(body));
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    const next = queued.shift();
+    if (next) {
+      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
+      return;
+    }
+    const p = url.searchParams;
+    const view = (t: FakeTweet) => ({
+      id: t.id,
+      text: t.text,
+      created_at: t.created.toISOString(),
+      author_id: `u-${t.username}`,
+      lang: 'en',
+      public_metrics: {
+        retweet_count: 0,
+        reply_count: 0,
+        like_count: t.likes ?? 0,
+        quote_count: 0,
+        bookmark_count: 0,
+        impression_count: 10 * (t.likes ?? 0),
+      },
+      edit_history_tweet_ids: [t.id],
+    });
+    const users = (list: FakeTweet[]) => [
+      ...new Map(
+        list.map((t) => [
+          t.username,
+          {
+            id: `u-${t.username}`,
+            name: t.username,
+            username: t.username,
+            verified: t.verified ?? false,
+            public_metrics: {
+              followers_count: t.followers,
+              following_count: 1,
+              tweet_count: 1,
+              listed_count: 0,
+            },
+          },
+        ]),
+      ).values(),
+    ];
+    if (url.pathname === '/2/tweets/search/recent') {
+      queries.push(p);
+      const words = (p.get('query') ?? '')
+        .split(/\s+/)
+        .filter((w) => /^[\p{L}\p{N}]+$/u.test(w))
+        .map((w) => w.toLowerCase());
+      const since = p.get('since_id');
+      const start = p.get('start_time');
+      const all = tweets
+        .filter((t) => words.every((w) => t.text.toLowerCase().includes(w)))
+        .filter(
+          (t) => (!since || BigInt(t.id) > BigInt(since)) && (!start || t.created.toISOString() >= start),
+        )
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+      if (all.length === 0) return send(200, { meta: { result_count: 0 } });
+      const per = Number(p.get('max_results') ?? 10);
+      const offset = Number(p.get('next_token')?.replace('tok', '') ?? 0);
+      const page = all.slice(offset, offset + per);
+      const more = offset + per < all.length;
+      return send(200, {
+        data: page.map(view),
+        includes: { users: users(page) },
+        meta: {
+          newest_id: page[0]?.id,
+          oldest_id: page.at(-1)?.id,
+          result_count: page.length,
+          ...(more ? { next_token: `tok${offset + per}` } : {}),
+        },
+      });
+    }
+    if (url.pathname === '/2/tweets') {
+      const ids = (p.get('ids') ?? '').split(',');
+      const found = tweets.filter((t) => ids.includes(t.id));
+      const missing = ids.filter((id) => !found.some((t) => t.id === id));
+      return send(200, {
+        ...(found.length ? { data: found.map(view), includes: { users: users(found) } } : {}),
+        ...(missing.length
+          ? {
+              errors: missing.map((id) => ({
+                resource_id: id,
+                resource_type: 'tweet',
+                title: 'Not Found Error',
+                detail: `Could not find tweet with id: [${id}].`,
+                type: 'https://api.x.com/2/problems/resource-not-found',
+              })),
+            }
+          : {}),
+      });
+    }
+    send(404, { title: 'Not Found', type: 'about:blank', status: 404, detail: 'Not Found' });
+  });
+  return {
+    tweets,
+    queries,
+    apiUrl: `${server.base}/`,
+    token,
+    fail(status: number, body: string, headers?: Record<string, string>) {
+      queued.push({ status, body, ...(headers ? { headers } : {}) });
+    },
+    close: () => server.close(),
+  };
+}
