@@ -16,6 +16,8 @@ export class ConfigError extends Error {
 /** A source answered something we cannot read; names the source and what was wrong. */
 export class SourceResponseError extends Error {
   override name = 'SourceResponseError';
+  /** The start of what the API answered, for callers that look for an error code in it. */
+  body?: string;
   constructor(
     readonly sourceId: string,
     message: string,

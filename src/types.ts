@@ -35,6 +35,8 @@ export interface Mention {
   lang?: string;
   author?: Author;
   metrics: Metrics;
+  /** When the brand itself answered this post, where the source shows it. */
+  answeredAt?: Date;
 }
 
 export interface Sentiment {

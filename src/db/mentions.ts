@@ -14,11 +14,14 @@ function prepare(db: Database.Database) {
     ),
     insert: db.prepare(
       `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
-         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics)
+         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at)
        values (@brand, @id, @source, @sourceKey, @url, @title, @text, @authorHandle, @authorFollowers,
-         @authorVerified, @lang, @createdAt, @at, @at, @label, @score, @intents, @metrics)`,
+         @authorVerified, @lang, @createdAt, @at, @at, @label, @score, @intents, @metrics, @answeredAt)`,
     ),
     updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
+    answered: db.prepare(
+      'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
+    ),
     snapshot: db.prepare('insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)'),
     count: db.prepare<[string, string, number], unknown>(
       'insert into mention_counts (brand, label, hour, n) values (?, ?, ?, 1) on conflict (brand, label, hour) do update set n = n + 1',
@@ -167,10 +170,13 @@ export function storeMentions(
         score: m.sentiment.score,
         intents: JSON.stringify(m.intents),
         metrics,
+        answeredAt: m.answeredAt?.getTime() ?? null,
       });
       s.count.run(brand, m.sentiment.label, Math.floor(m.createdAt.getTime() / HOUR) * HOUR);
       inserted.push(m.id);
     } else {
+      // The brand's answer can come in a later poll than the post.
+      if (m.answeredAt) s.answered.run(m.answeredAt.getTime(), brand, m.id);
       if (!hasMetrics || before.metrics === metrics) continue;
       s.updateMetrics.run(metrics, at, brand, m.id);
       updated++;

@@ -182,7 +182,7 @@ async function xrpc(
       // An expired token (a 400 ExpiredToken, or a 401): sign in again, once.
       const expired =
         err instanceof SourceAuthError ||
-        (err instanceof SourceResponseError && err.message.includes('ExpiredToken'));
+        (err instanceof SourceResponseError && err.body?.includes('ExpiredToken'));
       if (expired && attempt === 0) continue;
       throw err;
     }

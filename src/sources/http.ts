@@ -41,19 +41,24 @@ export function retryAfterMs(value: unknown, now: number, fallbackMs: number): n
 export function checkStatus(sourceId: string, url: string, res: AxiosResponse, now = Date.now()): void {
   const s = res.status;
   if (s >= 200 && s < 300) return;
-  if (s === 401 || s === 403)
-    throw new SourceAuthError(sourceId, `${s} from ${safeUrl(url)}: credentials refused`);
   if (s === 429)
     throw new SourceRateLimitedError(sourceId, retryAfterMs(res.headers['retry-after'], now, 60_000));
-  const said =
-    typeof res.data === 'string'
-      ? res.data
-          .replace(/<[^>]*>/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim()
-          .slice(0, 120)
-      : '';
-  throw new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}${said ? `: ${said}` : ''}`);
+  // What the API said, briefly: error codes such as quotaExceeded or ExpiredToken live there.
+  const body = typeof res.data === 'string' ? res.data.slice(0, 2_000) : '';
+  const said = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160);
+  const err =
+    s === 401 || s === 403
+      ? new SourceAuthError(
+          sourceId,
+          `${s} from ${safeUrl(url)}: credentials refused${said ? ` (${said})` : ''}`,
+        )
+      : new SourceResponseError(sourceId, `${s} from ${safeUrl(url)}${said ? `: ${said}` : ''}`);
+  err.body = body;
+  throw err;
 }
 
 /** Where an API says how much is left and when the window resets. */

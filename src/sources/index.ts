@@ -4,7 +4,9 @@ import { hackernews } from './hackernews.ts';
 import { mastodon } from './mastodon.ts';
 import { reddit } from './reddit.ts';
 import { rss } from './rss.ts';
+import { trustpilot } from './trustpilot.ts';
 import { x } from './x.ts';
+import { youtube } from './youtube.ts';
 import type { AnySource } from './types.ts';
 
 /** Every source the config may name. A new source is one file and one line here. */
@@ -16,6 +18,8 @@ export const sources = {
   reddit,
   bluesky,
   x,
+  youtube,
+  trustpilot,
 } satisfies Record<string, AnySource>;
 
 export type SourceId = keyof typeof sources;

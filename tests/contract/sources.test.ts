@@ -11,7 +11,9 @@ import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startMastodonServer } from '../fakes/mastodon-server.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
+import { startTrustpilotServer } from '../fakes/trustpilot-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
+import { startYouTubeServer } from '../fakes/youtube-server.ts';
 
 /**
  * The same checks against every registered source, each through its own fake API. A source added
@@ -30,6 +32,35 @@ interface Harness {
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
 const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
+  async youtube() {
+    const y = await startYouTubeServer();
+    for (const id of ['Ugz1', 'Ugz2'])
+      y.comments.push({ id, videoId: 'vid00001', author: 'fan', text: 'acme rocks', published: new Date() });
+    return {
+      idPrefix: 'youtube:',
+      options: () => ({ api_key: y.key, channels: [y.channel], api_url: y.apiUrl }),
+      fail: (status, body, headers) => y.fail(status, body, headers),
+      close: () => y.close(),
+    };
+  },
+  async trustpilot() {
+    const t = await startTrustpilotServer();
+    for (const id of ['r1', 'r2'])
+      t.reviews.push({
+        id: `5f${id}00000`,
+        unit: 'bu-000001',
+        stars: 2,
+        title: 'Late',
+        text: 'acme was late',
+        created: new Date(),
+      });
+    return {
+      idPrefix: 'trustpilot:',
+      options: () => ({ api_key: t.key, business_units: ['bu-000001'], api_url: t.apiUrl, pace_ms: 0 }),
+      fail: (status, body, headers) => t.fail(status, body, headers),
+      close: () => t.close(),
+    };
+  },
   async x() {
     const f = await startXServer();
     for (const id of ['1583926354983718912', '1583926354983718913'])

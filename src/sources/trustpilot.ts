@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { SourceResponseError } from '../errors.ts';
+import type { Mention } from '../types.ts';
+import { getJson } from './http.ts';
+import type { Source, SourceContext } from './types.ts';
+
+const options = z.object({
+  /** A Trustpilot API key (a secret: write ${TRUSTPILOT_API_KEY}). */
+  api_key: z.string().min(8),
+  /** Business unit ids (from /v1/business-units/find?name=yourdomain.com). */
+  business_units: z.array(z.string().min(5)).min(1),
+  /** For tests and proxies. */
+  api_url: z.url().default('https://api.trustpilot.com'),
+  pace_ms: z.number().int().min(0).default(500),
+});
+type TrustpilotOptions = z.infer<typeof options>;
+
+const reviewSchema = z.looseObject({
+  id: z.string(),
+  stars: z.number(),
+  title: z.string().nullish(),
+  text: z.string().nullish(),
+  language: z.string().nullish(),
+  createdAt: z.string(),
+  consumer: z.looseObject({ displayName: z.string().nullish() }).nullish(),
+  companyReply: z.looseObject({ text: z.string().nullish(), createdAt: z.string().nullish() }).nullish(),
+});
+export type TrustpilotReview = z.infer<typeof reviewSchema> & { unit: string };
+const pageSchema = z.object({ reviews: z.array(z.unknown()) });
+
+/** Per business unit: the newest review time read and the ids seen at or after it. */
+export type TrustpilotCursor = Record<string, { since: string; seen: string[] }>;
+
+const PER_PAGE = 100;
+const MAX_PAGES = 5;
+const SEEN_KEPT = 500;
+
+export const trustpilot: Source<TrustpilotOptions, TrustpilotReview, TrustpilotCursor> = {
+  id: 'trustpilot',
+  description:
+    'Trustpilot reviews of your business units, with stars and your company replies. Needs an API key.',
+  options,
+  scoped: true,
+  credentials: [],
+
+  async poll(ctx, input) {
+    const o = input.options;
+    const cursor: TrustpilotCursor = { ...(input.cursor ?? {}) };
+    const items: TrustpilotReview[] = [];
+    for (const unit of o.business_units) {
+      const before = cursor[unit];
+      const since = before?.since ?? input.backfillSince.toISOString();
+      const seen = new Set(before?.seen ?? []);
+      const fresh = (await readUnit(ctx, o, unit, since)).filter((r) => !seen.has(r.id));
+      items.push(...fresh);
+      const newest = fresh.reduce(
+        (m, r) => (Date.parse(r.createdAt) > Date.parse(m) ? r.createdAt : m),
+        since,
+      );
+      cursor[unit] = {
+        since: newest,
+        seen: [...fresh.map((r) => r.id), ...(before?.seen ?? [])].slice(0, SEEN_KEPT),
+      };
+    }
+    return { items, cursor };
+  },
+
+  normalize(r): Mention | null {
+    const text = [r.title, r.text].filter((s) => s && s.trim()).join(' — ');
+    if (!text) return null;
+    const m: Mention = {
+      id: `trustpilot:${r.id}`,
+      source: 'trustpilot',
+      url: `https://www.trustpilot.com/reviews/${r.id}`,
+      text,
+      createdAt: new Date(r.createdAt),
+      author: { handle: r.consumer?.displayName ?? 'a customer' },
+      metrics: { stars: r.stars },
+    };
+    if (r.title) m.title = r.title;
+    if (r.language) m.lang = r.language;
+    if (r.companyReply?.createdAt) m.answeredAt = new Date(r.companyReply.createdAt);
+    return m;
+  },
+
+  async check(ctx, o) {
+    await getJson(ctx, 'trustpilot', `${o.api_url}/v1/business-units/${o.business_units[0] ?? ''}`, {
+      headers: { apikey: o.api_key },
+    });
+  },
+};
+
+/** Newest first, page by page, until a page reaches what is older than `since`. */
+async function readUnit(
+  ctx: SourceContext,
+  o: TrustpilotOptions,
+  unit: string,
+  since: string,
+): Promise<TrustpilotReview[]> {
+  const out: TrustpilotReview[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { body } = await getJson(
+      ctx,
+      'trustpilot',
+      `${o.api_url}/v1/business-units/${encodeURIComponent(unit)}/reviews`,
+      {
+        params: { page, perPage: PER_PAGE, orderBy: 'createdat.desc' },
+        headers: { apikey: o.api_key },
+        paceKey: `trustpilot:${o.api_url}`,
+        paceMs: o.pace_ms,
+      },
+    );
+    const parsed = pageSchema.safeParse(body);
+    if (!parsed.success)
+      throw new SourceResponseError('trustpilot', `unexpected answer for business unit ${unit}: no reviews`);
+    let older = false;
+    for (const raw of parsed.data.reviews) {
+      const r = reviewSchema.safeParse(raw);
+      if (!r.success) continue;
+      if (Date.parse(r.data.createdAt) < Date.parse(since)) older = true;
+      else out.push({ ...r.data, unit });
+    }
+    if (older || parsed.data.reviews.length < PER_PAGE) break;
+  }
+  return out;
+}
