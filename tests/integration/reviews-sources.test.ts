@@ -96,7 +96,10 @@ describe('youtube source against a local Data API', () => {
         cursor: null,
         backfillSince: ago(60),
       })
-      .catch((e: unknown) => e as Error);
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
     expect(bad?.message).toContain('API key not valid');
     expect(bad?.message).not.toContain('AIza-wrong-key-999');
   });
