@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { analyze } from '../src/analysis/index.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
-import { getCursor, recordPollFailure, storePoll } from '../src/db/mentions.ts';
+import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
@@ -11,7 +11,13 @@ import type { JobContext } from './context.ts';
 import { detectJob } from './detect.ts';
 import { backoffRemaining, clearSilent, raiseSilent } from './source-health.ts';
 
-export const pollPayload = z.object({ brand: z.string(), source: z.string(), tick: z.number() });
+export const pollPayload = z.object({
+  brand: z.string(),
+  source: z.string(),
+  tick: z.number(),
+  /** `refresh` re-reads the engagement of recent mentions instead of looking for new ones. */
+  mode: z.enum(['poll', 'refresh']).default('poll'),
+});
 export type PollPayload = z.infer<typeof pollPayload>;
 
 /** One poll per (brand, source entry, tick): the id is the same in every process that computes it. */
@@ -19,11 +25,16 @@ export const pollJob = {
   queue: 'poll' as const,
   // A failed poll is not retried within its tick: the next tick polls again from the same cursor.
   attempts: 1,
-  jobId: (brand: string, sourceKey: string, tick: number) => jobIdFor('poll', brand, sourceKey, String(tick)),
+  jobId: (brand: string, sourceKey: string, tick: number, mode: 'poll' | 'refresh' = 'poll') =>
+    jobIdFor(mode, brand, sourceKey, String(tick)),
   async handle(ctx: JobContext, data: PollPayload): Promise<void> {
     const brand = ctx.config.brands.find((b) => b.name === data.brand);
     const entry = brand?.sources.find((s) => s.key === data.source);
     if (!brand || !entry) return;
+    if (data.mode === 'refresh') {
+      await runRefresh(ctx, brand, entry);
+      return;
+    }
     const result = await runPoll(ctx, brand, entry);
     if (result.stored > 0) {
       await ctx.queue.add(
@@ -149,5 +160,44 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       if (alert) log.error({ failures }, alert.title);
     }
     return { fetched: 0, stored: 0, error: message };
+  }
+}
+
+/** Mentions younger than `sources.refresh_age` read again: each new reading is a metric snapshot. */
+export async function runRefresh(ctx: JobContext, brand: Brand, entry: SourceEntry): Promise<number> {
+  const source = getSource(entry.source);
+  if (!source?.refresh) return 0;
+  const now = ctx.clock.now().getTime();
+  const ids = recentIds(ctx.store, brand.name, entry.key, now - ctx.config.settings.refreshAgeMs, 2_000);
+  if (ids.length === 0) return 0;
+  const log = ctx.log.child({ brand: brand.name, source: entry.key });
+  try {
+    const raw = await source.refresh(
+      { http: ctx.http, clock: ctx.clock, log, env: ctx.env },
+      entry.options,
+      ids,
+    );
+    const readings = raw.flatMap((r: unknown) => {
+      const m = source.normalize(r, entry.options);
+      return m
+        ? [
+            {
+              id: m.id,
+              metrics: m.metrics as Record<string, number>,
+              ...(m.answeredAt ? { answeredAt: m.answeredAt } : {}),
+            },
+          ]
+        : [];
+    });
+    const changed = recordReadings(ctx.store, brand.name, readings, now);
+    log.info(
+      { asked: ids.length, read: readings.length, changed },
+      `refreshed engagement of ${entry.key} for ${brand.name}`,
+    );
+    return changed;
+  } catch (err) {
+    // A refresh that fails loses nothing: the next one reads the same mentions.
+    log.warn(`refresh of ${entry.key} for ${brand.name} failed: ${errorMessage(err)}`);
+    return 0;
   }
 }

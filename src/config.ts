@@ -65,6 +65,8 @@ const SOURCE_DEFAULTS = {
   user_agent: USER_AGENT,
   silent_after_failures: 5,
   quiet_after: 2 * 86_400_000,
+  refresh_age: 2 * 86_400_000,
+  refresh_every: 15 * 60_000,
 };
 
 const sourceEntrySchema = z.looseObject({
@@ -119,6 +121,10 @@ const fileSchema = z
         silent_after_failures: z.number().int().min(1).default(5),
         /** A source that used to bring mentions and brought none for this long is reported silent. */
         quiet_after: duration.default(2 * 86_400_000),
+        /** Mentions younger than this have their engagement read again, where the API allows it. */
+        refresh_age: duration.default(2 * 86_400_000),
+        /** How often that happens. */
+        refresh_every: duration.default(15 * 60_000),
       })
       .strict()
       .default(SOURCE_DEFAULTS),
@@ -166,6 +172,8 @@ export interface Settings {
   timeoutMs: number;
   userAgent: string;
   silentAfterFailures: number;
+  refreshAgeMs: number;
+  refreshEveryMs: number;
 }
 export interface Config {
   file: string | null;
@@ -465,6 +473,8 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     timeoutMs: sources.timeout,
     userAgent: sources.user_agent,
     silentAfterFailures: sources.silent_after_failures,
+    refreshAgeMs: sources.refresh_age,
+    refreshEveryMs: sources.refresh_every,
   };
 }
 

@@ -11,6 +11,7 @@ import { errorMessage } from './errors.ts';
 import { createQueue } from './queue/index.ts';
 import { startSchedules } from './queue/schedule.ts';
 import { createHttp } from './sources/http.ts';
+import { getSource } from './sources/index.ts';
 
 export interface Daemon {
   ctx: JobContext;
@@ -83,6 +84,22 @@ export function startDaemon(opts: DaemonOptions): Daemon {
               );
             },
           })),
+        ),
+        ...config.brands.flatMap((b) =>
+          b.sources
+            .filter((s) => typeof getSource(s.source)?.refresh === 'function')
+            .map((s) => ({
+              key: `refresh ${b.name}/${s.key}`,
+              everyMs: config.settings.refreshEveryMs,
+              enqueue: async (tick: Date) => {
+                const t = tick.getTime();
+                await queue.add(
+                  'poll',
+                  { brand: b.name, source: s.key, tick: t, mode: 'refresh' },
+                  { jobId: pollJob.jobId(b.name, s.key, t, 'refresh') },
+                );
+              },
+            })),
         ),
         ...config.brands.map((b) => ({
           key: `detect ${b.name}`,

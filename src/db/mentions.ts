@@ -56,6 +56,9 @@ function prepare(db: Database.Database) {
          updated_at = excluded.updated_at, consecutive_failures = consecutive_failures + 1
        returning consecutive_failures as n`,
     ),
+    recent: db.prepare<[string, string, number, number], { id: string }>(
+      'select id from mentions where brand = ? and source_key = ? and created_at >= ? order by created_at desc limit ?',
+    ),
     windowCount: db.prepare<[string, string, number, number], { n: number }>(
       'select count(*) as n from mentions where brand = ? and sentiment_label = ? and created_at >= ? and created_at < ?',
     ),
@@ -184,6 +187,46 @@ export function storeMentions(
     if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
   }
   return { inserted, updated };
+}
+
+/** Ids of the source's mentions made since `since`, newest first: those whose engagement is re-read. */
+export function recentIds(
+  store: Store,
+  brand: string,
+  sourceKey: string,
+  since: number,
+  limit: number,
+): string[] {
+  return stmts(store)
+    .recent.all(brand, sourceKey, since, limit)
+    .map((r) => r.id);
+}
+
+/**
+ * Stores new readings of known mentions: the latest metrics, a snapshot when they changed, and the
+ * brand's answer when it appeared. Unknown ids are ignored. One transaction.
+ */
+export function recordReadings(
+  store: Store,
+  brand: string,
+  readings: { id: string; metrics: Record<string, number>; answeredAt?: Date }[],
+  at: number,
+): number {
+  const s = stmts(store);
+  return store.sqlite.transaction(() => {
+    let changed = 0;
+    for (const r of readings) {
+      const before = s.known.get(brand, r.id);
+      if (!before) continue;
+      if (r.answeredAt) s.answered.run(r.answeredAt.getTime(), brand, r.id);
+      const metrics = JSON.stringify(r.metrics);
+      if (metrics === '{}' || metrics === before.metrics) continue;
+      s.updateMetrics.run(metrics, at, brand, r.id);
+      s.snapshot.run(brand, r.id, at, metrics);
+      changed++;
+    }
+    return changed;
+  })();
 }
 
 /** A failed poll: counted, the error kept, the cursor left where it was. Returns the failures in a row. */

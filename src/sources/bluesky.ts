@@ -103,6 +103,23 @@ export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
     return m;
   },
 
+  async refresh(ctx, o, ids) {
+    const out: BlueskyPost[] = [];
+    const uris = ids.map((id) => id.replace(/^bsky:/, ''));
+    for (let i = 0; i < uris.length; i += 25) {
+      const body = await xrpc(ctx, o, 'app.bsky.feed.getPosts', { uris: uris.slice(i, i + 25) });
+      const parsed = z.object({ posts: z.array(z.unknown()) }).safeParse(body);
+      if (!parsed.success)
+        throw new SourceResponseError('bluesky', 'unexpected answer from getPosts: no posts');
+      for (const raw of parsed.data.posts) {
+        const p = postSchema.safeParse(raw);
+        if (p.success) out.push(p.data);
+      }
+    }
+    await addFollowers(ctx, o, out);
+    return out;
+  },
+
   async check(ctx, o) {
     await session(ctx, o, true);
   },

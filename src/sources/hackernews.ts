@@ -129,6 +129,27 @@ export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
     return mention;
   },
 
+  /** Stories' points and comment counts, 100 stories a call (`story_ID` tags OR-ed). */
+  async refresh(ctx, o, ids) {
+    const out: HnHit[] = [];
+    const stories = ids.map((id) => id.replace(/^hn:/, ''));
+    for (let i = 0; i < stories.length; i += 100) {
+      const group = stories.slice(i, i + 100).map((id) => `story_${id}`);
+      const { body } = await getJson(ctx, 'hackernews', `${o.api_url}/search`, {
+        params: { tags: `story,(${group.join(',')})`, hitsPerPage: 100 },
+        paceKey: o.api_url,
+        paceMs: o.pace_ms,
+      });
+      const parsed = pageSchema.safeParse(body);
+      if (!parsed.success) throw new SourceResponseError('hackernews', 'unexpected answer: no hits');
+      for (const raw of parsed.data.hits) {
+        const h = hitSchema.safeParse(raw);
+        if (h.success) out.push(h.data);
+      }
+    }
+    return out;
+  },
+
   async check(ctx, opts) {
     await getJson(ctx, 'hackernews', `${opts.api_url}/search_by_date`, {
       params: { query: 'test', hitsPerPage: 1 },

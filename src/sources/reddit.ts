@@ -119,6 +119,22 @@ export const reddit: Source<RedditOptions, RedditThing, RedditCursor> = {
     return m;
   },
 
+  async refresh(ctx, o, ids) {
+    const out: RedditThing[] = [];
+    const names = ids.map((id) => id.replace(/^reddit:/, ''));
+    for (let i = 0; i < names.length; i += 100) {
+      const listing = await call(ctx, o, '/api/info', {
+        id: names.slice(i, i + 100).join(','),
+        raw_json: '1',
+      });
+      for (const raw of listing.children) {
+        const t = thingSchema.safeParse(raw);
+        if (t.success) out.push(t.data);
+      }
+    }
+    return out;
+  },
+
   async check(ctx, o) {
     await call(ctx, o, '/r/announcements/new', { limit: '1' });
   },

@@ -57,6 +57,11 @@ export interface Source<O = unknown, R = unknown, C = unknown> {
   normalize(raw: R, options: O): Mention | null;
   /** One cheap call that proves the credentials work (for `earshot doctor`). */
   check?(ctx: SourceContext, options: O): Promise<void>;
+  /**
+   * Reads known mentions again (ids as `normalize` made them) for their current engagement, where
+   * the API allows it cheaply. Posts that are gone are simply absent from the result.
+   */
+  refresh?(ctx: SourceContext, options: O, ids: string[]): Promise<R[]>;
 }
 
 export type AnySource = Source<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -197,6 +197,14 @@ export const x: Source<XOptions, XPost, XCursor> = {
     return mention;
   },
 
+  refresh(ctx, o, ids) {
+    return refreshX(
+      ctx,
+      o,
+      ids.map((id) => id.replace(/^x:/, '')),
+    );
+  },
+
   async check(ctx, o) {
     await guard(o, () =>
       client(o, Number(ctx.http.defaults.timeout ?? 15_000))

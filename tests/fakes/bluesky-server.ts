@@ -99,6 +99,12 @@ export async function startBlueskyServer(
         hitsTotal: all.length,
       });
     }
+    if (method === 'app.bsky.feed.getPosts') {
+      const uris = url.searchParams.getAll('uris');
+      if (uris.length > 25)
+        return send(400, { error: 'InvalidRequest', message: 'uris must not have more than 25 elements' });
+      return send(200, { posts: posts.map(view).filter((v) => uris.includes(v.uri)) });
+    }
     if (method === 'app.bsky.actor.getProfiles') {
       const actors = url.searchParams.getAll('actors');
       if (actors.length > 25)

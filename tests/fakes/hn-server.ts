@@ -28,6 +28,31 @@ export async function startHnServer() {
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
       return;
     }
+    if (url.pathname === '/api/v1/search') {
+      const wanted = new Set(
+        [...(url.searchParams.get('tags') ?? '').matchAll(/story_(\d+)/g)].map((m) => m[1]),
+      );
+      const found = hits.filter((h) => h.kind === 'story' && wanted.has(h.objectID));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          hits: found.map((h) => ({
+            objectID: h.objectID,
+            _tags: ['story', `author_${h.author}`, `story_${h.objectID}`],
+            author: h.author,
+            title: h.title ?? h.text,
+            story_text: h.text,
+            points: h.points ?? 1,
+            num_comments: h.num_comments ?? 0,
+            created_at_i: h.created_at_i,
+          })),
+          page: 0,
+          nbPages: 1,
+          nbHits: found.length,
+          hitsPerPage: 100,
+        }),
+      );
+      return;
+    }
     if (url.pathname !== '/api/v1/search_by_date') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
       return;

@@ -66,7 +66,10 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
     const p = url.searchParams;
     let list: FakeThing[];
     const sub = /^\/r\/(\w+)\/comments$/.exec(path)?.[1];
-    if (path === '/search') {
+    if (path === '/api/info') {
+      const names = (p.get('id') ?? '').split(',');
+      list = things.filter((t) => names.includes(`${t.kind}_${t.id}`));
+    } else if (path === '/search') {
       const words = (p.get('q') ?? '').toLowerCase().split(/\s+/);
       list = things.filter(
         (t) => t.kind === 't3' && words.every((w) => `${t.title ?? ''} ${t.text}`.toLowerCase().includes(w)),

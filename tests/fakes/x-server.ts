@@ -20,6 +20,7 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
   const tweets: FakeTweet[] = [];
   const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
   const queries: URLSearchParams[] = [];
+  const lookups: string[][] = [];
   const server = await listenLocal((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const headers = {
@@ -105,6 +106,7 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
     }
     if (url.pathname === '/2/tweets') {
       const ids = (p.get('ids') ?? '').split(',');
+      lookups.push(ids);
       const found = tweets.filter((t) => ids.includes(t.id));
       const missing = ids.filter((id) => !found.some((t) => t.id === id));
       return send(200, {
@@ -127,6 +129,8 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
   return {
     tweets,
     queries,
+    /** The ids of each lookup call (engagement refresh). */
+    lookups,
     apiUrl: `${server.base}/`,
     token,
     fail(status: number, body: string, headers?: Record<string, string>) {

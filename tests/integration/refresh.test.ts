@@ -1,0 +1,148 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runRefresh } from '../../jobs/poll.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { buildConfig } from '../../src/config.ts';
+import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
+import { startBlueskyServer } from '../fakes/bluesky-server.ts';
+import { startHnServer } from '../fakes/hn-server.ts';
+import { startRedditServer } from '../fakes/reddit-server.ts';
+import { startXServer } from '../fakes/x-server.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+const clock = new ManualClock(Date.now());
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+function boot(source: Record<string, unknown>): Daemon {
+  const tmp = tempDir();
+  const config = buildConfig(
+    { brands: [{ name: 'acme', query: 'acme', sources: [{ pace_ms: 0, ...source }] }] },
+    { EARSHOT_DATA_DIR: tmp.dir },
+  );
+  const d = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), clock, schedule: false });
+  closers.push(
+    () => tmp.cleanup(),
+    () => d.stop(),
+  );
+  return d;
+}
+const entryOf = (d: Daemon) => {
+  const b = d.ctx.config.brands[0];
+  const e = b?.sources[0];
+  if (!b || !e) throw new Error('no source configured');
+  return [b, e] as const;
+};
+const snapshots = (d: Daemon) =>
+  d.ctx.store.sqlite
+    .prepare('select metrics from metric_snapshots order by id')
+    .all()
+    .map((r) => JSON.parse((r as { metrics: string }).metrics) as Record<string, number>);
+
+describe('engagement refresh of recent mentions', () => {
+  it('x: reads posts again by id and stores each new reading as a snapshot', async () => {
+    const f = await startXServer();
+    closers.push(() => f.close());
+    const t = {
+      id: '1583926354983718999',
+      text: 'acme lost my bag',
+      username: 'u',
+      followers: 10,
+      created: new Date(),
+      likes: 3,
+    };
+    f.tweets.push(t);
+    const d = boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
+    await pollOnce(d);
+    t.likes = 250;
+    clock.advance(15 * 60_000);
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(0);
+    expect(f.lookups).toEqual([[t.id], [t.id]]);
+    expect(snapshots(d).map((m) => m.likes)).toEqual([3, 250]);
+  });
+
+  it('reddit: /api/info for many things at once', async () => {
+    const r = await startRedditServer();
+    closers.push(() => r.close());
+    const post = {
+      kind: 't3' as const,
+      id: 'abc',
+      sub: 'x',
+      author: 'u',
+      title: 'acme outage',
+      text: '',
+      created: Math.floor(Date.now() / 1000),
+      score: 2,
+    };
+    r.things.push(post);
+    const d = boot({ source: 'reddit', api_url: r.base });
+    await pollOnce(d);
+    post.score = 480;
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(snapshots(d).map((m) => m.score)).toEqual([2, 480]);
+  });
+
+  it('bluesky: getPosts by uri', async () => {
+    const b = await startBlueskyServer();
+    closers.push(() => b.close());
+    const p = {
+      rkey: 'r1',
+      handle: 'alice.bsky.social',
+      text: 'acme is down',
+      created: new Date(),
+      likes: 1,
+    };
+    b.posts.push(p);
+    const d = boot({
+      source: 'bluesky',
+      handle: 'brand.bsky.social',
+      app_password: 'abcd-efgh-ijkl-mnop',
+      service: b.service,
+    });
+    await pollOnce(d);
+    p.likes = 77;
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(snapshots(d).map((m) => m.likes)).toEqual([1, 77]);
+  });
+
+  it('hackernews: story points by story tags', async () => {
+    const h = await startHnServer();
+    closers.push(() => h.close());
+    const s = {
+      objectID: '4242',
+      kind: 'story' as const,
+      author: 'pg',
+      title: 'Acme raises prices',
+      text: '',
+      points: 5,
+      created_at_i: Math.floor(Date.now() / 1000) - 60,
+    };
+    h.hits.push(s);
+    const d = boot({ source: 'hackernews', api_url: h.apiUrl });
+    await pollOnce(d);
+    s.points = 310;
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(snapshots(d).map((m) => m.score)).toEqual([5, 310]);
+  });
+
+  it('leaves mentions older than the refresh age alone', async () => {
+    const f = await startXServer();
+    closers.push(() => f.close());
+    f.tweets.push({
+      id: '1583926354983718001',
+      text: 'acme',
+      username: 'u',
+      followers: 1,
+      created: new Date(),
+      likes: 1,
+    });
+    const d = boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
+    await pollOnce(d);
+    clock.advance(3 * 86_400_000);
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(0);
+    expect(f.lookups).toEqual([]);
+  });
+});
