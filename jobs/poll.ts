@@ -116,6 +116,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       mentions: analyzed,
       cursor: res.cursor,
       at: now,
+      ...(res.answers ? { answers: res.answers } : {}),
     });
     log.info(
       {

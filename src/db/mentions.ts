@@ -123,10 +123,13 @@ export function storePoll(
     mentions: AnalyzedMention[];
     cursor: unknown;
     at: number;
+    answers?: { id: string; at: Date }[];
   },
 ): StoredPoll {
   return store.sqlite.transaction(() => {
     const result = storeMentions(store, poll.brand, poll.sourceKey, poll.mentions, poll.at);
+    // After the mentions: an answer may be to a post stored in this very poll.
+    for (const a of poll.answers ?? []) stmts(store).answered.run(a.at.getTime(), poll.brand, a.id);
     stmts(store).saveCursor.run({
       brand: poll.brand,
       sourceKey: poll.sourceKey,

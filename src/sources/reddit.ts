@@ -10,6 +10,8 @@ const options = z.object({
   search: z.boolean().default(true),
   /** Subreddits whose new comments are read and matched locally (Reddit has no comment search). */
   subreddits: z.array(z.string().regex(/^\w{2,21}$/, 'a subreddit name without r/')).default([]),
+  /** The brand's own Reddit accounts (without u/): their comments mark what they reply to as answered. */
+  brand_accounts: z.array(z.string().regex(/^[\w-]{3,20}$/, 'a Reddit username without u/')).default([]),
   /** An app's credentials (write ${REDDIT_CLIENT_ID} and ${REDDIT_CLIENT_SECRET}): 100 calls a minute instead of 10. */
   client_id: z.string().min(1).optional(),
   client_secret: z.string().min(1).optional(),
@@ -30,6 +32,7 @@ const thingSchema = z.object({
     author: z.string().nullish(),
     created_utc: z.number(),
     permalink: z.string(),
+    parent_id: z.string().nullish(),
     score: z.number().nullish(),
     num_comments: z.number().nullish(),
     title: z.string().nullish(),
@@ -94,7 +97,29 @@ export const reddit: Source<RedditOptions, RedditThing, RedditCursor> = {
       const keep = [...fresh.map((t) => t.data.name), ...(before?.seen ?? [])].slice(0, SEEN_KEPT);
       cursor[key] = { since: Math.floor(newest), seen: keep };
     }
-    return { items: [...items.values()], cursor };
+    const answers: { id: string; at: Date }[] = [];
+    for (const account of o.brand_accounts) {
+      const key = `answers:${account}`;
+      const before = cursor[key];
+      const since = before?.since ?? Math.floor(input.backfillSince.getTime() / 1000);
+      const replies = await readStream(
+        ctx,
+        o,
+        `/user/${account}/comments`,
+        { sort: 'new' },
+        since,
+        new Set(before?.seen ?? []),
+      );
+      for (const r of replies)
+        if (r.data.parent_id)
+          answers.push({ id: `reddit:${r.data.parent_id}`, at: new Date(r.data.created_utc * 1000) });
+      const newest = replies.reduce((m, t) => Math.max(m, t.data.created_utc), since);
+      cursor[key] = {
+        since: Math.floor(newest),
+        seen: [...replies.map((t) => t.data.name), ...(before?.seen ?? [])].slice(0, SEEN_KEPT),
+      };
+    }
+    return { items: [...items.values()], cursor, ...(answers.length ? { answers } : {}) };
   },
 
   normalize(t): Mention | null {

@@ -26,6 +26,8 @@ export interface PollInput<O, C> {
 
 export interface PollResult<R, C> {
   items: R[];
+  /** The brand's own replies seen in this poll: mention `id` (as normalize makes it) was answered `at`. */
+  answers?: { id: string; at: Date }[];
   /** Stored in the same transaction as the items' mentions, never before. */
   cursor: C;
 }

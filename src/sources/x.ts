@@ -30,6 +30,11 @@ const options = z.object({
   max_pages: z.number().int().min(1).max(20).default(5),
   /** Least time between two searches: 450 per 15 minutes per app. */
   pace_ms: z.number().int().min(0).default(2_000),
+  /** The brand's own account (without @): its replies mark the posts they answer as answered. */
+  brand_handle: z
+    .string()
+    .regex(/^\w{1,15}$/, 'an X username without @')
+    .optional(),
   /** For tests and proxies: replaces https://api.x.com/. */
   api_url: z.url().optional(),
 });
@@ -43,6 +48,8 @@ export interface XPost {
 /** The newest post id read (a string: ids exceed 2^53). */
 export interface XCursor {
   sinceId?: string;
+  /** The newest reply of the brand's account read. */
+  answersSinceId?: string;
 }
 
 const TWEET_FIELDS = [
@@ -161,7 +168,26 @@ export const x: Source<XOptions, XPost, XCursor> = {
         await page.fetchNext(100);
       }
     });
-    return { items, cursor: newest ? { sinceId: newest } : {} };
+    const cursor: XCursor = { ...(newest ? { sinceId: newest } : {}) };
+    const answers: { id: string; at: Date }[] = [];
+    if (o.brand_handle) {
+      const since = input.cursor?.answersSinceId;
+      await guard(o, async () => {
+        await pace(paceKey(o), o.pace_ms);
+        const page = await api.search(`from:${o.brand_handle} is:reply`, {
+          max_results: 100,
+          'tweet.fields': [...TWEET_FIELDS],
+          ...(since ? { since_id: since } : { start_time: start.toISOString() }),
+        });
+        for (const t of page.tweets) {
+          const to = t.referenced_tweets?.find((r) => r.type === 'replied_to');
+          if (to && t.created_at) answers.push({ id: `x:${to.id}`, at: new Date(t.created_at) });
+        }
+        const latest = page.meta.newest_id ?? since;
+        if (latest) cursor.answersSinceId = latest;
+      });
+    } else if (input.cursor?.answersSinceId) cursor.answersSinceId = input.cursor.answersSinceId;
+    return { items, cursor, ...(answers.length ? { answers } : {}) };
   },
 
   normalize({ tweet, author }): Mention | null {

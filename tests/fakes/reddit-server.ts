@@ -9,6 +9,8 @@ export interface FakeThing {
   title?: string;
   created: number;
   score?: number;
+  /** For comments: the fullname replied to. */
+  parent?: string;
 }
 
 /**
@@ -66,7 +68,10 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
     const p = url.searchParams;
     let list: FakeThing[];
     const sub = /^\/r\/(\w+)\/comments$/.exec(path)?.[1];
-    if (path === '/api/info') {
+    const user = /^\/user\/([\w-]+)\/comments$/.exec(path)?.[1];
+    if (user) {
+      list = things.filter((t) => t.kind === 't1' && t.author === user);
+    } else if (path === '/api/info') {
       const names = (p.get('id') ?? '').split(',');
       list = things.filter((t) => names.includes(`${t.kind}_${t.id}`));
     } else if (path === '/search') {
@@ -97,7 +102,12 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
         permalink: `/r/${t.sub}/comments/${t.id}/x/`,
         ...(t.kind === 't3'
           ? { title: t.title ?? '', selftext: t.text, num_comments: 0, is_self: true }
-          : { body: t.text, link_id: 't3_parent', link_title: 'A thread' }),
+          : {
+              body: t.text,
+              link_id: 't3_parent',
+              link_title: 'A thread',
+              parent_id: t.parent ?? 't3_parent',
+            }),
       },
     }));
     const more = start + limit < list.length;

@@ -8,6 +8,8 @@ export interface FakeTweet {
   verified?: boolean;
   created: Date;
   likes?: number;
+  /** The post this one replies to. */
+  replyTo?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
         impression_count: 10 * (t.likes ?? 0),
       },
       edit_history_tweet_ids: [t.id],
+      ...(t.replyTo ? { referenced_tweets: [{ type: 'replied_to', id: t.replyTo }] } : {}),
     });
     const users = (list: FakeTweet[]) => [
       ...new Map(
@@ -80,10 +83,11 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
         .split(/\s+/)
         .filter((w) => /^[\p{L}\p{N}]+$/u.test(w))
         .map((w) => w.toLowerCase());
+      const from = /from:(\w+)/.exec(p.get('query') ?? '')?.[1];
       const since = p.get('since_id');
       const start = p.get('start_time');
       const all = tweets
-        .filter((t) => words.every((w) => t.text.toLowerCase().includes(w)))
+        .filter((t) => (from ? t.username === from : words.every((w) => t.text.toLowerCase().includes(w))))
         .filter(
           (t) => (!since || BigInt(t.id) > BigInt(since)) && (!start || t.created.toISOString() >= start),
         )
