@@ -16,15 +16,16 @@ function prepare(db: Database.Database) {
       `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
          author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at)
        values (@brand, @id, @source, @sourceKey, @url, @title, @text, @authorHandle, @authorFollowers,
-         @authorVerified, @lang, @createdAt, @at, @at, @label, @score, @intents, @metrics, @answeredAt)`,
+         @authorVerified, @lang, @createdAt, @at, @at, @label, @score, @intents, @metrics, @answeredAt)
+       on conflict (brand, id) do nothing`,
     ),
     updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
     answered: db.prepare(
       'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
     ),
     snapshot: db.prepare('insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)'),
-    count: db.prepare<[string, string, number], unknown>(
-      'insert into mention_counts (brand, label, hour, n) values (?, ?, ?, 1) on conflict (brand, label, hour) do update set n = n + 1',
+    count: db.prepare<[string, string, number, number], unknown>(
+      'insert into mention_counts (brand, label, hour, n) values (?, ?, ?, ?) on conflict (brand, label, hour) do update set n = n + excluded.n',
     ),
     cursor: db.prepare<
       [string, string],
@@ -153,11 +154,13 @@ export function storeMentions(
   const s = stmts(store);
   const inserted: string[] = [];
   let updated = 0;
+  // Counts are added once per (label, hour) of the batch, not once per mention.
+  const counts = new Map<string, number>();
   for (const m of list) {
     const metrics = JSON.stringify(m.metrics);
     const hasMetrics = metrics !== '{}';
-    const before = s.known.get(brand, m.id);
-    if (!before) {
+    // Insert first: for a new mention (the common case) that is the only lookup.
+    const fresh =
       s.insert.run({
         brand,
         id: m.id,
@@ -177,17 +180,24 @@ export function storeMentions(
         intents: JSON.stringify(m.intents),
         metrics,
         answeredAt: m.answeredAt?.getTime() ?? null,
-      });
-      s.count.run(brand, m.sentiment.label, Math.floor(m.createdAt.getTime() / HOUR) * HOUR);
+      }).changes > 0;
+    if (fresh) {
+      const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
       inserted.push(m.id);
     } else {
       // The brand's answer can come in a later poll than the post.
       if (m.answeredAt) s.answered.run(m.answeredAt.getTime(), brand, m.id);
-      if (!hasMetrics || before.metrics === metrics) continue;
+      const before = s.known.get(brand, m.id);
+      if (!hasMetrics || before?.metrics === metrics) continue;
       s.updateMetrics.run(metrics, at, brand, m.id);
       updated++;
     }
     if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
+  }
+  for (const [key, n] of counts) {
+    const [label, hour] = key.split('|');
+    s.count.run(brand, label as string, Number(hour), n);
   }
   return { inserted, updated };
 }

@@ -290,8 +290,19 @@ async function guard(o: XOptions, fn: () => Promise<void>): Promise<void> {
       );
     }
 
-    if (err instanceof ApiRequestError)
-      throw new SourceResponseError('x', `X API not reachable (${err.requestError.message})`, { cause: err });
+    if (err instanceof ApiRequestError) {
+      throw new SourceResponseError('x', `X API not reachable (${networkCause(err)})`, { cause: err });
+    }
     throw err;
   }
+}
+
+/**
+ * twitter-api-v2 keeps a network error as `requestError`, but a timeout only in its private
+ * options (`Error('Request timeout.')`): the one place that reads it.
+ */
+function networkCause(err: ApiRequestError): string {
+  const hidden = (err as unknown as { _options?: { error?: unknown } })._options?.error;
+  const cause = (err.requestError as Error | undefined) ?? (hidden instanceof Error ? hidden : undefined);
+  return cause?.message ?? err.message;
 }

@@ -158,7 +158,8 @@ const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
     return {
       idPrefix: 'rss:',
       options: () => {
-        if (failing) feed.setRaw('/f', failing.status, failing.body, failing.headers);
+        if (failing?.status === 0) feed.setHang('/f');
+        else if (failing) feed.setRaw('/f', failing.status, failing.body, failing.headers);
         else feed.setFeed('/f', { kind: 'rss', items });
         failing = null;
         return { feeds: [feed.url('/f')], max_items: 200 };
@@ -240,6 +241,26 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
       const err = await poll().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SourceRateLimitedError);
       expect((err as SourceRateLimitedError).retryAfterMs).toBe(1_000);
+    });
+
+    it('gives up on an answer that never comes, naming itself and the timeout', async () => {
+      h.fail(0, '');
+      const quick = { ...ctx, http: createHttp({ timeoutMs: 300, userAgent: 'earshot-test' }) };
+      const t0 = Date.now();
+      const err = await source
+        .poll(quick, {
+          brand: { name: 'acme', query: 'acme' },
+          options: source.options.parse(h.options()) as unknown,
+          cursor: null,
+          backfillSince: new Date(Date.now() - 86_400_000),
+        })
+        .then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+      expect(err).toBeInstanceOf(SourceResponseError);
+      expect(err?.message).toMatch(new RegExp(`^${key}: .*(timed out|timeout)`, 'i'));
+      expect(Date.now() - t0).toBeLessThan(5_000);
     });
 
     it('names a server error', async () => {

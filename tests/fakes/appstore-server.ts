@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeReview {
   id: string;
@@ -18,17 +18,13 @@ export interface FakeReview {
  */
 export async function startAppStoreServer() {
   const apps = new Map<string, FakeReview[]>();
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const emptyOnce = new Set<number>();
   const requests: string[] = [];
   const server = await listenLocal((req, res) => {
     const path = req.url ?? '/';
     requests.push(path);
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, { 'content-type': 'application/json' })) return;
     const m = /^\/(\w\w)\/rss\/customerreviews\/page=(\d+)\/id=(\d+)\/sortby=mostrecent\/json$/.exec(path);
     if (!m) {
       res.writeHead(404).end();
@@ -106,7 +102,7 @@ export async function startAppStoreServer() {
     },
     emptyOnce: (page: number) => void emptyOnce.add(page),
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

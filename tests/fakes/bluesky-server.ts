@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakePost {
   rkey: string;
@@ -18,7 +18,7 @@ export async function startBlueskyServer(
   account = { handle: 'brand.bsky.social', password: 'abcd-efgh-ijkl-mnop' },
 ) {
   const posts: FakePost[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const calls: string[] = [];
   let sessions = 0;
   const server = await listenLocal((req, res) => {
@@ -50,11 +50,7 @@ export async function startBlueskyServer(
       });
       return;
     }
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, headers)) return;
     if (req.headers.authorization !== `Bearer jwt-${sessions}`)
       return send(
         sessions ? 400 : 403,
@@ -127,7 +123,7 @@ export async function startBlueskyServer(
     /** The next calls' tokens are refused as expired, as after two hours. */
     expireSessions: () => void (sessions += 1000),
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

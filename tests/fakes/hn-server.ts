@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeHit {
   objectID: string;
@@ -18,16 +18,12 @@ export interface FakeHit {
  */
 export async function startHnServer() {
   const hits: FakeHit[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const requests: URLSearchParams[] = [];
   const server = await listenLocal((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(url.searchParams);
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, { 'content-type': 'application/json' })) return;
     if (url.pathname === '/api/v1/search') {
       const wanted = new Set(
         [...(url.searchParams.get('tags') ?? '').matchAll(/story_(\d+)/g)].map((m) => m[1]),
@@ -114,7 +110,7 @@ export async function startHnServer() {
     requests,
     apiUrl: `${server.base}/api/v1`,
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

@@ -25,3 +25,27 @@ export async function listenLocal(
     },
   };
 }
+
+export interface ScriptedAnswer {
+  /** 0 leaves the request unanswered: a hang, for timeouts. */
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** Answers queued by a test (errors, quirks, hangs), served before the fake's normal behaviour. */
+export function scriptedAnswers() {
+  const queue: ScriptedAnswer[] = [];
+  return {
+    push(a: ScriptedAnswer) {
+      queue.push(a);
+    },
+    /** True when the request was taken by the script. */
+    answer(res: http.ServerResponse, headers: Record<string, string>): boolean {
+      const next = queue.shift();
+      if (!next) return false;
+      if (next.status !== 0) res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
+      return true;
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeStatus {
   id: string;
@@ -16,11 +16,11 @@ export interface FakeStatus {
  * since_id and min_id (the page just above min_id), limit ≤ 40, a Link header, X-RateLimit-*
  * headers with an ISO reset, status search that needs a token, and JSON errors.
  */
-export async function startMastodonServer(opts: { token?: string } = {}) {
+export async function startMastodonServer(opts: { token?: string; limit?: number } = {}) {
   const statuses: FakeStatus[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const requests: URL[] = [];
-  let remaining = 300;
+  let remaining = opts.limit ?? 300;
   const big = (id: string) => BigInt(id);
   const render = (s: FakeStatus): Record<string, unknown> => ({
     id: s.id,
@@ -52,15 +52,11 @@ export async function startMastodonServer(opts: { token?: string } = {}) {
     requests.push(url);
     const headers = {
       'content-type': 'application/json; charset=utf-8',
-      'x-ratelimit-limit': '300',
+      'x-ratelimit-limit': String(opts.limit ?? 300),
       'x-ratelimit-remaining': String(--remaining),
       'x-ratelimit-reset': new Date(Date.now() + 300_000).toISOString().replace('Z', '000Z'),
     };
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, headers)) return;
     const p = url.searchParams;
     const limit = Math.min(40, Number(p.get('limit') ?? 20));
     const page = (list: FakeStatus[]) => {
@@ -101,7 +97,7 @@ export async function startMastodonServer(opts: { token?: string } = {}) {
     requests,
     instance: server.base,
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

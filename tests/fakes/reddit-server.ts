@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeThing {
   kind: 't1' | 't3';
@@ -21,7 +21,7 @@ export interface FakeThing {
  */
 export async function startRedditServer(opts: { credentials?: { id: string; secret: string } } = {}) {
   const things: FakeThing[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const requests: { path: string; ua: string | undefined; auth: string | undefined }[] = [];
   let tokensIssued = 0;
   const server = await listenLocal((req, res) => {
@@ -55,11 +55,7 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
       );
       return;
     }
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, headers)) return;
     if (opts.credentials && !/^bearer tok\d+$/.test(req.headers.authorization ?? '')) {
       res.writeHead(401, headers).end('{"message": "Unauthorized", "error": 401}');
       return;
@@ -130,7 +126,7 @@ export async function startRedditServer(opts: { credentials?: { id: string; secr
     base: server.base,
     tokensIssued: () => tokensIssued,
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeReview {
   id: string;
@@ -16,15 +16,11 @@ export interface FakeReview {
  */
 export async function startTrustpilotServer(key = 'tp-test-key-123') {
   const reviews: FakeReview[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const server = await listenLocal((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const headers = { 'content-type': 'application/json; charset=utf-8' };
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, headers)) return;
     if (req.headers.apikey !== key) {
       res.writeHead(401, headers).end('{"message":"Unauthorized","errorCode":401}');
       return;
@@ -71,7 +67,7 @@ export async function startTrustpilotServer(key = 'tp-test-key-123') {
     key,
     apiUrl: server.base,
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

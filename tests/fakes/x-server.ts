@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeTweet {
   id: string;
@@ -20,7 +20,7 @@ export interface FakeTweet {
  */
 export async function startXServer(token = 'AAAA-test-bearer-token') {
   const tweets: FakeTweet[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const queries: URLSearchParams[] = [];
   const lookups: string[][] = [];
   const server = await listenLocal((req, res) => {
@@ -35,11 +35,7 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
       res.writeHead(status, { ...headers, ...extra }).end(JSON.stringify(body));
     if (req.headers.authorization !== `Bearer ${token}`)
       return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, headers)) return;
     const p = url.searchParams;
     const view = (t: FakeTweet) => ({
       id: t.id,
@@ -138,7 +134,7 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
     apiUrl: `${server.base}/`,
     token,
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };

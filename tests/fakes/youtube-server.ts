@@ -1,4 +1,4 @@
-import { listenLocal } from './listen.ts';
+import { listenLocal, scriptedAnswers } from './listen.ts';
 
 export interface FakeComment {
   id: string;
@@ -18,7 +18,7 @@ export interface FakeComment {
  */
 export async function startYouTubeServer(key = 'AIza-test-key-123') {
   const comments: FakeComment[] = [];
-  const queued: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const script = scriptedAnswers();
   const requests: URLSearchParams[] = [];
   const CHANNEL = 'UCbrand000000000000000';
   const googleError = (code: number, reason: string, message: string) =>
@@ -28,11 +28,7 @@ export async function startYouTubeServer(key = 'AIza-test-key-123') {
     const p = url.searchParams;
     requests.push(p);
     const headers = { 'content-type': 'application/json; charset=UTF-8' };
-    const next = queued.shift();
-    if (next) {
-      res.writeHead(next.status, { ...headers, ...next.headers }).end(next.body);
-      return;
-    }
+    if (script.answer(res, headers)) return;
     if (p.get('key') !== key) {
       res
         .writeHead(400, headers)
@@ -102,7 +98,7 @@ export async function startYouTubeServer(key = 'AIza-test-key-123') {
     key,
     apiUrl: `${server.base}/youtube/v3`,
     quotaExceeded: () =>
-      queued.push({
+      script.push({
         status: 403,
         body: googleError(
           403,
@@ -111,7 +107,7 @@ export async function startYouTubeServer(key = 'AIza-test-key-123') {
         ),
       }),
     fail(status: number, body: string, headers?: Record<string, string>) {
-      queued.push({ status, body, ...(headers ? { headers } : {}) });
+      script.push({ status, body, ...(headers ? { headers } : {}) });
     },
     close: () => server.close(),
   };
