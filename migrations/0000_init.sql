@@ -12,7 +12,7 @@ CREATE TABLE `alerts` (
 CREATE INDEX `alerts_relayed` ON `alerts` (`relayed_at`,`created_at`);--> statement-breakpoint
 CREATE INDEX `alerts_incident` ON `alerts` (`incident_id`);--> statement-breakpoint
 CREATE TABLE `deliveries` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`alert_id` text NOT NULL,
 	`channel` text NOT NULL,
 	`status` text NOT NULL,
@@ -79,7 +79,7 @@ CREATE TABLE `mentions` (
 CREATE INDEX `mentions_brand_created` ON `mentions` (`brand`,`created_at`);--> statement-breakpoint
 CREATE INDEX `mentions_brand_label_created` ON `mentions` (`brand`,`sentiment_label`,`created_at`);--> statement-breakpoint
 CREATE TABLE `metric_snapshots` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`brand` text NOT NULL,
 	`mention_id` text NOT NULL,
 	`at` integer NOT NULL,

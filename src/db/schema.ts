@@ -50,7 +50,7 @@ export const mentionCounts = sqliteTable(
 export const metricSnapshots = sqliteTable(
   'metric_snapshots',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     brand: text('brand').notNull(),
     mentionId: text('mention_id').notNull(),
     at: integer('at').notNull(),
@@ -121,7 +121,7 @@ export const alerts = sqliteTable(
 export const deliveries = sqliteTable(
   'deliveries',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     alertId: text('alert_id').notNull(),
     channel: text('channel').notNull(),
     status: text('status', { enum: ['pending', 'sent', 'failed', 'dead'] }).notNull(),
