@@ -1,28 +1,14 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildConfig } from '../../src/config.ts';
-import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
+import { pollOnce, type Daemon } from '../../src/daemon.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { bootWithSource } from '../helpers/daemon.ts';
 
 const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
-function boot(source: Record<string, unknown>): Daemon {
-  const tmp = tempDir();
-  const config = buildConfig(
-    { brands: [{ name: 'acme', query: 'acme', sources: [{ pace_ms: 0, ...source }] }] },
-    { EARSHOT_DATA_DIR: tmp.dir },
-  );
-  const d = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
-  closers.push(
-    () => tmp.cleanup(),
-    () => d.stop(),
-  );
-  return d;
-}
+const boot = (source: Record<string, unknown>): Daemon => bootWithSource(source, closers);
 const answered = (d: Daemon, id: string) =>
   (
     d.ctx.store.sqlite.prepare('select answered_at a from mentions where id = ?').get(id) as

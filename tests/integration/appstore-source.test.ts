@@ -1,21 +1,16 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
 import { pollOnce, startDaemon } from '../../src/daemon.ts';
 import { appstore, type AppStoreCursor } from '../../src/sources/appstore.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { startAppStoreServer, type FakeReview } from '../fakes/appstore-server.ts';
 import { tempDir } from '../helpers/cli.ts';
 
 type Apple = Awaited<ReturnType<typeof startAppStoreServer>>;
 const clock = new ManualClock('2026-11-24T12:00:00Z');
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 const review = (i: number, hoursAgo = i): FakeReview => ({
   id: String(6_290_000_000 + i),
   author: `user${i}`,

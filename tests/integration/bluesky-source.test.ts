@@ -1,19 +1,13 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { SourceAuthError, SourceRateLimitedError } from '../../src/errors.ts';
 import { bluesky, type BlueskyCursor } from '../../src/sources/bluesky.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { startBlueskyServer, type FakePost } from '../fakes/bluesky-server.ts';
 
 type Fake = Awaited<ReturnType<typeof startBlueskyServer>>;
 const clock = new ManualClock(Date.now());
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 let n = 0;
 const post = (text: string, minutesAgo = 10, extra: Partial<FakePost> = {}): FakePost => ({
   rkey: `3lbb${n++}`,

@@ -1,20 +1,14 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { SourceRateLimitedError, SourceResponseError } from '../../src/errors.ts';
 import { hackernews, type HnCursor } from '../../src/sources/hackernews.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 
 type Hn = Awaited<ReturnType<typeof startHnServer>>;
 const clock = new ManualClock('2026-11-24T12:00:00Z');
 const now = Math.floor(clock.now().getTime() / 1000);
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 
 describe('hackernews source against a local Algolia stand-in', () => {
   let hn: Hn;

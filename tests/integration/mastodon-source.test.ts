@@ -1,19 +1,13 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { SourceAuthError, SourceRateLimitedError } from '../../src/errors.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { mastodon, type MastodonCursor } from '../../src/sources/mastodon.ts';
 import { startMastodonServer, type FakeStatus } from '../fakes/mastodon-server.ts';
 
 type Masto = Awaited<ReturnType<typeof startMastodonServer>>;
 const clock = new ManualClock(Date.now());
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 let seq = 103_206_185_588_894_565n;
 const status = (text: string, hoursAgo = 1, extra: Partial<FakeStatus> = {}): FakeStatus => ({
   id: String(seq++),

@@ -1,20 +1,14 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { SourceAuthError, SourceRateLimitedError } from '../../src/errors.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { reddit, type RedditCursor } from '../../src/sources/reddit.ts';
 import { startRedditServer, type FakeThing } from '../fakes/reddit-server.ts';
 
 type Fake = Awaited<ReturnType<typeof startRedditServer>>;
 const clock = new ManualClock(Date.now());
 const now = Math.floor(Date.now() / 1000);
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 let n = 0;
 const post = (title: string, agoS = 60): FakeThing => ({
   kind: 't3',

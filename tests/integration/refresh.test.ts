@@ -1,14 +1,12 @@
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runRefresh } from '../../jobs/poll.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { buildConfig } from '../../src/config.ts';
-import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
+import { pollOnce, type Daemon } from '../../src/daemon.ts';
 import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { bootWithSource } from '../helpers/daemon.ts';
 
 const clock = new ManualClock(Date.now());
 const closers: (() => Promise<void> | void)[] = [];
@@ -16,19 +14,7 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-function boot(source: Record<string, unknown>): Daemon {
-  const tmp = tempDir();
-  const config = buildConfig(
-    { brands: [{ name: 'acme', query: 'acme', sources: [{ pace_ms: 0, ...source }] }] },
-    { EARSHOT_DATA_DIR: tmp.dir },
-  );
-  const d = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), clock, schedule: false });
-  closers.push(
-    () => tmp.cleanup(),
-    () => d.stop(),
-  );
-  return d;
-}
+const boot = (source: Record<string, unknown>): Daemon => bootWithSource(source, closers, clock);
 const entryOf = (d: Daemon) => {
   const b = d.ctx.config.brands[0];
   const e = b?.sources[0];

@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
 import { pollOnce, startDaemon } from '../../src/daemon.ts';
 import { SourceAuthError, SourceRateLimitedError } from '../../src/errors.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { trustpilot } from '../../src/sources/trustpilot.ts';
 import { youtube } from '../../src/sources/youtube.ts';
 import { startTrustpilotServer } from '../fakes/trustpilot-server.ts';
@@ -12,12 +12,7 @@ import { startYouTubeServer } from '../fakes/youtube-server.ts';
 import { tempDir } from '../helpers/cli.ts';
 
 const clock = new ManualClock(Date.now());
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,19 +1,13 @@
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceContext } from '../helpers/daemon.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../../src/errors.ts';
-import { createHttp } from '../../src/sources/http.ts';
 import { refreshX, toXQuery, x, type XCursor } from '../../src/sources/x.ts';
 import { startXServer, type FakeTweet } from '../fakes/x-server.ts';
 
 type Fake = Awaited<ReturnType<typeof startXServer>>;
 const clock = new ManualClock(Date.now());
-const ctx = {
-  http: createHttp({ timeoutMs: 2_000, userAgent: 'earshot-test' }),
-  clock,
-  log: pino({ level: 'silent' }),
-  env: {},
-};
+const ctx = sourceContext(clock);
 let seq = 1_583_926_354_983_718_912n; // above 2^53: ids must stay strings
 const tweet = (text: string, minutesAgo = 5, extra: Partial<FakeTweet> = {}): FakeTweet => ({
   id: String(seq++),
