@@ -98,13 +98,14 @@ export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> =
     return { items: [...byUri.values()], cursor };
   },
 
-  normalize(status): Mention | null {
+  normalize(status, o): Mention | null {
     // A boost carries the boosted post: the mention is the original.
     const s = status.reblog ?? status;
     const text = toText([s.spoiler_text, s.content].filter(Boolean).join(' '));
     if (!text) return null;
     const m: Mention = {
-      id: `mastodon:${s.uri}`,
+      // The instance's own id, so that the post can be read again there (engagement refresh).
+      id: `mastodon:${new URL(o.instance).host}/${s.id}`,
       source: 'mastodon',
       url: s.url ?? s.uri,
       text,
@@ -122,6 +123,34 @@ export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> =
     };
     if (s.language) m.lang = s.language;
     return m;
+  },
+
+  /** One call per status (Mastodon has no batch read): at most 40 a round, the newest first. */
+  async refresh(ctx, o, ids) {
+    const host = new URL(o.instance).host;
+    const local = ids.filter((id) => id.startsWith(`mastodon:${host}/`)).slice(0, 40);
+    const out: MastodonStatus[] = [];
+    for (const id of local) {
+      try {
+        const { body } = await getJson(
+          ctx,
+          'mastodon',
+          `${o.instance.replace(/\/$/, '')}/api/v1/statuses/${id.slice(id.lastIndexOf('/') + 1)}`,
+          {
+            ...(o.token ? { headers: { Authorization: `Bearer ${o.token}` } } : {}),
+            paceKey: o.token ? `mastodon:${o.instance}:${o.token.slice(-6)}` : `mastodon:${o.instance}`,
+            paceMs: o.pace_ms,
+            limits: LIMITS,
+          },
+        );
+        const st = statusSchema.safeParse(body);
+        if (st.success) out.push(st.data);
+      } catch (err) {
+        // A deleted post is a 404: it has no new reading, the others still do.
+        if (!(err instanceof SourceResponseError && err.message.includes('404'))) throw err;
+      }
+    }
+    return out;
   },
 
   async check(ctx, o) {

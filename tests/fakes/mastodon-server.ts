@@ -86,6 +86,10 @@ export async function startMastodonServer(opts: { token?: string; limit?: number
       res
         .writeHead(200, headers)
         .end(JSON.stringify({ accounts: [], statuses: out.map(render), hashtags: [] }));
+    } else if (/^\/api\/v1\/statuses\/\d+$/.test(url.pathname)) {
+      const found = statuses.find((st) => st.id === url.pathname.split('/').pop());
+      if (found) res.writeHead(200, headers).end(JSON.stringify(render(found)));
+      else res.writeHead(404, headers).end('{"error":"Record not found"}');
     } else if (url.pathname === '/api/v1/instance') {
       res.writeHead(200, headers).end('{"uri":"fake.social","title":"Fake"}');
     } else {

@@ -72,14 +72,14 @@ describe('mastodon source against a local instance', () => {
     };
     const opts = mastodon.options.parse({ instance: 'https://mastodon.social', hashtags: ['acme'] });
     expect(mastodon.normalize(raw, opts)).toMatchObject({
-      id: 'mastodon:https://r.example/s/1',
+      id: 'mastodon:mastodon.social/1',
       text: 'Loving #acme',
       lang: 'en',
       author: { handle: 'bob@r.example', followers: 120 },
       metrics: { likes: 7, reposts: 3, replies: 1, quotes: 0 },
     });
     const boost = { ...raw, id: '2', uri: 'https://me.example/s/2', content: '', reblog: raw };
-    expect(mastodon.normalize(boost, opts)?.id).toBe('mastodon:https://r.example/s/1');
+    expect(mastodon.normalize(boost, opts)?.id).toBe('mastodon:mastodon.social/1');
   });
 
   it('waits for the reset when the instance says the limit is used up', async () => {

@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { pollOnce, type Daemon } from '../../src/daemon.ts';
 import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
+import { startMastodonServer } from '../fakes/mastodon-server.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
 import { bootWithSource } from '../helpers/daemon.ts';
@@ -112,6 +113,40 @@ describe('engagement refresh of recent mentions', () => {
     s.points = 310;
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
     expect(snapshots(d).map((m) => m.score)).toEqual([5, 310]);
+  });
+
+  it('mastodon: one status at a time, a deleted one skipped', async () => {
+    const m = await startMastodonServer();
+    closers.push(() => m.close());
+    const a = {
+      id: '110000000000000001',
+      tags: ['acme'],
+      text: 'acme outage',
+      acct: 'bob',
+      followers: 5,
+      created: new Date(),
+      favourites: 1,
+    };
+    const b = {
+      id: '110000000000000002',
+      tags: ['acme'],
+      text: 'acme again',
+      acct: 'eve',
+      followers: 5,
+      created: new Date(),
+      favourites: 1,
+    };
+    m.statuses.push(a, b);
+    const d = boot({ source: 'mastodon', instance: m.instance, hashtags: ['acme'] });
+    await pollOnce(d);
+    a.favourites = 64;
+    m.statuses.splice(m.statuses.indexOf(b), 1);
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(
+      snapshots(d)
+        .map((s) => s.likes)
+        .sort((x, y) => (x ?? 0) - (y ?? 0)),
+    ).toEqual([1, 1, 64]);
   });
 
   it('leaves mentions older than the refresh age alone', async () => {
