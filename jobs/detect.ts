@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { channelsFor } from '../src/alerts/routes.ts';
 import type { Brand, Config } from '../src/config.ts';
 import type { Store } from '../src/db/client.ts';
-import {
-  alertCount,
-  enqueueAlert,
-  getOpenIncident,
-  insertIncident,
-  resolveIncident,
-  updateIncident,
-} from '../src/db/incidents.ts';
+import { getOpenIncident, insertIncident, resolveIncident, updateIncident } from '../src/db/incidents.ts';
 import {
   countByHours,
   countMentions,
@@ -23,6 +15,7 @@ import { detectNegativeSpike, type Finding } from '../src/detection/volume-spike
 import { jobIdFor } from '../src/queue/index.ts';
 import type { AlertPayload } from '../src/types.ts';
 import type { JobContext } from './context.ts';
+import { writeAlert } from './outbox.ts';
 
 export const detectPayload = z.object({ brand: z.string(), tick: z.number() });
 export type DetectPayload = z.infer<typeof detectPayload>;
@@ -127,14 +120,7 @@ export function runDetection(store: Store, config: Config, brand: Brand, now: nu
         ...(decision.action === 'update' ? { update: true } : {}),
         top_mentions: top.slice(0, TOP).map(summary),
       };
-      const enabled = new Set(Object.keys(config.channels));
-      enqueueAlert(
-        store,
-        `${id}-${alertCount(store, id) + 1}`,
-        alert,
-        channelsFor(alert, config.routes, enabled),
-        now,
-      );
+      writeAlert(store, config, alert, now);
       return [alert];
     })
     .immediate();

@@ -1,16 +1,9 @@
-import { channelsFor } from '../src/alerts/routes.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
-import {
-  alertCount,
-  enqueueAlert,
-  getOpenIncident,
-  insertIncident,
-  resolveIncident,
-  updateIncident,
-} from '../src/db/incidents.ts';
+import { getOpenIncident, insertIncident, resolveIncident, updateIncident } from '../src/db/incidents.ts';
 import { incidentId } from '../src/detection/incidents.ts';
 import type { AlertPayload } from '../src/types.ts';
 import type { JobContext } from './context.ts';
+import { writeAlert } from './outbox.ts';
 
 // A platform that changes its API must not fail silently: a source that keeps failing, or that
 // used to bring mentions and went quiet for much longer than usual, is an incident of its own.
@@ -61,8 +54,7 @@ export function raiseSilent(
         mention_ids: [],
         evidence: { source: entry.key, source_type: entry.source, reason },
       };
-      const channels = channelsFor(alert, ctx.config.routes, new Set(Object.keys(ctx.config.channels)));
-      enqueueAlert(store, `${id}-${alertCount(store, id) + 1}`, alert, channels, now);
+      writeAlert(store, ctx.config, alert, now);
       return alert;
     })
     .immediate();

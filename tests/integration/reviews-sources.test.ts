@@ -7,7 +7,10 @@ import { pollOnce, startDaemon } from '../../src/daemon.ts';
 import { SourceAuthError, SourceRateLimitedError } from '../../src/errors.ts';
 import { trustpilot } from '../../src/sources/trustpilot.ts';
 import { youtube } from '../../src/sources/youtube.ts';
-import { startTrustpilotServer } from '../fakes/trustpilot-server.ts';
+import {
+  startTrustpilotServer,
+  type FakeReview as FakeTrustpilotReview,
+} from '../fakes/trustpilot-server.ts';
 import { startYouTubeServer } from '../fakes/youtube-server.ts';
 import { tempDir } from '../helpers/cli.ts';
 
@@ -166,15 +169,7 @@ describe('trustpilot source against a local API', () => {
       title: 'Never again',
       text: 'lost my parcel',
       created: ago(10),
-    } as {
-      id: string;
-      unit: string;
-      stars: number;
-      title: string;
-      text: string;
-      created: Date;
-      replyAt?: Date;
-    };
+    } as FakeTrustpilotReview;
     t.reviews.push(review);
     const config = buildConfig(
       {
