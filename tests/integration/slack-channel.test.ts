@@ -39,6 +39,7 @@ describe('slack channel against a local webhook', () => {
   it('delivers a Block Kit message Slack accepts', async () => {
     await send();
     expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]?.headers['content-type']).toContain('application/json');
     expect(hook.received[0]?.body).toMatchObject({
       text: expect.stringContaining('acme') as string,
       blocks: expect.any(Array) as unknown[],
@@ -54,6 +55,26 @@ describe('slack channel against a local webhook', () => {
     expect(limited).toBeInstanceOf(ChannelTransientError);
     expect((limited as ChannelTransientError).retryAfterMs).toBe(7_000);
     expect(await failure()).toBeInstanceOf(ChannelTransientError);
+    await send();
+    expect(hook.requests).toHaveLength(3);
+    expect(hook.received).toHaveLength(1);
+  });
+
+  it('waits one second when a 429 says nothing about when', async () => {
+    hook.respondWith([{ status: 429, body: 'rate_limited' }]);
+    const err = await failure();
+    expect(err).toBeInstanceOf(ChannelTransientError);
+    expect((err as ChannelTransientError).retryAfterMs).toBe(1_000);
+    expect(err?.message).toBe('slack: rate limited: 429 rate_limited');
+  });
+
+  it('keeps the reason short and scrubs the webhook if an answer echoes it', async () => {
+    hook.respondWith({ status: 400, body: `invalid_payload for ${hook.url} ${'x'.repeat(1_000)}` });
+    const err = await failure();
+    expect(err).toBeInstanceOf(ChannelPermanentError);
+    expect(err?.message).toMatch(/^slack: slack rejected the message: 400 invalid_payload for … x+…$/);
+    expect(err?.message.length).toBeLessThan(260);
+    expect(err?.message).not.toContain('T000');
   });
 
   it.each([
@@ -77,7 +98,31 @@ describe('slack channel against a local webhook', () => {
       (e: unknown) => e as Error,
     );
     expect(err).toBeInstanceOf(ChannelTransientError);
-    expect(err?.message).not.toContain('services/T000');
+    expect(err?.message).toBe('slack: no answer within 0.3s');
+  });
+
+  it('treats a webhook host that is down as transient, without the URL', async () => {
+    const url = hook.url;
+    await hook.close();
+    const err = await slack.send(slack.render(alert, {}), { webhook_url: url }, ctx).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(ChannelTransientError);
+    expect(err?.message).toBe('slack: webhook not reachable (ECONNREFUSED)');
+    expect(JSON.stringify(err?.cause)).not.toContain('T000');
+  });
+
+  it('refuses, like Slack, payloads it could not show', async () => {
+    const raw = (body: string, type = 'application/json') =>
+      ctx.http.post<string>(hook.url, body, { headers: { 'Content-Type': type }, responseType: 'text' });
+    const tooMany = { text: 'x', blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) };
+    expect((await raw(JSON.stringify(tooMany))).data).toBe('invalid_blocks');
+    expect((await raw('{"text":')).data).toBe('invalid_payload');
+    expect((await raw('text=hi', 'application/x-www-form-urlencoded')).data).toBe('invalid_payload');
+    expect((await raw('{}')).data).toBe('no_text');
+    expect(hook.received).toHaveLength(0);
+    expect(hook.requests).toHaveLength(4);
   });
 
   it('checks a webhook for doctor without posting a message', async () => {

@@ -55,11 +55,43 @@ describe('slack rendering', () => {
     expect(fields).toContain('*Ratio*\n11.7');
     expect(fields.join()).not.toContain('nested');
     const post = blocks.find((b) => b.text?.text.includes('witness'))?.text?.text ?? '';
-    expect(post).toContain('<https://x.com/a/status/1|open>');
-    expect(post).toContain('&lt;@U123&gt; &amp; nobody');
+    expect(fields.slice(0, 4)).toEqual([
+      '*Severity*\ncritical',
+      '*Kind*\nvolume_spike',
+      '*Polarity*\nnegative',
+      '*Mentions*\n2',
+    ]);
+    expect(post).toContain('<https://x.com/a/status/1|open the post>');
+    expect(post).toContain('>They dragged a man off &lt;@U123&gt; &amp; nobody helped');
     expect(blocks.find((b) => b.type === 'actions')?.elements?.[0]?.url).toBe(
       'https://earshot.example/ack/abc?sig=1',
     );
+    const context = JSON.stringify(blocks.at(-1));
+    expect(context).toContain('<!date^1491786900^');
+    expect(context).toContain('united-volume-spike-20170410T0115');
+  });
+
+  it('keeps user text from pinging, linking or breaking the markup', () => {
+    const m = slack.render(
+      {
+        ...alert,
+        brand: 'A&B',
+        title: 'Hi <!channel> <@U123>\nsecond line',
+        top_mentions: [
+          { id: 'x:1', url: 'https://x.com/?a=1&b=2|x>', text: 'a\n\nb', author: '<b>', sentiment: -1 },
+          { id: 'x:2', url: 'javascript:alert(1)', text: 'c', sentiment: -1 },
+        ],
+      },
+      {},
+    );
+    expect(m.text).toBe(
+      '[critical] A&amp;B: Negative volume spike — Hi &lt;!channel&gt; &lt;@U123&gt; second line',
+    );
+    const texts = (m.blocks as Block[]).map((b) => b.text?.text ?? '');
+    expect(texts).toContain('*Hi &lt;!channel&gt; &lt;@U123&gt; second line*');
+    expect(texts).toContain('*&lt;b&gt;* · <https://x.com/?a=1&amp;b=2%7Cx&gt;|open the post>\n>a b');
+    expect(texts).toContain('_someone_\n>c');
+    expect(m.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
   it('stays within Block Kit limits whatever the input', () => {
@@ -69,13 +101,20 @@ describe('slack rendering', () => {
       brand: 'b'.repeat(500),
       top_mentions: Array.from({ length: 100 }, (_, i) => ({
         id: `x:${i}`,
-        text: 'y'.repeat(5_000),
+        text: '&'.repeat(5_000),
+        author: '<@U123>'.repeat(100),
+        url: `https://x.com/${'z'.repeat(5_000)}`,
         sentiment: -1,
       })),
+      evidence: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v&'.repeat(3_000)])),
     };
-    const m = slack.render(huge, {});
+    const m = slack.render(huge, { ackUrl: 'https://earshot.example/ack/1' });
     const blocks = m.blocks as Block[];
     expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(blocks.filter((b) => b.text?.text.includes('>&amp;'))).toHaveLength(5);
+    expect(m.text.endsWith('…')).toBe(true);
+    // Cutting never leaves half an entity behind.
+    for (const b of blocks) expect(JSON.stringify(b)).not.toMatch(/&[a-z]{0,3}…/);
     expect(m.text.length).toBeLessThanOrEqual(3_000);
     for (const b of blocks) {
       if (b.type === 'header') expect(b.text?.text.length).toBeLessThanOrEqual(150);
@@ -87,7 +126,12 @@ describe('slack rendering', () => {
 
   it('marks an update and names an unknown kind in words', () => {
     const m = slack.render({ ...alert, kind: 'brand_new_rule', update: true }, {});
-    expect((m.blocks[0] as Block).text?.text).toContain('Update: Brand new rule');
+    expect((m.blocks[0] as Block).text?.text).toBe(':rotating_light: Update: Brand new rule — united');
+    expect(m.text).toMatch(/^Update: \[critical\] united: Brand new rule — /);
+    const info = slack.render({ ...alert, kind: 'source_silent:rss', severity: 'info' }, {});
+    expect((info.blocks[0] as Block).text?.text).toBe(':information_source: Source silent (rss) — united');
+    const warn = slack.render({ ...alert, severity: 'warning' }, {});
+    expect((warn.blocks[0] as Block).text?.text).toMatch(/^:warning: /);
   });
 });
 
@@ -100,8 +144,25 @@ describe('console channel', () => {
     await ch.send(ch.render(alert, {}), { format: 'text' }, {} as never);
     expect(text).toContain('[critical] united: Negative volume spike');
     expect(text).toContain('witness: They dragged a man off');
+    expect(text).toContain('14 negative mentions');
+    expect(text).toContain('2 mention(s)');
+    expect(text).toContain('Negatives in window: 14');
     text = '';
     await ch.send(ch.render(alert, {}), { format: 'json' }, {} as never);
     expect(JSON.parse(text)).toEqual(alert);
+  });
+
+  it('prints no terminal control sequences from a post', async () => {
+    const ch = makeConsoleChannel(new PassThrough());
+    const { text } = ch.render(
+      {
+        ...alert,
+        top_mentions: [{ id: 'x:1', text: 'evil\u001b[2J\u001b]0;pwned\u0007 post\r\nhere', sentiment: -1 }],
+      },
+      {},
+    );
+    expect(text).toContain('someone: evil[2J]0;pwned post here');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 });

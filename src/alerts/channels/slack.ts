@@ -1,65 +1,97 @@
-import { isAxiosError } from 'axios';
+import { isAxiosError, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
+import { retryAfterMs } from '../../sources/http.ts';
 import type { AlertPayload } from '../../types.ts';
-import { evidenceLines, headline, kindInWords, SEVERITY_EMOJI, truncate } from '../format.ts';
+import { evidenceLines, kindInWords, SEVERITY_EMOJI, truncate } from '../format.ts';
 import type { Channel, ChannelContext, RenderContext } from './types.ts';
 
 const options = z.object({ webhook_url: z.url() });
-type SlackOptions = z.infer<typeof options>;
+export type SlackOptions = z.infer<typeof options>;
 
-type Block = Record<string, unknown>;
+export type SlackBlock = Record<string, unknown>;
 export interface SlackMessage {
+  /** The notification line; Slack parses it as mrkdwn too. */
   text: string;
-  blocks: Block[];
+  blocks: SlackBlock[];
 }
 
-// Block Kit limits (sources-reference §10.1).
+// Block Kit limits (sources-reference §10.1); the header one is unverified, so we stay under it.
 const MAX_BLOCKS = 50;
 const SECTION_MAX = 3_000;
 const HEADER_MAX = 150;
+const FIELDS_MAX = 10;
+const FIELD_MAX = 2_000;
+const TEXT_MAX = 3_000;
+const BUTTON_URL_MAX = 3_000;
 const TOP_POSTS = 5;
+const EXCERPT_MAX = 280;
+const TIMEOUT_MS = 10_000;
 
-/** Slack mrkdwn treats &, < and > as control characters. */
+/** Slack mrkdwn treats &, < and > as control characters: `<@U123>` would ping someone. */
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const section = (text: string): Block => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) },
-});
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Escapes, then cuts without leaving half an entity (`&am…`) that Slack would show raw. */
+function cut(s: string, max: number): string {
+  const e = escape(s);
+  return e.length <= max ? e : `${e.slice(0, max - 1).replace(/&[a-z]{0,3}$/, '')}…`;
+}
+
+/** A link target Slack cannot misread: only http(s), `|` would end the URL early. */
+function linkTarget(url: string | undefined): string | undefined {
+  if (!url || !/^https?:\/\//i.test(url)) return undefined;
+  const safe = escape(url).replace(/\|/g, '%7C');
+  return safe.length <= 1_000 ? safe : undefined;
+}
+
+/** `source_silent:rss` → "Source silent (rss)": detectors qualify a kind after a colon. */
+function kindWords(kind: string): string {
+  const at = kind.indexOf(':');
+  return at < 0 ? kindInWords(kind) : `${kindInWords(kind.slice(0, at))} (${kind.slice(at + 1)})`;
+}
+
+/** Shown in each reader's own time zone, with the ISO time where Slack cannot. */
+function when(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return cut(at, 100);
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
+}
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
 
 function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
-  const head = `${alert.update ? 'Update: ' : ''}${kindInWords(alert.kind)} — ${alert.brand}`;
-  const fields = [
+  const update = alert.update ? 'Update: ' : '';
+  const kind = kindWords(alert.kind);
+  // plain_text is not parsed, so the header needs no escaping, only one line.
+  const header = `${SEVERITY_EMOJI[alert.severity]} ${update}${kind} — ${oneLine(alert.brand)}`;
+  const fields: [string, string][] = [
     ['Severity', alert.severity],
+    ['Kind', alert.kind],
+    ['Polarity', alert.polarity],
     ['Mentions', String(alert.mention_ids.length)],
-    ...evidenceLines(alert),
-  ].slice(0, 10);
-  const blocks: Block[] = [
-    {
-      type: 'header',
-      text: {
-        type: 'plain_text',
-        text: truncate(`${SEVERITY_EMOJI[alert.severity]} ${head}`, HEADER_MAX),
-        emoji: true,
-      },
-    },
-    section(`*${escape(alert.title)}*`),
+    ...evidenceLines(alert, 6),
+  ];
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(header, HEADER_MAX), emoji: true } },
+    { type: 'section', text: mrkdwn(`*${cut(oneLine(alert.title), SECTION_MAX - 2)}*`) },
     {
       type: 'section',
-      fields: fields.map(([k, v]) => ({
-        type: 'mrkdwn',
-        text: truncate(`*${k}*\n${escape(v ?? '')}`, 2_000),
-      })),
+      fields: fields
+        .slice(0, FIELDS_MAX)
+        .map(([k, v]) => mrkdwn(`*${cut(k, 100)}*\n${cut(v, FIELD_MAX - 110)}`)),
     },
   ];
-  const top = alert.top_mentions ?? [];
+  const top = (alert.top_mentions ?? []).slice(0, TOP_POSTS);
   if (top.length > 0) blocks.push({ type: 'divider' });
-  for (const m of top.slice(0, TOP_POSTS)) {
-    const who = m.author ? `*${escape(m.author)}*` : '_someone_';
-    const link = m.url ? ` <${m.url}|open>` : '';
-    blocks.push(section(`${who}:${link}\n>${escape(truncate(m.text, 280)).replace(/\n/g, '\n>')}`));
+  for (const m of top) {
+    const who = m.author ? `*${cut(oneLine(m.author), 80)}*` : '_someone_';
+    const href = linkTarget(m.url);
+    const excerpt = escape(truncate(oneLine(m.text), EXCERPT_MAX));
+    const text = `${who}${href ? ` · <${href}|open the post>` : ''}\n>${excerpt}`;
+    blocks.push({ type: 'section', text: mrkdwn(truncate(text, SECTION_MAX)) });
   }
-  if (ctx.ackUrl) {
+  if (ctx.ackUrl && ctx.ackUrl.length <= BUTTON_URL_MAX) {
     blocks.push({
       type: 'actions',
       elements: [
@@ -74,27 +106,38 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
   }
   blocks.push({
     type: 'context',
-    elements: [
-      {
-        type: 'mrkdwn',
-        text: truncate(`${escape(alert.at)} · incident ${escape(alert.incident_id)}`, SECTION_MAX),
-      },
-    ],
+    elements: [mrkdwn(`${when(alert.at)} · incident \`${cut(alert.incident_id, 255)}\``)],
   });
-  return { text: truncate(headline(alert), SECTION_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
+  const line = `${update}[${alert.severity}] ${alert.brand}: ${kind} — ${alert.title}`;
+  return { text: cut(oneLine(line), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
-async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext) {
+/** What Slack said (a plain-text code such as `channel_is_archived`), short and without the secret. */
+function said(res: AxiosResponse, url: string, max: number): string {
+  const raw = typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? '');
+  let text = raw.slice(0, 4_000).split(url).join('…');
+  const path = URL.canParse(url) ? new URL(url).pathname : '';
+  if (path.length > 1) text = text.split(path).join('…');
+  return truncate(oneLine(text.replace(/<[^>]*>/g, ' ')), max);
+}
+
+async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext): Promise<AxiosResponse> {
+  const timeout = Math.min(ctx.http.defaults.timeout || TIMEOUT_MS, TIMEOUT_MS);
   try {
-    return await ctx.http.post<string>(opts.webhook_url, body, {
+    return await ctx.http.post(opts.webhook_url, body, {
       headers: { 'Content-Type': 'application/json' },
       responseType: 'text',
+      timeout,
       validateStatus: () => true,
     });
   } catch (err) {
-    // Never the URL: it is the secret.
-    const code = isAxiosError(err) ? (err.code ?? 'network error') : 'network error';
-    throw new ChannelTransientError('slack', `webhook not reachable (${code})`, undefined, { cause: code });
+    // The axios error carries the request config, so the URL (the secret): keep only its code.
+    const code = isAxiosError(err) ? err.code : undefined;
+    const why =
+      code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+        ? `no answer within ${timeout / 1000}s`
+        : `webhook not reachable (${code ?? 'network error'})`;
+    throw new ChannelTransientError('slack', why, undefined, { cause: code ?? 'network error' });
   }
 }
 
@@ -106,24 +149,22 @@ export const slack: Channel<SlackOptions, SlackMessage> = {
   render,
   async send(payload, opts, ctx) {
     const res = await post(payload, opts, ctx);
-    if (res.status >= 200 && res.status < 300) return;
-    const code = truncate(String(res.data ?? '').trim(), 200);
-    if (res.status === 429) {
-      const after = Number(res.headers['retry-after']);
-      throw new ChannelTransientError(
-        'slack',
-        'rate limited (429)',
-        Number.isFinite(after) && after > 0 ? after * 1000 : 1_000,
-      );
+    const s = res.status;
+    if (s >= 200 && s < 300) return;
+    const code = said(res, opts.webhook_url, 200);
+    const reason = `${s}${code ? ` ${code}` : ''}`;
+    if (s === 429) {
+      const wait = retryAfterMs(res.headers['retry-after'], Date.now(), 1_000);
+      throw new ChannelTransientError('slack', `rate limited: ${reason}`, wait);
     }
-    if (res.status >= 500) throw new ChannelTransientError('slack', `slack answered ${res.status} ${code}`);
-    throw new ChannelPermanentError('slack', `slack rejected the message: ${res.status} ${code}`);
+    if (s >= 500 || s === 408) throw new ChannelTransientError('slack', `slack answered ${reason}`);
+    throw new ChannelPermanentError('slack', `slack rejected the message: ${reason}`);
   },
   async check(opts, ctx) {
-    // An empty payload is refused as no_text/invalid_payload by a live webhook and never posted.
+    // A live webhook refuses an empty payload (400 no_text) without posting anything, but only
+    // after finding the webhook: revoked or archived ones answer 403/404/410 instead.
     const res = await post({}, opts, ctx);
-    if (res.status === 400) return;
-    if (res.status >= 200 && res.status < 300) return;
-    throw new Error(`the webhook answered ${res.status} ${truncate(String(res.data ?? '').trim(), 100)}`);
+    if (res.status === 400 || (res.status >= 200 && res.status < 300)) return;
+    throw new Error(`the webhook answered ${res.status} ${said(res, opts.webhook_url, 100)}`.trim());
   },
 };
