@@ -15,7 +15,8 @@ export function createHttp(opts: { timeoutMs: number; userAgent: string }): Axio
   });
 }
 
-const SECRET_PARAMS = /([?&](?:key|token|access_token|api_key|apikey|client_secret|sig|signature)=)[^&#]*/gi;
+const SECRET_PARAMS =
+  /([?&](?:key|token|access_token|refresh_token|api_key|api-key|apikey|client_secret|secret|password|sig|signature)=)[^&#]*/gi;
 
 /** A URL safe to print: credentials and key-like query parameters blanked. */
 export function safeUrl(url: string): string {
@@ -41,8 +42,12 @@ export function retryAfterMs(value: unknown, now: number, fallbackMs: number): n
 export function checkStatus(sourceId: string, url: string, res: AxiosResponse, now = Date.now()): void {
   const s = res.status;
   if (s >= 200 && s < 300) return;
+  // At least a second: a Retry-After date already past must not turn into a tight retry loop.
   if (s === 429)
-    throw new SourceRateLimitedError(sourceId, retryAfterMs(res.headers['retry-after'], now, 60_000));
+    throw new SourceRateLimitedError(
+      sourceId,
+      Math.max(1_000, retryAfterMs(res.headers['retry-after'], now, 60_000)),
+    );
   // What the API said, briefly: error codes such as quotaExceeded or ExpiredToken live there.
   const body = typeof res.data === 'string' ? res.data.slice(0, 2_000) : '';
   const said = body
@@ -92,6 +97,16 @@ export function exhaustedUntil(
   return Number.isFinite(at) ? at : null;
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ERR_CANCELED: 'cancelled',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ERR_FR_MAX_BODY_LENGTH_EXCEEDED: 'response too large or unreadable',
+  ERR_BAD_RESPONSE: 'response too large or unreadable',
+};
+
 /** A network failure (timeout, refused, DNS) as a named error, without the request's headers. */
 export function wrapNetworkError(
   sourceId: string,
@@ -101,16 +116,15 @@ export function wrapNetworkError(
 ): SourceResponseError {
   if (err instanceof SourceResponseError) return err;
   const code = axios.isAxiosError(err) ? err.code : undefined;
+  const after = !timeoutMs
+    ? ''
+    : timeoutMs < 1000
+      ? ` after ${timeoutMs} ms`
+      : ` after ${Math.round(timeoutMs / 1000)}s`;
   const why =
     code === 'ETIMEDOUT' || code === 'ECONNABORTED'
-      ? `timed out${timeoutMs ? ` after ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)}s`}` : ''}`
-      : code === 'ECONNREFUSED'
-        ? 'connection refused'
-        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-          ? 'host not found'
-          : code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'ERR_BAD_RESPONSE'
-            ? 'response too large or unreadable'
-            : (code ?? (err instanceof Error ? err.message : String(err)));
+      ? `timed out${after}`
+      : ((code && NETWORK_FAILURES[code]) ?? code ?? (err instanceof Error ? err.message : String(err)));
   return new SourceResponseError(sourceId, `${safeUrl(url)}: ${why}`, { cause: err });
 }
 

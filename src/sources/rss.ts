@@ -22,7 +22,8 @@ export interface RssItem {
   html: string;
   link?: string;
   author?: string;
-  published?: string;
+  /** ISO time; the poll time when the feed gave none or an unreadable one. */
+  published: string;
   lang?: string;
 }
 
@@ -31,16 +32,22 @@ interface FeedCursor {
   lastModified?: string;
   /** Ids of recent items: feeds have no paging, so "new" means "not seen before". */
   seen: string[];
+  /** The newest item date seen; absent until the feed has shown an item. */
+  newest?: string;
 }
 export type RssCursor = Record<string, FeedCursor>;
 
 const SEEN_KEPT = 500;
+/** An unseen item this much older than the newest seen is an old one back (changed guids, an archive), not news. */
+const LATE_MS = 7 * 86_400_000;
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => ['item', 'entry', 'link', 'category'].includes(name),
+  // Raw, so that type="xhtml" keeps its words in order; toText reads all three Atom text types.
+  stopNodes: ['feed.entry.title', 'feed.entry.content', 'feed.entry.summary'],
+  isArray: (name) => ['item', 'entry', 'link', 'author', 'dc:creator'].includes(name),
 });
 
 export const rss: Source<RssOptions, RssItem, RssCursor> = {
@@ -51,29 +58,41 @@ export const rss: Source<RssOptions, RssItem, RssCursor> = {
   credentials: [],
 
   async poll(ctx, input) {
-    const cursor: RssCursor = { ...(input.cursor ?? {}) };
+    const feeds = [...new Set(input.options.feeds)];
+    // One failed feed fails the poll: the cursor of the others must not move without their items.
+    const fetched = await Promise.all(feeds.map((url) => fetchFeed(ctx, url, input.cursor?.[url])));
     const items: RssItem[] = [];
-    const results = await Promise.all(input.options.feeds.map((url) => fetchFeed(ctx, url, cursor[url])));
-    for (const [i, url] of input.options.feeds.entries()) {
-      const res = results[i];
-      if (!res) continue;
-      const before = cursor[url];
-      const seen = new Set(before?.seen ?? []);
-      const fresh = res.items.filter((it) => {
-        if (seen.has(it.guid)) return false;
-        // The first poll of a feed backfills a window, no more.
-        if (!before && it.published && Date.parse(it.published) < input.backfillSince.getTime()) return false;
-        return true;
-      });
+    const cursor: RssCursor = {}; // feeds taken out of the config leave the cursor
+    const taken = new Set<string>(); // one story twice in a document, or in two feeds
+    feeds.forEach((url, i) => {
+      const before = input.cursor?.[url];
+      const res = fetched[i];
+      if (!res || res.notModified) {
+        if (before) cursor[url] = before;
+        return;
+      }
+      const seen = new Set(before?.seen);
+      const newest = before?.newest ? Date.parse(before.newest) : NaN;
+      // Until a feed has shown an item, polls backfill: the window bounds them.
+      const floor = Number.isNaN(newest) ? input.backfillSince.getTime() : newest - LATE_MS;
+      const fresh = res.items
+        .filter((it) => {
+          if (seen.has(it.guid) || taken.has(it.guid)) return false;
+          taken.add(it.guid);
+          return Date.parse(it.published) >= floor;
+        })
+        .sort((a, b) => Date.parse(b.published) - Date.parse(a.published));
       items.push(...fresh.slice(0, input.options.max_items));
-      const ids = [...res.items.map((it) => it.guid), ...(before?.seen ?? [])];
+      const top = res.items.reduce((t, it) => Math.max(t, Date.parse(it.published)), newest || 0);
+      const ids = [...new Set([...res.items.map((it) => it.guid), ...seen])];
       cursor[url] = {
         ...(res.etag ? { etag: res.etag } : {}),
         ...(res.lastModified ? { lastModified: res.lastModified } : {}),
-        seen: [...new Set(ids)].slice(0, SEEN_KEPT),
+        // Never fewer than the document holds, or a long feed would offer its tail again.
+        seen: ids.slice(0, Math.max(SEEN_KEPT, res.items.length)),
+        ...(top > 0 ? { newest: new Date(top).toISOString() } : {}),
       };
-      if (res.notModified && before) cursor[url] = before;
-    }
+    });
     return { items, cursor };
   },
 
@@ -83,13 +102,13 @@ export const rss: Source<RssOptions, RssItem, RssCursor> = {
     const text = !body ? title : !title || body.startsWith(title) ? body : `${title} — ${body}`;
     if (!text) return null;
     const id = item.guid.length > 200 ? createHash('sha1').update(item.guid).digest('hex') : item.guid;
-    const created = item.published ? new Date(item.published) : new Date();
     const mention: Mention = {
       id: `rss:${id}`,
       source: 'rss',
       text,
-      createdAt: created,
+      createdAt: new Date(item.published),
       metrics: {},
+      // The article's host before the feed's: a Google Alerts feed is always www.google.com.
       author: { handle: item.author || hostOf(item.link ?? item.feed) },
     };
     if (item.link) mention.url = item.link;
@@ -99,16 +118,11 @@ export const rss: Source<RssOptions, RssItem, RssCursor> = {
   },
 
   async check(ctx, opts) {
-    for (const url of opts.feeds) await fetchFeed(ctx, url, undefined);
+    for (const url of new Set(opts.feeds)) await fetchFeed(ctx, url, undefined);
   },
 };
 
-interface Fetched {
-  items: RssItem[];
-  etag?: string;
-  lastModified?: string;
-  notModified: boolean;
-}
+type Fetched = Pick<FeedCursor, 'etag' | 'lastModified'> & { items: RssItem[]; notModified: boolean };
 
 async function fetchFeed(ctx: SourceContext, url: string, before: FeedCursor | undefined): Promise<Fetched> {
   const headers: Record<string, string> = {
@@ -128,139 +142,121 @@ async function fetchFeed(ctx: SourceContext, url: string, before: FeedCursor | u
     throw wrapNetworkError('rss', url, err, ctx.http.defaults.timeout);
   }
   if (res.status === 304) return { items: [], notModified: true };
-  checkStatus('rss', url, res, ctx.clock.now().getTime());
   const now = ctx.clock.now();
+  checkStatus('rss', url, res, now.getTime());
   const items = parseFeed(String(res.data ?? ''), url, now);
-  const etag = header(res.headers.etag);
-  const lastModified = header(res.headers['last-modified']);
-  return { items, notModified: false, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
+  const { etag, 'last-modified': lastModified } = res.headers as Record<string, unknown>;
+  return {
+    items,
+    notModified: false,
+    ...(typeof etag === 'string' && etag ? { etag } : {}),
+    ...(typeof lastModified === 'string' && lastModified ? { lastModified } : {}),
+  };
 }
 
 type Node = Record<string, unknown>;
 
 /** Items of an RSS 2.0, RSS 1.0 or Atom document; throws a SourceResponseError naming the feed. */
-export function parseFeed(xml: string, url: string, now: Date): RssItem[] {
+export function parseFeed(raw: string, url: string, now: Date): RssItem[] {
   const bad = (why: string) => new SourceResponseError('rss', `malformed feed at ${safeUrl(url)}: ${why}`);
-  if (!xml.trim()) throw bad('empty response');
+  const xml = raw.replace(/^\uFEFF?\s*/, ''); // a BOM or a blank line before <?xml is common and harmless
+  if (!xml) throw bad('empty response');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw bad(`${valid.err.msg} (line ${valid.err.line})`);
   const doc = parser.parse(xml) as Node;
   const channel = (doc.rss as Node | undefined)?.channel as Node | undefined;
   const rdf = doc['rdf:RDF'] as Node | undefined;
   const feed = doc.feed as Node | undefined;
+  const make = ({ link, author, lang, ...it }: Omit<RssItem, 'feed' | 'published'>, date: string) => ({
+    feed: url,
+    ...it,
+    published: parseDate(date, now).toISOString(),
+    ...(link ? { link: realLink(link) } : {}),
+    ...(author ? { author } : {}),
+    ...(lang ? { lang } : {}),
+  });
   if (channel || rdf) {
-    const lang = primaryLang(
-      textOf((channel ?? (rdf?.channel as Node | undefined))?.language ?? channel?.['dc:language']),
-    );
-    const raw = ((channel?.item ?? rdf?.item) as Node[] | undefined) ?? [];
-    return raw.map((it, i) => {
-      const link = textOf(Array.isArray(it.link) ? it.link[0] : it.link);
+    const head = channel ?? (rdf?.channel as Node | undefined);
+    const lang = primaryLang(textOf(head?.language ?? head?.['dc:language']));
+    return asArray(channel?.item ?? rdf?.item).map((it, i) => {
       const title = textOf(it.title);
       const html = textOf(it['content:encoded']) || textOf(it.description);
       if (!title && !html) throw bad(`item ${i + 1} has neither title nor description`);
-      const guid = textOf(it.guid) || textOf(it['@_rdf:about']) || link || `${title}|${textOf(it.pubDate)}`;
-      return item(
-        url,
-        guid,
-        title,
-        html,
-        realLink(link),
-        textOf(it['dc:creator']) || authorOf(textOf(it.author)),
-        dateOf(textOf(it.pubDate) || textOf(it['dc:date']), now),
-        lang,
-      );
+      const guid = textOf(it.guid);
+      const permalink = (it.guid as Node | undefined)?.['@_isPermaLink'] !== 'false' && /^https?:/.test(guid);
+      const link = textOf(it.link) || (permalink ? guid : '');
+      const date = textOf(it.pubDate) || textOf(it['dc:date']);
+      const id = guid || textOf(it['@_rdf:about']) || link || `${title}|${date}`;
+      const author = textOf(it['dc:creator']) || authorOf(textOf(it.author));
+      return make({ guid: id, title, html, link, author, lang }, date);
     });
   }
   if (feed) {
     const lang = primaryLang(textOf(feed['@_xml:lang']));
-    return ((feed.entry as Node[] | undefined) ?? []).map((e, i) => {
-      const links = (e.link as Node[] | undefined) ?? [];
+    return asArray(feed.entry).map((e, i) => {
+      const links = asArray(e.link);
       const alt = links.find((l) => !l['@_rel'] || l['@_rel'] === 'alternate') ?? links[0];
       const link = textOf(alt?.['@_href']);
       const title = textOf(e.title);
       const html = textOf(e.content) || textOf(e.summary);
-      const id = textOf(e.id) || link;
-      if (!id || (!title && !html)) throw bad(`entry ${i + 1} has no id, or neither title nor content`);
-      const author = textOf((e.author as Node | undefined)?.name);
-      return item(
-        url,
-        id,
-        title,
-        html,
-        realLink(link),
-        author,
-        dateOf(textOf(e.published) || textOf(e.updated), now),
-        lang || primaryLang(textOf(e['@_xml:lang'])),
+      const guid = textOf(e.id) || link;
+      if (!guid || (!title && !html)) throw bad(`entry ${i + 1} has no id, or neither title nor content`);
+      const author = textOf(asArray(e.author)[0]?.name);
+      const entryLang = lang || primaryLang(textOf(e['@_xml:lang']));
+      return make(
+        { guid, title, html, link, author, lang: entryLang },
+        textOf(e.published) || textOf(e.updated),
       );
     });
   }
   throw bad('neither an RSS nor an Atom document');
 }
 
-function item(
-  feed: string,
-  guid: string,
-  title: string,
-  html: string,
-  link: string,
-  author: string,
-  published: string,
-  lang: string,
-): RssItem {
-  return {
-    feed,
-    guid,
-    title,
-    html,
-    published,
-    ...(link ? { link } : {}),
-    ...(author ? { author } : {}),
-    ...(lang ? { lang } : {}),
-  };
+/** Abbreviations Date.parse does not know, met in RFC 822 dates of real feeds. */
+const ZONES: Record<string, string> = {
+  ...{ CET: '+0100', CEST: '+0200', BST: '+0100', EET: '+0200', EEST: '+0300', WET: '+0000' },
+  ...{ WEST: '+0100', MSK: '+0300', IST: '+0530', SGT: '+0800', HKT: '+0800', JST: '+0900' },
+  ...{ KST: '+0900', AEST: '+1000', AEDT: '+1100', NZST: '+1200', NZDT: '+1300' },
+};
+
+/** RFC 822 or RFC 3339, leniently; the poll time when unreadable or in the future (a wrong zone). */
+export function parseDate(v: string, now: Date): Date {
+  let s = v.trim().replace(/\s+/g, ' ');
+  // V8 reads "1" as 2001 and most words as 2000: without a year (4 digits, or RFC 822's 2) it is no date.
+  if (!/\d{4}|\d{1,2}[ -][A-Za-z]{3}[ -]\d\d\b/.test(s)) return now;
+  // Without a zone Date.parse reads the daemon's local time; feeds that omit it mostly mean UTC.
+  if (/[T\s]\d{1,2}:\d\d(:\d\d(\.\d+)?)?$/.test(s)) s += /\dT\d/.test(s) ? 'Z' : ' GMT';
+  let t = Date.parse(s);
+  if (Number.isNaN(t))
+    t = Date.parse(s.replace(/\b[A-Za-z]{1,5}$/, (z) => ZONES[z.toUpperCase()] ?? '+0000'));
+  if (Number.isNaN(t) || t < Date.UTC(1995, 0, 1)) return now; // before feeds existed: noise
+  return t > now.getTime() ? now : new Date(t);
 }
 
+function asArray(v: unknown): Node[] {
+  const all: unknown[] = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return all.filter((x): x is Node => typeof x === 'object' && x !== null);
+}
+
+/** Text of an element: a string, `#text` beside attributes, or the first of repeated elements. */
 function textOf(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'string' || typeof v === 'number') return String(v).trim();
+  if (Array.isArray(v)) return textOf(v[0]);
+  // Stop nodes come raw: their CDATA is still wrapped, and toText would take it for a tag.
+  if (typeof v === 'string') return v.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1').trim();
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'object' && '#text' in v) return textOf((v as Node)['#text']);
   return '';
 }
 
-function header(v: unknown): string | undefined {
-  return typeof v === 'string' && v ? v : undefined;
-}
-
 /** Google Alerts links go through google.com/url?url=REAL: keep the real article. */
 function realLink(link: string): string {
-  try {
-    const u = new URL(link);
-    if (/(^|\.)google\.[a-z.]+$/.test(u.hostname) && u.pathname === '/url')
-      return u.searchParams.get('url') ?? u.searchParams.get('q') ?? link;
-  } catch {
-    // not a URL: kept as given
-  }
-  return link;
+  const u = URL.canParse(link) ? new URL(link) : null;
+  if (!u || !/(^|\.)google\.[a-z.]+$/.test(u.hostname) || u.pathname !== '/url') return link;
+  return u.searchParams.get('url') ?? u.searchParams.get('q') ?? link;
 }
 
 /** RSS `author` is an email, often with the name in parentheses. */
-function authorOf(v: string): string {
-  const m = /\(([^)]+)\)/.exec(v);
-  return m?.[1]?.trim() ?? v;
-}
-
-function dateOf(v: string, now: Date): string {
-  const t = Date.parse(v);
-  return (Number.isNaN(t) ? now : new Date(t)).toISOString();
-}
-
-function primaryLang(v: string): string {
-  return v.split(/[-_]/)[0]?.toLowerCase() ?? '';
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return 'feed';
-  }
-}
+const authorOf = (v: string) => /\(([^)]+)\)/.exec(v)?.[1]?.trim() ?? v;
+const primaryLang = (v: string) => v.split(/[-_]/)[0]?.toLowerCase() ?? '';
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).hostname : 'feed');

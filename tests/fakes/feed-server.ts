@@ -29,7 +29,7 @@ export function renderRss(items: FeedItem[]): string {
       <guid isPermaLink="false">${esc(it.id)}</guid>
       <pubDate>${it.published.toUTCString()}</pubDate>
       ${it.author ? `<dc:creator>${esc(it.author)}</dc:creator>` : ''}
-      <description><![CDATA[<p>${it.body}</p>]]></description>
+      <description><![CDATA[<p>${it.body.replaceAll(']]>', ']]]]><![CDATA[>')}</p>]]></description>
     </item>`,
     )
     .join('\n');
@@ -69,7 +69,10 @@ ${entries}
 </feed>`;
 }
 
-/** A local feed host for tests: serves RSS/Atom with ETags, raw answers, or hangs. */
+/**
+ * A local feed host for tests: serves RSS/Atom with an ETag and a Last-Modified (answering 304 to
+ * either, If-None-Match first as RFC 9110 says), raw answers, or hangs. Every request is recorded.
+ */
 export async function startFeedServer() {
   const routes = new Map<string, Route>();
   const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
@@ -86,14 +89,19 @@ export async function startFeedServer() {
     } else {
       const body = route.feed === 'rss' ? renderRss(route.items) : renderAtom(route.items);
       const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
-      if (req.headers['if-none-match'] === etag) {
-        res.writeHead(304, { etag }).end();
+      const newest = Math.max(0, ...route.items.map((i) => i.published.getTime()));
+      const lastModified = new Date(Math.floor(newest / 1000) * 1000).toUTCString();
+      const since = Date.parse(req.headers['if-modified-since'] ?? '');
+      const inm = req.headers['if-none-match'];
+      if (inm !== undefined ? inm === etag : !Number.isNaN(since) && newest < since + 1000) {
+        res.writeHead(304, { etag, 'last-modified': lastModified }).end();
         return;
       }
       res
         .writeHead(200, {
           'content-type': route.feed === 'rss' ? 'application/rss+xml' : 'application/atom+xml',
           etag,
+          'last-modified': lastModified,
         })
         .end(body);
     }

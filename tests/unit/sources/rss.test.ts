@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceResponseError } from '../../../src/errors.ts';
-import { parseFeed, rss } from '../../../src/sources/rss.ts';
+import { parseDate, parseFeed, rss } from '../../../src/sources/rss.ts';
 import { toText } from '../../../src/sources/text.ts';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -116,6 +116,53 @@ describe('rss: parsing and normalizing', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('SECRET');
     }
+  });
+
+  it('reads Atom xhtml and CDATA content in order, and takes the title alone when the body repeats it', () => {
+    const ms = mentionsOf(`\uFEFF
+<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id><title>f</title><updated>2026-11-01T00:00:00Z</updated>
+  <entry><id>urn:1</id><title type="text">Acme rocks</title><updated>2026-11-01T00:00:00Z</updated>
+    <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Acme rocks: <b>truly</b> the best</p><p>ever</p></div></content>
+    <author><name>Ann</name></author><author><name>Bob</name></author></entry>
+  <entry><id>urn:2</id><title>Outage</title><updated>2026-11-01T00:00:00Z</updated>
+    <summary type="html"><![CDATA[<p>Down &amp; out</p>]]></summary></entry>
+  <entry><id>urn:3</id><title type="html">&lt;b&gt;&lt;/b&gt;</title><updated>2026-11-01T00:00:00Z</updated></entry>
+</feed>`);
+    expect(ms[0]).toMatchObject({ text: 'Acme rocks: truly the best ever', author: { handle: 'Ann' } });
+    expect(ms[1]).toMatchObject({ text: 'Outage — Down & out', author: { handle: 'feeds.example' } });
+    expect(ms[1]?.lang).toBeUndefined();
+    expect(ms[2]).toBeNull();
+  });
+
+  it('reads RSS author emails, permalink guids, several creators and items in one array', () => {
+    const ms =
+      mentionsOf(`<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+  <item><title>One</title><guid>https://blog.example/1</guid><author>jo@blog.example (Jo Writer)</author></item>
+  <item><title>Two</title><guid isPermaLink="false">2</guid><dc:creator>Al</dc:creator><dc:creator>Bo</dc:creator></item>
+</channel></rss>`);
+    expect(ms.map((m) => [m?.id, m?.url, m?.author?.handle, m?.text])).toEqual([
+      ['rss:https://blog.example/1', 'https://blog.example/1', 'Jo Writer', 'One'],
+      ['rss:2', undefined, 'Al', 'Two'],
+    ]);
+  });
+
+  it.each([
+    ['Mon, 10 Apr 2017 01:12:00 GMT', '2017-04-10T01:12:00.000Z'],
+    ['Mon, 10 Apr 17 01:12:00 +0200', '2017-04-09T23:12:00.000Z'],
+    ['Mon, 10 Apr 2017 01:12:00 CEST', '2017-04-09T23:12:00.000Z'],
+    ['Mon, 10 Apr 2017 01:12:00 XYZ', '2017-04-10T01:12:00.000Z'],
+    ['Mon, 10 Apr 2017 01:12 PDT', '2017-04-10T08:12:00.000Z'],
+    ['Tue, 10 Apr 2017 01:12:00', '2017-04-10T01:12:00.000Z'],
+    ['2017-04-10T01:12:00', '2017-04-10T01:12:00.000Z'],
+    ['2017-04-10T01:12:00.250+01:00', '2017-04-10T00:12:00.250Z'],
+    ['  2017-04-10 01:12:00  ', '2017-04-10T01:12:00.000Z'],
+    ['yesterday-ish', NOW.toISOString()],
+    ['1', NOW.toISOString()],
+    ['', NOW.toISOString()],
+    ['Thu, 24 Dec 2026 12:00:00 GMT', NOW.toISOString()],
+  ])('reads the date %j leniently', (raw, iso) => {
+    expect(parseDate(raw, NOW).toISOString()).toBe(iso);
   });
 
   it('turns HTML into plain text', () => {
