@@ -3,7 +3,8 @@
 // The fake runs in a child process (`bench/ingest.ts --serve NAME`), so that its own work of
 // building answers is not counted against Earshot's.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -209,13 +210,29 @@ function serveElsewhere(name: string): Promise<{ entry: Record<string, unknown>;
   });
 }
 
+/** BENCH_PROFILE=DIR: a CPU profile of each source's measured window only (no start-up, no fakes). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 2)): Promise<void> {
   console.log(
     '\ningest end to end per source (local fake answering at once; poll, normalize, match, analyze, store in SQLite)',
   );
   console.log('(mentions/s counts wall time, fakes included; per CPU-s counts only the Earshot process)');
   console.log(['source', 'mentions/poll', 'polls', 'mentions/s', 'mentions per CPU-s'].join('\t'));
-  for (const name of Object.keys(setups)) {
+  const only = process.env.BENCH_SOURCES?.split(',');
+  for (const name of Object.keys(setups).filter((n) => !only || only.includes(n))) {
     const s = await serveElsewhere(name);
     const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-'));
     const brands = Array.from({ length: 400 }, (_, i) => ({
@@ -227,6 +244,7 @@ export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 
     const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
     let stored = 0;
     let polls = 0;
+    const profile = process.env.BENCH_PROFILE ? await startProfile() : null;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     for (const brand of config.brands) {
@@ -241,6 +259,7 @@ export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 
     const secs = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuSecs = (cpu.user + cpu.system) / 1e6;
+    if (profile) await profile.stop(path.join(process.env.BENCH_PROFILE ?? '.', `ingest-${name}.cpuprofile`));
     const rate = (n: number) => Math.round(n).toLocaleString('en');
     console.log(
       [name, Math.round(stored / polls), polls, rate(stored / secs), rate(stored / cpuSecs)].join('\t'),

@@ -97,7 +97,9 @@ describe('appstore reviews in the daemon', () => {
   it('stores every review of the brand app, whether or not it names the brand', async () => {
     const apple = await startAppStoreServer();
     const tmp = tempDir();
-    apple.reviews('us', '42').push(review(1), review(2));
+    // The daemon runs on the real clock: the reviews must be inside its backfill window today.
+    const recent = (i: number) => ({ ...review(i), updated: new Date(Date.now() - i * 3_600_000) });
+    apple.reviews('us', '42').push(recent(1), recent(2));
     const config = buildConfig(
       {
         brands: [
