@@ -10,7 +10,12 @@ import path from 'node:path';
 import pino from 'pino';
 import { runPoll } from '../jobs/poll.ts';
 import { buildConfig } from '../src/config.ts';
-import { startDaemon } from '../src/daemon.ts';
+import { analyze } from '../src/analysis/index.ts';
+import { type SourceEntry } from '../src/config.ts';
+import { startDaemon, type Daemon } from '../src/daemon.ts';
+import { storePoll } from '../src/db/mentions.ts';
+import { getSource } from '../src/sources/index.ts';
+import type { Mention } from '../src/types.ts';
 import { startAppStoreServer } from '../tests/fakes/appstore-server.ts';
 import { startBlueskyServer } from '../tests/fakes/bluesky-server.ts';
 import { startFeedServer } from '../tests/fakes/feed-server.ts';
@@ -225,12 +230,75 @@ async function startProfile() {
   };
 }
 
+/** The poll worker's concurrency in the daemon: polls wait on the network side by side. */
+const IN_FLIGHT = 4;
+
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e3;
+};
+
+/**
+ * CPU microseconds a mention in each stage, measured apart on fresh brands: reading the API
+ * (HTTP, JSON, validation, normalize), analysis, and storing.
+ */
+async function stages(daemon: Daemon, entry: SourceEntry, rounds: number) {
+  const source = getSource(entry.source);
+  if (!source) throw new Error(`no source ${entry.source}`);
+  const ctx = { http: daemon.ctx.http, clock: daemon.ctx.clock, log: daemon.ctx.log, env: {} };
+  const read: Mention[][] = [];
+  let t = cpuNow();
+  for (let i = 0; i < rounds; i++) {
+    const res = await source.poll(ctx, {
+      brand: { name: `stage${i}`, query: 'acme' },
+      options: entry.options,
+      cursor: null,
+      backfillSince: new Date(Date.now() - entry.backfillMs),
+    });
+    read.push(res.items.flatMap((r) => source.normalize(r, entry.options) ?? []));
+  }
+  const n = read.reduce((a, l) => a + l.length, 0);
+  const fetchUs = ((cpuNow() - t) * 1000) / n;
+  t = cpuNow();
+  const analyzed = read.map((l, i) =>
+    l.map((m) => ({
+      ...m,
+      ...analyze({ text: m.text, ...(m.lang ? { lang: m.lang } : {}) }),
+      brand: `stage${i}`,
+      observedAt: new Date(),
+    })),
+  );
+  const analyzeUs = ((cpuNow() - t) * 1000) / n;
+  t = cpuNow();
+  analyzed.forEach((mentions, i) =>
+    storePoll(daemon.ctx.store, {
+      brand: `stage${i}`,
+      sourceKey: entry.key,
+      source: entry.source,
+      mentions,
+      cursor: null,
+      at: Date.now(),
+    }),
+  );
+  const storeUs = ((cpuNow() - t) * 1000) / n;
+  return [fetchUs, analyzeUs, storeUs].map((us) => us.toFixed(1));
+}
+
 export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 2)): Promise<void> {
   console.log(
-    '\ningest end to end per source (local fake answering at once; poll, normalize, match, analyze, store in SQLite)',
+    `\ningest end to end per source (local fake answering at once; poll, normalize, match, analyze, store in SQLite; ${IN_FLIGHT} polls in flight as in the daemon)`,
   );
-  console.log('(mentions/s counts wall time, fakes included; per CPU-s counts only the Earshot process)');
-  console.log(['source', 'mentions/poll', 'polls', 'mentions/s', 'mentions per CPU-s'].join('\t'));
+  console.log(
+    '(mentions/s counts wall time; per CPU-s counts only the Earshot process, the fake runs in another)',
+  );
+  console.log(
+    '(then CPU microseconds a mention, stage by stage: read = HTTP, JSON, validation and normalize)',
+  );
+  console.log(
+    ['source', 'mentions/poll', 'polls', 'mentions/s', 'per CPU-s', 'read us', 'analyze us', 'store us'].join(
+      '\t',
+    ),
+  );
   const only = process.env.BENCH_SOURCES?.split(',');
   for (const name of Object.keys(setups).filter((n) => !only || only.includes(n))) {
     const s = await serveElsewhere(name);
@@ -246,23 +314,29 @@ export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 
     let polls = 0;
     const profile = process.env.BENCH_PROFILE ? await startProfile() : null;
     const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    for (const brand of config.brands) {
-      const entry = brand.sources[0];
-      if (!entry) continue;
-      const out = await runPoll(daemon.ctx, brand, entry);
-      if (out.error) throw new Error(`${name}: ${out.error}`);
-      stored += out.stored;
-      polls++;
-      if (performance.now() - t0 > seconds * 1000) break;
-    }
+    const cpu0 = cpuNow();
+    const todo = [...config.brands];
+    const worker = async () => {
+      for (let brand = todo.shift(); brand; brand = todo.shift()) {
+        const entry = brand.sources[0];
+        if (!entry) continue;
+        const out = await runPoll(daemon.ctx, brand, entry);
+        if (out.error) throw new Error(`${name}: ${out.error}`);
+        stored += out.stored;
+        polls++;
+        if (performance.now() - t0 > seconds * 1000) break;
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const secs = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuSecs = (cpu.user + cpu.system) / 1e6;
+    const cpuSecs = (cpuNow() - cpu0) / 1000;
     if (profile) await profile.stop(path.join(process.env.BENCH_PROFILE ?? '.', `ingest-${name}.cpuprofile`));
+    const split = await stages(daemon, config.brands[0]!.sources[0]!, 20);
     const rate = (n: number) => Math.round(n).toLocaleString('en');
     console.log(
-      [name, Math.round(stored / polls), polls, rate(stored / secs), rate(stored / cpuSecs)].join('\t'),
+      [name, Math.round(stored / polls), polls, rate(stored / secs), rate(stored / cpuSecs), ...split].join(
+        '\t',
+      ),
     );
     await daemon.stop();
     await s.close();

@@ -45,7 +45,7 @@ const MAX_PAGES = 5;
 const SEEN_KEPT = 500;
 /** Access tokens last 120 minutes; sign in again a little before. createSession is limited to 300 a day. */
 const SESSION_MS = 110 * 60_000;
-const sessions = new Map<string, { jwt: string; expiresAt: number }>();
+const sessions = new Map<string, { jwt: Promise<string>; expiresAt: number }>();
 
 export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
   id: 'bluesky',
@@ -121,7 +121,8 @@ export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
   },
 
   async check(ctx, o) {
-    await session(ctx, o, true);
+    // A sign-in of its own: doctor proves the password, not a token cached earlier.
+    await signIn(ctx, o);
   },
 };
 
@@ -185,8 +186,9 @@ async function xrpc(
   const url = new URL(`${o.service.replace(/\/$/, '')}/xrpc/${method}`);
   for (const [k, v] of Object.entries(params))
     for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
+  let refused: string | undefined;
   for (let attempt = 0; ; attempt++) {
-    const jwt = await session(ctx, o, attempt > 0);
+    const jwt = await session(ctx, o, refused);
     try {
       const { body } = await getJson(ctx, 'bluesky', url.toString(), {
         headers: { Authorization: `Bearer ${jwt}` },
@@ -200,17 +202,36 @@ async function xrpc(
       const expired =
         err instanceof SourceAuthError ||
         (err instanceof SourceResponseError && err.body?.includes('ExpiredToken'));
-      if (expired && attempt === 0) continue;
+      if (expired && attempt === 0) {
+        refused = jwt;
+        continue;
+      }
       throw err;
     }
   }
 }
 
-async function session(ctx: SourceContext, o: BlueskyOptions, fresh: boolean): Promise<string> {
+/**
+ * The account's access token. Concurrent polls share one sign-in (createSession is limited to 30
+ * per 5 minutes), and a caller whose token was refused signs in again only if nobody did meanwhile.
+ */
+async function session(ctx: SourceContext, o: BlueskyOptions, refused?: string): Promise<string> {
   const key = `${o.service}|${o.handle}`;
   const now = ctx.clock.now().getTime();
-  const cached = sessions.get(key);
-  if (cached && !fresh && cached.expiresAt > now) return cached.jwt;
+  for (let cached = sessions.get(key); cached && cached.expiresAt > now; cached = sessions.get(key)) {
+    const jwt = await cached.jwt.catch(() => undefined);
+    if (sessions.get(key) !== cached) continue; // replaced while we waited: read the new one
+    if (jwt !== undefined && jwt !== refused) return jwt;
+    break;
+  }
+  const jwt = signIn(ctx, o);
+  const entry = { jwt, expiresAt: now + SESSION_MS };
+  sessions.set(key, entry);
+  jwt.catch(() => sessions.get(key) === entry && sessions.delete(key));
+  return jwt;
+}
+
+async function signIn(ctx: SourceContext, o: BlueskyOptions): Promise<string> {
   const url = `${o.service.replace(/\/$/, '')}/xrpc/com.atproto.server.createSession`;
   let res;
   try {
@@ -235,6 +256,5 @@ async function session(ctx: SourceContext, o: BlueskyOptions, fresh: boolean): P
   }
   if (res.status !== 200 || typeof jwt !== 'string')
     throw new SourceResponseError('bluesky', `no session from ${safeUrl(url)} (${res.status})`);
-  sessions.set(key, { jwt, expiresAt: now + SESSION_MS });
   return jwt;
 }

@@ -64,6 +64,16 @@ describe('bluesky source against a local PDS', () => {
     expect((await poll(null)).items).toHaveLength(1);
   });
 
+  it('polls side by side share one sign-in, and sign in again once when the token expires', async () => {
+    fake.posts.push(post('acme app'));
+    await Promise.all(Array.from({ length: 4 }, () => poll(null)));
+    expect(fake.calls.filter((c) => c === 'com.atproto.server.createSession')).toHaveLength(1);
+    fake.expireSessions();
+    const again = await Promise.all(Array.from({ length: 4 }, () => poll(null)));
+    expect(again.map((r) => r.items.length)).toEqual([1, 1, 1, 1]);
+    expect(fake.calls.filter((c) => c === 'com.atproto.server.createSession')).toHaveLength(2);
+  });
+
   it('names a refused app password, and waits out RateLimitExceeded', async () => {
     await expect(poll(null, { handle: 'someone.else', app_password: 'wrong' })).rejects.toBeInstanceOf(
       SourceAuthError,
