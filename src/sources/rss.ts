@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
+import { readFeedXml, XmlError, type FeedXml } from './feed-xml.ts';
 import { checkStatus, safeUrl, wrapNetworkError } from './http.ts';
 import { toText } from './text.ts';
 import type { Source, SourceContext } from './types.ts';
@@ -40,15 +40,6 @@ export type RssCursor = Record<string, FeedCursor>;
 const SEEN_KEPT = 500;
 /** An unseen item this much older than the newest seen is an old one back (changed guids, an archive), not news. */
 const LATE_MS = 7 * 86_400_000;
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  trimValues: true,
-  // Raw, so that type="xhtml" keeps its words in order; toText reads all three Atom text types.
-  stopNodes: ['feed.entry.title', 'feed.entry.content', 'feed.entry.summary'],
-  isArray: (name) => ['item', 'entry', 'link', 'author', 'dc:creator'].includes(name),
-});
 
 export const rss: Source<RssOptions, RssItem, RssCursor> = {
   id: 'rss',
@@ -75,15 +66,17 @@ export const rss: Source<RssOptions, RssItem, RssCursor> = {
       const newest = before?.newest ? Date.parse(before.newest) : NaN;
       // Until a feed has shown an item, polls backfill: the window bounds them.
       const floor = Number.isNaN(newest) ? input.backfillSince.getTime() : newest - LATE_MS;
+      const at = new Map(res.items.map((it) => [it, Date.parse(it.published)]));
+      const when = (it: RssItem) => at.get(it) ?? 0;
       const fresh = res.items
         .filter((it) => {
           if (seen.has(it.guid) || taken.has(it.guid)) return false;
           taken.add(it.guid);
-          return Date.parse(it.published) >= floor;
+          return when(it) >= floor;
         })
-        .sort((a, b) => Date.parse(b.published) - Date.parse(a.published));
+        .sort((a, b) => when(b) - when(a));
       items.push(...fresh.slice(0, input.options.max_items));
-      const top = res.items.reduce((t, it) => Math.max(t, Date.parse(it.published)), newest || 0);
+      const top = res.items.reduce((t, it) => Math.max(t, when(it)), newest || 0);
       const ids = [...new Set([...res.items.map((it) => it.guid), ...seen])];
       cursor[url] = {
         ...(res.etag ? { etag: res.etag } : {}),
@@ -154,19 +147,18 @@ async function fetchFeed(ctx: SourceContext, url: string, before: FeedCursor | u
   };
 }
 
-type Node = Record<string, unknown>;
-
 /** Items of an RSS 2.0, RSS 1.0 or Atom document; throws a SourceResponseError naming the feed. */
 export function parseFeed(raw: string, url: string, now: Date): RssItem[] {
   const bad = (why: string) => new SourceResponseError('rss', `malformed feed at ${safeUrl(url)}: ${why}`);
   const xml = raw.replace(/^\uFEFF?\s*/, ''); // a BOM or a blank line before <?xml is common and harmless
   if (!xml) throw bad('empty response');
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw bad(`${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(xml) as Node;
-  const channel = (doc.rss as Node | undefined)?.channel as Node | undefined;
-  const rdf = doc['rdf:RDF'] as Node | undefined;
-  const feed = doc.feed as Node | undefined;
+  let doc: FeedXml;
+  try {
+    doc = readFeedXml(xml);
+  } catch (err) {
+    if (err instanceof XmlError) throw bad(err.message);
+    throw err;
+  }
   const make = ({ link, author, lang, ...it }: Omit<RssItem, 'feed' | 'published'>, date: string) => ({
     feed: url,
     ...it,
@@ -175,38 +167,34 @@ export function parseFeed(raw: string, url: string, now: Date): RssItem[] {
     ...(author ? { author } : {}),
     ...(lang ? { lang } : {}),
   });
-  if (channel || rdf) {
-    const head = channel ?? (rdf?.channel as Node | undefined);
-    const lang = primaryLang(textOf(head?.language ?? head?.['dc:language']));
-    return asArray(channel?.item ?? rdf?.item).map((it, i) => {
-      const title = textOf(it.title);
-      const html = textOf(it['content:encoded']) || textOf(it.description);
+  const head = doc.head;
+  if (doc.root === 'rss' || doc.root === 'rdf:RDF') {
+    const lang = primaryLang(head.text.language ?? head.text['dc:language'] ?? '');
+    return doc.entries.map(({ text: t, attrs }, i) => {
+      const title = t.title ?? '';
+      const html = t['content:encoded'] || t.description || '';
       if (!title && !html) throw bad(`item ${i + 1} has neither title nor description`);
-      const guid = textOf(it.guid);
-      const permalink = (it.guid as Node | undefined)?.['@_isPermaLink'] !== 'false' && /^https?:/.test(guid);
-      const link = textOf(it.link) || (permalink ? guid : '');
-      const date = textOf(it.pubDate) || textOf(it['dc:date']);
-      const id = guid || textOf(it['@_rdf:about']) || link || `${title}|${date}`;
-      const author = textOf(it['dc:creator']) || authorOf(textOf(it.author));
+      const guid = t.guid ?? '';
+      const permalink = attrs.guid?.isPermaLink !== 'false' && /^https?:/.test(guid);
+      const link = t.link || (permalink ? guid : '');
+      const date = t.pubDate || t['dc:date'] || '';
+      const id = guid || attrs['']?.['rdf:about'] || link || `${title}|${date}`;
+      const author = t['dc:creator'] || authorOf(t.author ?? '');
       return make({ guid: id, title, html, link, author, lang }, date);
     });
   }
-  if (feed) {
-    const lang = primaryLang(textOf(feed['@_xml:lang']));
-    return asArray(feed.entry).map((e, i) => {
-      const links = asArray(e.link);
-      const alt = links.find((l) => !l['@_rel'] || l['@_rel'] === 'alternate') ?? links[0];
-      const link = textOf(alt?.['@_href']);
-      const title = textOf(e.title);
-      const html = textOf(e.content) || textOf(e.summary);
-      const guid = textOf(e.id) || link;
+  if (doc.root === 'feed') {
+    const lang = primaryLang(head.attrs['']?.['xml:lang'] ?? '');
+    return doc.entries.map(({ text: t, attrs, links }, i) => {
+      const alt = links.find((l) => !l.rel || l.rel === 'alternate') ?? links[0];
+      const link = alt?.href ?? '';
+      const title = t.title ?? '';
+      const html = t.content || t.summary || '';
+      const guid = t.id || link;
       if (!guid || (!title && !html)) throw bad(`entry ${i + 1} has no id, or neither title nor content`);
-      const author = textOf(asArray(e.author)[0]?.name);
-      const entryLang = lang || primaryLang(textOf(e['@_xml:lang']));
-      return make(
-        { guid, title, html, link, author, lang: entryLang },
-        textOf(e.published) || textOf(e.updated),
-      );
+      const author = t['author/name'] ?? '';
+      const entryLang = lang || primaryLang(attrs['']?.['xml:lang'] ?? '');
+      return make({ guid, title, html, link, author, lang: entryLang }, t.published || t.updated || '');
     });
   }
   throw bad('neither an RSS nor an Atom document');
@@ -233,25 +221,9 @@ export function parseDate(v: string, now: Date): Date {
   return t > now.getTime() ? now : new Date(t);
 }
 
-function asArray(v: unknown): Node[] {
-  const all: unknown[] = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return all.filter((x): x is Node => typeof x === 'object' && x !== null);
-}
-
-/** Text of an element: a string, `#text` beside attributes, or the first of repeated elements. */
-function textOf(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return textOf(v[0]);
-  // Stop nodes come raw: their CDATA is still wrapped, and toText would take it for a tag.
-  if (typeof v === 'string') return v.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1').trim();
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'object' && '#text' in v) return textOf((v as Node)['#text']);
-  return '';
-}
-
 /** Google Alerts links go through google.com/url?url=REAL: keep the real article. */
 function realLink(link: string): string {
-  const u = URL.canParse(link) ? new URL(link) : null;
+  const u = link.includes('google.') && URL.canParse(link) ? new URL(link) : null;
   if (!u || !/(^|\.)google\.[a-z.]+$/.test(u.hostname) || u.pathname !== '/url') return link;
   return u.searchParams.get('url') ?? u.searchParams.get('q') ?? link;
 }
@@ -259,4 +231,6 @@ function realLink(link: string): string {
 /** RSS `author` is an email, often with the name in parentheses. */
 const authorOf = (v: string) => /\(([^)]+)\)/.exec(v)?.[1]?.trim() ?? v;
 const primaryLang = (v: string) => v.split(/[-_]/)[0]?.toLowerCase() ?? '';
-const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).hostname : 'feed');
+const hostOf = (url: string) =>
+  /^https?:\/\/([a-z0-9.-]+)(?=[/:?#]|$)/i.exec(url)?.[1]?.toLowerCase() ??
+  (URL.canParse(url) ? new URL(url).hostname : 'feed');

@@ -2,12 +2,14 @@ import he from 'he';
 
 const INLINE_TAGS = /<\/?(?:a|abbr|b|code|em|i|mark|s|small|span|strong|sub|sup|u)\b[^>]*>/gi;
 
-/** Escaped or CDATA HTML to plain text: inline tags vanish (`#<span>acme</span>` stays `#acme`), blocks become spaces. */
+/**
+ * HTML to plain text: inline tags vanish (`#<span>acme</span>` stays `#acme`), blocks become
+ * spaces, then entities are decoded, once: after the tags are gone, so `5 &lt; 6` stays text.
+ */
 export function toText(html: string): string {
   return he
     .decode(
-      he
-        .decode(html)
+      html
         .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
         .replace(INLINE_TAGS, '')
         .replace(/<[^>]*>/g, ' '),

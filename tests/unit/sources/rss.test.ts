@@ -91,7 +91,20 @@ describe('rss: parsing and normalizing', () => {
     expect(m?.id).toMatch(/^rss:[0-9a-f]{40}$/);
   });
 
+  it('keeps HTML entities XML does not define, and reads HTML written straight into a description', () => {
+    const ms = mentionsOf(`<rss version="2.0"><channel><title>t</title>
+  <item><title>Acme&nbsp;Air &copy; delays</title><guid>a1</guid></item>
+  <item><title>Two</title><guid>a2</guid><description><p>Crew <b>lovely</b></p><p>food 5 &lt; 6</p></description></item>
+</channel></rss>`);
+    expect(ms.map((m) => m?.text)).toEqual(['Acme Air © delays', 'Two — Crew lovely food 5 < 6']);
+  });
+
   it.each([
+    [
+      'a download cut short',
+      '<rss version="2.0"><channel><title>t</title><item><title>One</title></item><item><title>Tw',
+      /malformed feed at https:\/\/feeds\.example\/x: unclosed tag: \w+ \(line 1\)/,
+    ],
     [
       'not XML at all',
       '<html><body>Sorry, we are down',
@@ -166,8 +179,7 @@ describe('rss: parsing and normalizing', () => {
   });
 
   it('turns HTML into plain text', () => {
-    expect(toText('&lt;b&gt;Big&lt;/b&gt; &amp;amp; <script>x()</script>small&nbsp;print')).toBe(
-      'Big & small print',
-    );
+    expect(toText('<b>Big</b> &amp; <script>x()</script>small&nbsp;print')).toBe('Big & small print');
+    expect(toText('<p>5 &lt; 6 &amp;&amp; 7 &gt; 2</p>')).toBe('5 < 6 && 7 > 2');
   });
 });
