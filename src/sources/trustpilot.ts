@@ -83,6 +83,23 @@ export const trustpilot: Source<TrustpilotOptions, TrustpilotReview, TrustpilotC
     return m;
   },
 
+  /**
+   * Recent reviews read again (new stars, the company's reply): the public API reads reviews by
+   * business unit, so its pages are read newest first until every asked review was seen.
+   */
+  async refresh(ctx, o, ids) {
+    const wanted = new Set(ids.filter((id) => id.startsWith('trustpilot:')).map((id) => id.slice(11)));
+    const out: TrustpilotReview[] = [];
+    for (const unit of o.business_units) {
+      if (wanted.size === 0) break;
+      await readPages(ctx, o, unit, (r) => {
+        if (wanted.delete(r.id)) out.push(r);
+        return wanted.size > 0;
+      });
+    }
+    return out;
+  },
+
   async check(ctx, o) {
     await getJson(ctx, 'trustpilot', `${o.api_url}/v1/business-units/${o.business_units[0] ?? ''}`, {
       headers: { apikey: o.api_key },
@@ -98,6 +115,22 @@ async function readUnit(
   since: string,
 ): Promise<TrustpilotReview[]> {
   const out: TrustpilotReview[] = [];
+  const floor = Date.parse(since);
+  await readPages(ctx, o, unit, (r) => {
+    if (Date.parse(r.createdAt) < floor) return false;
+    out.push(r);
+    return true;
+  });
+  return out;
+}
+
+/** Reads the unit's reviews newest first, at most 5 pages, while `take` answers true. */
+async function readPages(
+  ctx: SourceContext,
+  o: TrustpilotOptions,
+  unit: string,
+  take: (r: TrustpilotReview) => boolean,
+): Promise<void> {
   for (let page = 1; page <= MAX_PAGES; page++) {
     const { body } = await getJson(
       ctx,
@@ -113,14 +146,11 @@ async function readUnit(
     const parsed = pageSchema.safeParse(body);
     if (!parsed.success)
       throw new SourceResponseError('trustpilot', `unexpected answer for business unit ${unit}: no reviews`);
-    let older = false;
+    let more = true;
     for (const raw of parsed.data.reviews) {
       const r = reviewSchema.safeParse(raw);
-      if (!r.success) continue;
-      if (Date.parse(r.data.createdAt) < Date.parse(since)) older = true;
-      else out.push({ ...r.data, unit });
+      if (r.success && !take({ ...r.data, unit })) more = false;
     }
-    if (older || parsed.data.reviews.length < PER_PAGE) break;
+    if (!more || parsed.data.reviews.length < PER_PAGE) return;
   }
-  return out;
 }

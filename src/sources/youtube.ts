@@ -52,7 +52,7 @@ const SEEN_KEPT = 500;
 export const youtube: Source<YouTubeOptions, YouTubeThread, YouTubeCursor> = {
   id: 'youtube',
   description:
-    'YouTube comments on your channels or videos (Data API v3 commentThreads), with likes and your channel’s answers.',
+    'YouTube comments on your channels or videos (Data API v3 commentThreads), with likes and your channel’s answers, read again while recent.',
   options,
   scoped: true,
   credentials: [],
@@ -108,6 +108,20 @@ export const youtube: Source<YouTubeOptions, YouTubeThread, YouTubeCursor> = {
     };
     if (answer) m.answeredAt = new Date(answer.snippet.publishedAt);
     return m;
+  },
+
+  /** commentThreads by id, 50 a call (1 quota unit each): new likes, replies and the channel's answer. */
+  async refresh(ctx, o, ids) {
+    const threads = ids.filter((id) => id.startsWith('youtube:')).map((id) => id.slice('youtube:'.length));
+    const out: YouTubeThread[] = [];
+    for (let i = 0; i < threads.length; i += 50) {
+      const list = await call(ctx, o, { id: threads.slice(i, i + 50).join(',') });
+      for (const raw of list.items) {
+        const t = threadSchema.safeParse(raw);
+        if (t.success) out.push(t.data);
+      }
+    }
+    return out;
   },
 
   async check(ctx, o) {

@@ -13,7 +13,7 @@ export interface FakeComment {
 
 /**
  * A local YouTube Data API v3 commentThreads.list (sources-reference §9.1): key required,
- * allThreadsRelatedToChannelId or videoId, newest first, pageToken paging, and Google's JSON
+ * allThreadsRelatedToChannelId, videoId or id (up to 50, alone), newest first, pageToken paging, and Google's JSON
  * errors (403 quotaExceeded, 400 keyInvalid).
  */
 export async function startYouTubeServer(key = 'AIza-test-key-123') {
@@ -36,10 +36,29 @@ export async function startYouTubeServer(key = 'AIza-test-key-123') {
       return;
     }
     const video = p.get('videoId');
+    const ids = p.get('id')?.split(',');
+    if (ids && (p.has('maxResults') || p.has('pageToken') || p.has('order') || ids.length > 50)) {
+      res
+        .writeHead(400, headers)
+        .end(
+          googleError(
+            400,
+            'incompatibleParameters',
+            'id cannot be combined with paging, order, or more than 50 ids.',
+          ),
+        );
+      return;
+    }
     const list = comments
-      .filter((c) => (video ? c.videoId === video : p.get('allThreadsRelatedToChannelId') === CHANNEL))
+      .filter((c) =>
+        ids
+          ? ids.includes(c.id)
+          : video
+            ? c.videoId === video
+            : p.get('allThreadsRelatedToChannelId') === CHANNEL,
+      )
       .sort((a, b) => b.published.getTime() - a.published.getTime());
-    const per = Number(p.get('maxResults') ?? 20);
+    const per = ids ? ids.length : Number(p.get('maxResults') ?? 20);
     const start = Number(p.get('pageToken') ?? 0);
     const items = list.slice(start, start + per).map((c) => ({
       kind: 'youtube#commentThread',

@@ -6,7 +6,9 @@ import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startMastodonServer } from '../fakes/mastodon-server.ts';
 import { startRedditServer } from '../fakes/reddit-server.ts';
+import { startTrustpilotServer } from '../fakes/trustpilot-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
+import { startYouTubeServer } from '../fakes/youtube-server.ts';
 import { bootWithSource } from '../helpers/daemon.ts';
 
 const clock = new ManualClock(Date.now());
@@ -27,6 +29,13 @@ const snapshots = (d: Daemon) =>
     .prepare('select metrics from metric_snapshots order by id')
     .all()
     .map((r) => JSON.parse((r as { metrics: string }).metrics) as Record<string, number>);
+
+const answeredAt = (d: Daemon, id: string) =>
+  (
+    d.ctx.store.sqlite.prepare('select answered_at as a from mentions where id = ?').get(id) as {
+      a: number | null;
+    }
+  ).a;
 
 describe('engagement refresh of recent mentions', () => {
   it('x: reads posts again by id and stores each new reading as a snapshot', async () => {
@@ -147,6 +156,62 @@ describe('engagement refresh of recent mentions', () => {
         .map((s) => s.likes)
         .sort((x, y) => (x ?? 0) - (y ?? 0)),
     ).toEqual([1, 1, 64]);
+  });
+
+  it('youtube: threads by id, with new likes and the channel answering later', async () => {
+    const y = await startYouTubeServer();
+    closers.push(() => y.close());
+    const c = {
+      id: 'UgzA1',
+      videoId: 'v0000001',
+      author: 'fan',
+      text: 'acme app broke',
+      published: new Date(),
+      likes: 2,
+    };
+    y.comments.push(c, { ...c, id: 'UgzA2', text: 'love it' });
+    const d = boot({ source: 'youtube', api_key: y.key, channels: [y.channel], api_url: y.apiUrl });
+    await pollOnce(d);
+    c.likes = 90;
+    const replied = new Date(Date.now() + 60_000);
+    Object.assign(c, { ownerReplyAt: replied });
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(y.requests.at(-1)?.get('id')?.split(',').sort()).toEqual(['UgzA1', 'UgzA2']);
+    expect(snapshots(d).map((m) => [m.likes, m.replies])).toEqual([
+      [2, 0],
+      [2, 0],
+      [90, 1],
+    ]);
+    expect(answeredAt(d, 'youtube:UgzA1')).toBe(replied.getTime());
+    expect(answeredAt(d, 'youtube:UgzA2')).toBeNull();
+  });
+
+  it('trustpilot: the newest pages read again until every recent review is seen', async () => {
+    const t = await startTrustpilotServer();
+    closers.push(() => t.close());
+    const reviews = Array.from({ length: 150 }, (_, i) => ({
+      id: `5f${String(i).padStart(8, '0')}`,
+      unit: 'bu-000001',
+      stars: 1,
+      title: 'Late',
+      text: 'Parcel never came',
+      created: new Date(Date.now() - i * 60_000),
+    }));
+    t.reviews.push(...reviews);
+    const d = boot({
+      source: 'trustpilot',
+      api_key: t.key,
+      business_units: ['bu-000001'],
+      api_url: t.apiUrl,
+    });
+    await pollOnce(d);
+    const last = reviews[149];
+    if (!last) throw new Error('no review');
+    const replied = new Date(Date.now() + 60_000);
+    Object.assign(last, { stars: 4, replyAt: replied });
+    expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    expect(answeredAt(d, `trustpilot:${last.id}`)).toBe(replied.getTime());
+    expect(snapshots(d).at(-1)).toEqual({ stars: 4 });
   });
 
   it('leaves mentions older than the refresh age alone', async () => {
