@@ -12,6 +12,7 @@ import { createQueue } from './queue/index.ts';
 import { startSchedules } from './queue/schedule.ts';
 import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
+import { sharePacing } from './queue/redis-pacer.ts';
 
 export interface Daemon {
   ctx: JobContext;
@@ -37,6 +38,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   const store = openStore(config.settings.sqlitePath);
   const queue = createQueue({ redisUrl: config.settings.redisUrl, prefix: config.settings.queuePrefix, log });
   const http = createHttp({ timeoutMs: config.settings.timeoutMs, userAgent: config.settings.userAgent });
+  // Daemons sharing a Redis share the work, so they share each API's pace too.
+  const pacing = config.settings.redisUrl
+    ? sharePacing({ url: config.settings.redisUrl, prefix: config.settings.queuePrefix })
+    : null;
   const ctx: JobContext = { config, store, queue, clock, log, http, env: opts.env };
 
   let relaying: Promise<number> | null = null;
@@ -140,6 +145,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       for (const t of timers) clearInterval(t);
       await queue.close();
       await relaying?.catch(() => 0);
+      await pacing?.close();
       store.close();
     },
   };

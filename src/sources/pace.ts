@@ -1,17 +1,43 @@
 /**
  * Spaces out calls to one API so that every brand sharing a key (or an IP) stays under the
- * documented limit, and waits out a reset the API announced. In-process: one daemon's calls.
+ * documented limit, and waits out a reset the API announced. In one process by default; across
+ * every daemon on one Redis with `RedisPacer` (src/queue/redis-pacer.ts).
  */
-const nextAt = new Map<string, number>();
-
-export async function pace(key: string, minIntervalMs: number, now: () => number = Date.now): Promise<void> {
-  const t = now();
-  const at = Math.max(t, nextAt.get(key) ?? 0);
-  nextAt.set(key, at + minIntervalMs);
-  if (at > t) await new Promise((r) => setTimeout(r, at - t));
+export interface Pacer {
+  /** Resolves at this key's next free slot; slots are `minIntervalMs` apart. */
+  pace(key: string, minIntervalMs: number): Promise<void>;
+  /** No call on this key before `untilMs` (epoch ms, this machine's clock). */
+  hold(key: string, untilMs: number): void;
 }
 
-/** The API said to wait until `untilMs`: no call on this key before then. */
-export function holdUntil(key: string, untilMs: number): void {
-  nextAt.set(key, Math.max(nextAt.get(key) ?? 0, untilMs));
+export const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+export class LocalPacer implements Pacer {
+  private readonly nextAt = new Map<string, number>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async pace(key: string, minIntervalMs: number): Promise<void> {
+    const t = this.now();
+    const at = Math.max(t, this.nextAt.get(key) ?? 0);
+    this.nextAt.set(key, at + minIntervalMs);
+    await sleep(at - t);
+  }
+
+  hold(key: string, untilMs: number): void {
+    this.nextAt.set(key, Math.max(this.nextAt.get(key) ?? 0, untilMs));
+  }
+}
+
+let current: Pacer = new LocalPacer();
+
+export const pace = (key: string, minIntervalMs: number): Promise<void> => current.pace(key, minIntervalMs);
+export const holdUntil = (key: string, untilMs: number): void => current.hold(key, untilMs);
+
+/** Paces every source's calls with `p` from now on (the daemon's Redis one). Returns the undo. */
+export function usePacer(p: Pacer): () => void {
+  const before = current;
+  current = p;
+  return () => {
+    if (current === p) current = before;
+  };
 }

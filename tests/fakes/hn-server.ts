@@ -20,9 +20,12 @@ export async function startHnServer() {
   const hits: FakeHit[] = [];
   const script = scriptedAnswers();
   const requests: URLSearchParams[] = [];
+  /** When each request arrived (epoch ms), in order. */
+  const arrivals: number[] = [];
   const server = await listenLocal((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(url.searchParams);
+    arrivals.push(Date.now());
     if (script.answer(res, { 'content-type': 'application/json' })) return;
     if (url.pathname === '/api/v1/search') {
       const wanted = new Set(
@@ -108,6 +111,7 @@ export async function startHnServer() {
   return {
     hits,
     requests,
+    arrivals,
     apiUrl: `${server.base}/api/v1`,
     fail(status: number, body: string, headers?: Record<string, string>) {
       script.push({ status, body, ...(headers ? { headers } : {}) });
