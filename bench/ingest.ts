@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { runPoll } from '../jobs/poll.ts';
+import { analyzeMention } from '../src/analysis/index.ts';
 import { buildConfig } from '../src/config.ts';
-import { analyze } from '../src/analysis/index.ts';
 import { type SourceEntry } from '../src/config.ts';
 import { startDaemon, type Daemon } from '../src/daemon.ts';
 import { storePoll } from '../src/db/mentions.ts';
@@ -260,14 +260,8 @@ async function stages(daemon: Daemon, entry: SourceEntry, rounds: number) {
   const n = read.reduce((a, l) => a + l.length, 0);
   const fetchUs = ((cpuNow() - t) * 1000) / n;
   t = cpuNow();
-  const analyzed = read.map((l, i) =>
-    l.map((m) => ({
-      ...m,
-      ...analyze({ text: m.text, ...(m.lang ? { lang: m.lang } : {}) }),
-      brand: `stage${i}`,
-      observedAt: new Date(),
-    })),
-  );
+  const observed = new Date();
+  const analyzed = read.map((l, i) => l.map((m) => analyzeMention(m, `stage${i}`, observed)));
   const analyzeUs = ((cpuNow() - t) * 1000) / n;
   t = cpuNow();
   analyzed.forEach((mentions, i) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analyze } from '../src/analysis/index.ts';
+import { analyzeMention } from '../src/analysis/index.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
 import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
@@ -92,6 +92,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       },
     );
     const match = matcherFor(brand.query);
+    const observedAt = new Date(now);
     const analyzed: AnalyzedMention[] = [];
     for (const raw of res.items) {
       let m: Mention | null;
@@ -102,12 +103,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
         continue;
       }
       if (!m || (!source.scoped && !match(m.text))) continue;
-      analyzed.push({
-        ...m,
-        ...analyze({ text: m.text, ...(m.lang ? { lang: m.lang } : {}) }),
-        brand: brand.name,
-        observedAt: new Date(now),
-      });
+      analyzed.push(analyzeMention(m, brand.name, observedAt));
     }
     const stored = storePoll(ctx.store, {
       brand: brand.name,

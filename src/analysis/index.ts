@@ -1,4 +1,4 @@
-import type { Analysis } from '../types.ts';
+import type { Analysis, AnalyzedMention, Mention } from '../types.ts';
 import { detectIntents } from './intents.ts';
 import { detectLanguage, SENTIMENT_LANGS } from './language.ts';
 import { scoreSentiment } from './sentiment.ts';
@@ -33,4 +33,29 @@ export function analyze(input: { text: string; lang?: string }): FullAnalysis {
     sentimentCovered: true,
     reasons: s.reasons,
   };
+}
+
+/**
+ * A mention with its analysis. Built field by field: spreading the mention and the analysis into
+ * one object cost 9 µs a mention, more than the analysis itself.
+ */
+export function analyzeMention(m: Mention, brand: string, observedAt: Date): AnalyzedMention {
+  const a = analyze(m.lang ? { text: m.text, lang: m.lang } : { text: m.text });
+  const out: AnalyzedMention = {
+    id: m.id,
+    source: m.source,
+    text: m.text,
+    createdAt: m.createdAt,
+    metrics: m.metrics,
+    sentiment: a.sentiment,
+    intents: a.intents,
+    lang: a.lang,
+    brand,
+    observedAt,
+  };
+  if (m.url !== undefined) out.url = m.url;
+  if (m.title !== undefined) out.title = m.title;
+  if (m.author !== undefined) out.author = m.author;
+  if (m.answeredAt !== undefined) out.answeredAt = m.answeredAt;
+  return out;
 }

@@ -46,19 +46,19 @@ const MAX_PAGES = 10;
 const SEEN_KEPT = 1_000;
 
 const label = z.object({ label: z.string() }).optional();
-const entrySchema = z.looseObject({
+const entrySchema = z.object({
   id: z.object({ label: z.string() }),
-  author: z.looseObject({ name: label }).optional(),
+  author: z.object({ name: label }).optional(),
   title: label,
   content: label,
   'im:rating': label,
   'im:voteSum': label,
   'im:version': label,
   updated: label,
-  link: z.looseObject({ attributes: z.looseObject({ href: z.string().optional() }).optional() }).optional(),
+  link: z.object({ attributes: z.object({ href: z.string().optional() }).optional() }).optional(),
 });
 const feedSchema = z.object({
-  feed: z.looseObject({
+  feed: z.object({
     entry: z.union([z.array(z.unknown()), z.unknown()]).optional(),
     link: z.union([z.array(z.unknown()), z.unknown()]).optional(),
   }),

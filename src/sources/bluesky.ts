@@ -16,10 +16,10 @@ const options = z.object({
 });
 type BlueskyOptions = z.infer<typeof options>;
 
-const postSchema = z.looseObject({
+const postSchema = z.object({
   uri: z.string(),
-  author: z.looseObject({ did: z.string(), handle: z.string() }),
-  record: z.looseObject({ text: z.string(), createdAt: z.string(), langs: z.array(z.string()).optional() }),
+  author: z.object({ did: z.string(), handle: z.string() }),
+  record: z.object({ text: z.string(), createdAt: z.string(), langs: z.array(z.string()).optional() }),
   indexedAt: z.string(),
   replyCount: z.number().optional(),
   repostCount: z.number().optional(),
@@ -29,7 +29,7 @@ const postSchema = z.looseObject({
 export type BlueskyPost = z.infer<typeof postSchema> & { followers?: number };
 const pageSchema = z.object({ posts: z.array(z.unknown()), cursor: z.string().optional() });
 const profilesSchema = z.object({
-  profiles: z.array(z.looseObject({ did: z.string(), followersCount: z.number().optional() })),
+  profiles: z.array(z.object({ did: z.string(), followersCount: z.number().optional() })),
 });
 
 /** Per search: the newest `indexedAt` read and the posts seen at or after it. */

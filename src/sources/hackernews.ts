@@ -20,7 +20,7 @@ const options = z.object({
 type HnOptions = z.infer<typeof options>;
 
 /** An Algolia hit (sources-reference §4.3): objectID is a string, other ids are numbers. */
-const hitSchema = z.looseObject({
+const hitSchema = z.object({
   objectID: z.string(),
   author: z.string().nullish(),
   title: z.string().nullish(),
@@ -35,7 +35,7 @@ const hitSchema = z.looseObject({
   _tags: z.array(z.string()).default([]),
 });
 export type HnHit = z.infer<typeof hitSchema>;
-const pageSchema = z.looseObject({ hits: z.array(z.unknown()), nbPages: z.number(), page: z.number() });
+const pageSchema = z.object({ hits: z.array(z.unknown()), nbPages: z.number(), page: z.number() });
 
 /** The newest second seen, and the ids seen in it (several hits can share a second). */
 export interface HnCursor {

@@ -27,7 +27,7 @@ type RedditOptions = z.infer<typeof options>;
 
 const thingSchema = z.object({
   kind: z.enum(['t1', 't3']),
-  data: z.looseObject({
+  data: z.object({
     name: z.string(),
     author: z.string().nullish(),
     created_utc: z.number(),

@@ -15,15 +15,15 @@ const options = z.object({
 });
 type TrustpilotOptions = z.infer<typeof options>;
 
-const reviewSchema = z.looseObject({
+const reviewSchema = z.object({
   id: z.string(),
   stars: z.number(),
   title: z.string().nullish(),
   text: z.string().nullish(),
   language: z.string().nullish(),
   createdAt: z.string(),
-  consumer: z.looseObject({ displayName: z.string().nullish() }).nullish(),
-  companyReply: z.looseObject({ text: z.string().nullish(), createdAt: z.string().nullish() }).nullish(),
+  consumer: z.object({ displayName: z.string().nullish() }).nullish(),
+  companyReply: z.object({ text: z.string().nullish(), createdAt: z.string().nullish() }).nullish(),
 });
 export type TrustpilotReview = z.infer<typeof reviewSchema> & { unit: string };
 const pageSchema = z.object({ reviews: z.array(z.unknown()) });

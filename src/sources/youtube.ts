@@ -19,9 +19,9 @@ const options = z
   .refine((o) => o.channels.length + o.videos.length > 0, { message: 'give channels or videos' });
 type YouTubeOptions = z.infer<typeof options>;
 
-const comment = z.looseObject({
+const comment = z.object({
   id: z.string(),
-  snippet: z.looseObject({
+  snippet: z.object({
     authorDisplayName: z.string().optional(),
     authorChannelId: z.object({ value: z.string() }).optional(),
     textDisplay: z.string().default(''),
@@ -30,9 +30,9 @@ const comment = z.looseObject({
     videoId: z.string().optional(),
   }),
 });
-const threadSchema = z.looseObject({
+const threadSchema = z.object({
   id: z.string(),
-  snippet: z.looseObject({
+  snippet: z.object({
     channelId: z.string().optional(),
     videoId: z.string().optional(),
     topLevelComment: comment,

@@ -68,7 +68,7 @@ describe('two daemon processes on one Redis and one API', () => {
       const brands = ['a', 'b', 'c'].map((name) => ({
         name,
         query: 'acme',
-        sources: [{ source: 'hackernews', api_url: hn.apiUrl, pace_ms: 250, tags: ['story'] }],
+        sources: [{ source: 'hackernews', api_url: hn.apiUrl, pace_ms: 600, tags: ['story'] }],
       }));
       const cfg = tmp.file('earshot.json', JSON.stringify({ brands }));
       const prefix = `test-${randomUUID()}`;
@@ -86,10 +86,11 @@ describe('two daemon processes on one Redis and one API', () => {
         ),
       );
       expect([one?.code, two?.code], `${one?.stderr}\n${two?.stderr}`).toEqual([0, 0]);
-      // Each daemon polls the three brands: six calls, never two within the pace of each other.
+      // Each daemon polls the three brands: six calls, none within most of the pace of another (a
+      // process may send a little after its slot: arrival jitter, not a second slot).
       expect(hn.arrivals.length).toBeGreaterThanOrEqual(6);
       const gaps = hn.arrivals.slice(1).map((t, i) => t - (hn.arrivals[i] ?? 0));
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(230);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(450);
     } finally {
       await hn.close();
       tmp.cleanup();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/analysis/index.ts';
+import { analyze, analyzeMention } from '../../src/analysis/index.ts';
 import { detectIntents } from '../../src/analysis/intents.ts';
 import { detectLanguage } from '../../src/analysis/language.ts';
 import { scoreSentiment } from '../../src/analysis/sentiment.ts';
+import type { Mention } from '../../src/types.ts';
 
 const label = (t: string) => scoreSentiment(t).label;
 
@@ -92,5 +93,30 @@ describe('language', () => {
       sentiment: { label: 'neutral', score: 0 },
       sentimentCovered: false,
     });
+  });
+});
+
+describe('a mention joined with its analysis', () => {
+  it('keeps every field of the mention and takes the language the analysis settled on', () => {
+    const m: Mention = {
+      id: 'x:1',
+      source: 'x',
+      url: 'https://x.com/u/status/1',
+      title: 'a title',
+      text: 'acme lost my bag, never again',
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+      lang: 'en',
+      author: { handle: 'u', followers: 5, verified: false },
+      metrics: { likes: 1 },
+      answeredAt: new Date('2026-01-01T01:00:00Z'),
+    };
+    const observed = new Date('2026-01-01T02:00:00Z');
+    const a = analyzeMention(m, 'acme', observed);
+    const { lang: _lang, ...rest } = m;
+    expect(a).toMatchObject({ ...rest, brand: 'acme', observedAt: observed, lang: 'en' });
+    expect(a.sentiment.label).toBe('negative');
+    expect(Object.keys(a).sort()).toEqual(
+      [...Object.keys(rest), 'brand', 'observedAt', 'lang', 'sentiment', 'intents'].sort(),
+    );
   });
 });
