@@ -168,7 +168,7 @@ async function readPage(
     // The app's own metadata entry (older feeds) has no rating: not a review.
     if (!r.success || !r.data['im:rating']) continue;
     const d = r.data;
-    entries.push({
+    const review: AppStoreReview = {
       app,
       country,
       id: d.id.label,
@@ -177,10 +177,11 @@ async function readPage(
       content: d.content?.label ?? '',
       rating: Number(d['im:rating']?.label ?? 0),
       votes: Number(d['im:voteSum']?.label ?? 0),
-      ...(d['im:version'] ? { version: d['im:version'].label } : {}),
-      ...(d.updated ? { updated: d.updated.label } : {}),
-      ...(d.link?.attributes?.href ? { link: d.link.attributes.href } : {}),
-    });
+    };
+    if (d['im:version']) review.version = d['im:version'].label;
+    if (d.updated) review.updated = d.updated.label;
+    if (d.link?.attributes?.href) review.link = d.link.attributes.href;
+    entries.push(review);
   }
   return { entries, lastPage: lastPageOf(link) };
 }

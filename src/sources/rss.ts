@@ -159,14 +159,19 @@ export function parseFeed(raw: string, url: string, now: Date): RssItem[] {
     if (err instanceof XmlError) throw bad(err.message);
     throw err;
   }
-  const make = ({ link, author, lang, ...it }: Omit<RssItem, 'feed' | 'published'>, date: string) => ({
-    feed: url,
-    ...it,
-    published: parseDate(date, now).toISOString(),
-    ...(link ? { link: realLink(link) } : {}),
-    ...(author ? { author } : {}),
-    ...(lang ? { lang } : {}),
-  });
+  const make = (it: Omit<RssItem, 'feed' | 'published'>, date: string): RssItem => {
+    const item: RssItem = {
+      feed: url,
+      guid: it.guid,
+      title: it.title,
+      html: it.html,
+      published: parseDate(date, now).toISOString(),
+    };
+    if (it.link) item.link = realLink(it.link);
+    if (it.author) item.author = it.author;
+    if (it.lang) item.lang = it.lang;
+    return item;
+  };
   const head = doc.head;
   if (doc.root === 'rss' || doc.root === 'rdf:RDF') {
     const lang = primaryLang(head.text.language ?? head.text['dc:language'] ?? '');

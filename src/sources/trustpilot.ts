@@ -149,7 +149,7 @@ async function readPages(
     let more = true;
     for (const raw of parsed.data.reviews) {
       const r = reviewSchema.safeParse(raw);
-      if (r.success && !take({ ...r.data, unit })) more = false;
+      if (r.success && !take(Object.assign(r.data, { unit }))) more = false;
     }
     if (!more || parsed.data.reviews.length < PER_PAGE) return;
   }
