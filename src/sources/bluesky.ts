@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SourceAuthError, SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
+import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson, safeUrl, wrapNetworkError, type LimitHeaders } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
 
@@ -32,8 +33,8 @@ const profilesSchema = z.object({
   profiles: z.array(z.object({ did: z.string(), followersCount: z.number().optional() })),
 });
 
-/** Per search: the newest `indexedAt` read and the posts seen at or after it. */
-export type BlueskyCursor = Record<string, { since: string; seen: string[] }>;
+/** Per search: the newest `indexedAt` read and the posts read lately. */
+export type BlueskyCursor = Record<string, SeenCursor<string>>;
 
 // RateLimit-Reset is unix seconds (sources-reference §5.2).
 const LIMITS: LimitHeaders = {
@@ -42,7 +43,6 @@ const LIMITS: LimitHeaders = {
   resetStyle: 'epoch',
 };
 const MAX_PAGES = 5;
-const SEEN_KEPT = 500;
 /** Access tokens last 120 minutes; sign in again a little before. createSession is limited to 300 a day. */
 const SESSION_MS = 110 * 60_000;
 const sessions = new Map<string, { jwt: Promise<string>; expiresAt: number }>();
@@ -66,14 +66,11 @@ export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
       const seen = new Set(before?.seen ?? []);
       const fresh = (await search(ctx, o, key, since)).filter((p) => !seen.has(p.uri));
       for (const p of fresh) byUri.set(p.uri, p);
-      const newest = fresh.reduce((m, p) => (p.indexedAt > m ? p.indexedAt : m), since);
-      cursor[key] = {
-        since: newest,
-        seen: [
-          ...fresh.filter((p) => p.indexedAt >= newest).map((p) => p.uri),
-          ...(newest === since ? [...seen] : []),
-        ].slice(0, SEEN_KEPT),
-      };
+      cursor[key] = nextSeen(
+        before,
+        since,
+        fresh.map((p) => ({ id: p.uri, at: p.indexedAt })),
+      );
     }
     const items = [...byUri.values()];
     await addFollowers(ctx, o, items);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
+import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson, safeUrl, wrapNetworkError, type LimitHeaders } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
 
@@ -49,7 +50,7 @@ const listingSchema = z.object({
 });
 
 /** Per stream (a search or a subreddit's comments): the newest time read and the names seen near it. */
-export type RedditCursor = Record<string, { since: number; seen: string[] }>;
+export type RedditCursor = Record<string, SeenCursor<number>>;
 
 // X-Ratelimit-Reset is seconds until the window ends; Remaining is a float string (§3.2).
 const LIMITS: LimitHeaders = {
@@ -60,7 +61,8 @@ const LIMITS: LimitHeaders = {
 const MAX_PAGES = 5;
 /** Posts can show up in search some time after they were made: look back this far past the watermark. */
 const LATE_S = 3_600;
-const SEEN_KEPT = 500;
+/** Reddit's times are unix seconds, sometimes with a fraction: the cursor keeps whole seconds. */
+const seenAt = (t: RedditThing) => ({ id: t.data.name, at: Math.floor(t.data.created_utc) });
 
 const tokens = new Map<string, { token: string; expiresAt: number }>();
 
@@ -93,9 +95,7 @@ export const reddit: Source<RedditOptions, RedditThing, RedditCursor> = {
       const seen = new Set(before?.seen ?? []);
       const fresh = await readStream(ctx, o, path, params, since, seen);
       for (const t of fresh) items.set(t.data.name, t);
-      const newest = fresh.reduce((m, t) => Math.max(m, t.data.created_utc), since);
-      const keep = [...fresh.map((t) => t.data.name), ...(before?.seen ?? [])].slice(0, SEEN_KEPT);
-      cursor[key] = { since: Math.floor(newest), seen: keep };
+      cursor[key] = nextSeen(before, since, fresh.map(seenAt));
     }
     const answers: { id: string; at: Date }[] = [];
     for (const account of o.brand_accounts) {
@@ -113,11 +113,7 @@ export const reddit: Source<RedditOptions, RedditThing, RedditCursor> = {
       for (const r of replies)
         if (r.data.parent_id)
           answers.push({ id: `reddit:${r.data.parent_id}`, at: new Date(r.data.created_utc * 1000) });
-      const newest = replies.reduce((m, t) => Math.max(m, t.data.created_utc), since);
-      cursor[key] = {
-        since: Math.floor(newest),
-        seen: [...replies.map((t) => t.data.name), ...(before?.seen ?? [])].slice(0, SEEN_KEPT),
-      };
+      cursor[key] = nextSeen(before, since, replies.map(seenAt));
     }
     return { items: [...items.values()], cursor, ...(answers.length ? { answers } : {}) };
   },

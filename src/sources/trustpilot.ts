@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
+import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
 
@@ -28,12 +29,11 @@ const reviewSchema = z.object({
 export type TrustpilotReview = z.infer<typeof reviewSchema> & { unit: string };
 const pageSchema = z.object({ reviews: z.array(z.unknown()) });
 
-/** Per business unit: the newest review time read and the ids seen at or after it. */
-export type TrustpilotCursor = Record<string, { since: string; seen: string[] }>;
+/** Per business unit: the newest review time read and the reviews read lately. */
+export type TrustpilotCursor = Record<string, SeenCursor<string>>;
 
 const PER_PAGE = 100;
 const MAX_PAGES = 5;
-const SEEN_KEPT = 500;
 
 export const trustpilot: Source<TrustpilotOptions, TrustpilotReview, TrustpilotCursor> = {
   id: 'trustpilot',
@@ -53,14 +53,11 @@ export const trustpilot: Source<TrustpilotOptions, TrustpilotReview, TrustpilotC
       const seen = new Set(before?.seen ?? []);
       const fresh = (await readUnit(ctx, o, unit, since)).filter((r) => !seen.has(r.id));
       items.push(...fresh);
-      const newest = fresh.reduce(
-        (m, r) => (Date.parse(r.createdAt) > Date.parse(m) ? r.createdAt : m),
+      cursor[unit] = nextSeen(
+        before,
         since,
+        fresh.map((r) => ({ id: r.id, at: r.createdAt })),
       );
-      cursor[unit] = {
-        since: newest,
-        seen: [...fresh.map((r) => r.id), ...(before?.seen ?? [])].slice(0, SEEN_KEPT),
-      };
     }
     return { items, cursor };
   },

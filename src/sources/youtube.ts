@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
+import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson } from './http.ts';
 import { holdUntil } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
@@ -43,11 +44,10 @@ const threadSchema = z.object({
 export type YouTubeThread = z.infer<typeof threadSchema>;
 const listSchema = z.object({ items: z.array(z.unknown()), nextPageToken: z.string().optional() });
 
-/** Per channel or video: the newest comment time read and the thread ids seen at or after it. */
-export type YouTubeCursor = Record<string, { since: string; seen: string[] }>;
+/** Per channel or video: the newest comment time read and the threads read lately. */
+export type YouTubeCursor = Record<string, SeenCursor<string>>;
 
 const MAX_PAGES = 5;
-const SEEN_KEPT = 500;
 
 export const youtube: Source<YouTubeOptions, YouTubeThread, YouTubeCursor> = {
   id: 'youtube',
@@ -72,17 +72,11 @@ export const youtube: Source<YouTubeOptions, YouTubeThread, YouTubeCursor> = {
       const seen = new Set(before?.seen ?? []);
       const fresh = (await readThreads(ctx, o, { [param]: id }, since)).filter((t) => !seen.has(t.id));
       items.push(...fresh);
-      const newest = fresh.reduce(
-        (m, t) =>
-          Date.parse(t.snippet.topLevelComment.snippet.publishedAt) > Date.parse(m)
-            ? t.snippet.topLevelComment.snippet.publishedAt
-            : m,
+      cursor[key] = nextSeen(
+        before,
         since,
+        fresh.map((t) => ({ id: t.id, at: t.snippet.topLevelComment.snippet.publishedAt })),
       );
-      cursor[key] = {
-        since: newest,
-        seen: [...fresh.map((t) => t.id), ...(before?.seen ?? [])].slice(0, SEEN_KEPT),
-      };
     }
     return { items, cursor };
   },
