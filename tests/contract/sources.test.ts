@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
@@ -14,6 +16,7 @@ import { startRedditServer } from '../fakes/reddit-server.ts';
 import { startTrustpilotServer } from '../fakes/trustpilot-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
 import { startYouTubeServer } from '../fakes/youtube-server.ts';
+import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
 
 /**
  * The same checks against every registered source, each through its own fake API. A source added
@@ -269,3 +272,32 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
     });
   },
 );
+
+describe('every registered source in one `earshot poll --once`', () => {
+  it('stores each source’s mentions through the command line', async () => {
+    const keys = Object.keys(sources) as (keyof typeof sources)[];
+    const hs = await Promise.all(keys.map((k) => harnesses[k]()));
+    const tmp = tempDir();
+    try {
+      const entries = keys.map((source, i) => ({ source, ...(hs[i]?.options() as object) }));
+      const cfg = tmp.file(
+        'earshot.json',
+        JSON.stringify({ brands: [{ name: 'acme', query: 'acme', sources: entries }] }),
+      );
+      const r = await runCli(['--config', cfg, 'poll', '--once'], {
+        env: cleanEnv({ EARSHOT_DATA_DIR: tmp.dir, LOG_LEVEL: 'warn' }),
+        timeoutMs: 60_000,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const db = new Database(path.join(tmp.dir, 'earshot.db'), { readonly: true });
+      const rows = db.prepare('select source, count(*) as n from mentions group by source').all();
+      db.close();
+      expect(
+        Object.fromEntries(rows.map((x) => [(x as { source: string }).source, (x as { n: number }).n])),
+      ).toEqual(Object.fromEntries(keys.map((k) => [k, 2])));
+    } finally {
+      await Promise.all(hs.map((h) => h.close()));
+      tmp.cleanup();
+    }
+  });
+});
