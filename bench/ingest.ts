@@ -18,7 +18,7 @@ import { getSource } from '../src/sources/index.ts';
 import type { Mention } from '../src/types.ts';
 import { startAppStoreServer } from '../tests/fakes/appstore-server.ts';
 import { startBlueskyServer } from '../tests/fakes/bluesky-server.ts';
-import { startFeedServer } from '../tests/fakes/feed-server.ts';
+import { renderRss, startFeedServer } from '../tests/fakes/feed-server.ts';
 import { startHnServer } from '../tests/fakes/hn-server.ts';
 import { startMastodonServer } from '../tests/fakes/mastodon-server.ts';
 import { startRedditServer } from '../tests/fakes/reddit-server.ts';
@@ -44,16 +44,17 @@ interface Setup {
 const setups: Record<string, () => Promise<Setup>> = {
   async rss() {
     const f = await startFeedServer();
-    f.setFeed('/f', {
-      kind: 'rss',
-      items: Array.from({ length: 1_000 }, (_, i) => ({
+    // Rendered once: the fake answers at once instead of writing 1,000 items a request.
+    const xml = renderRss(
+      Array.from({ length: 1_000 }, (_, i) => ({
         id: `i${i}`,
         title: text(i),
         body: 'body',
         link: `https://n.example/${i}`,
         published: new Date(now - i * 1000),
       })),
-    });
+    );
+    f.setRaw('/f', 200, xml, { 'content-type': 'application/rss+xml; charset=utf-8' });
     return { entry: { source: 'rss', feeds: [f.url('/f')], max_items: 1_000 }, close: () => f.close() };
   },
   async hackernews() {
