@@ -163,7 +163,7 @@ const setups: Record<string, () => Promise<Setup>> = {
         published: new Date(now - i * 1000),
       });
     return {
-      entry: { source: 'youtube', api_key: y.key, channels: [y.channel], api_url: y.apiUrl },
+      entry: { source: 'youtube', api_key: y.key, channels: [y.channel], api_url: y.apiUrl, pace_ms: 0 },
       close: () => y.close(),
     };
   },

@@ -4,6 +4,7 @@ import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
 import { getJson, type LimitHeaders } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
+import { credentialKey } from './pace.ts';
 import { toText } from './text.ts';
 
 const options = z
@@ -59,6 +60,9 @@ const LIMITS: LimitHeaders = {
 };
 const PER_PAGE = 40;
 const MAX_PAGES = 5;
+
+const paceKeyOf = (o: MastodonOptions) =>
+  o.token ? credentialKey(`mastodon:${o.instance}`, o.token) : `mastodon:${o.instance}`;
 
 const hosts = new Map<string, string>();
 /** The instance's host, parsed once: normalize asks for it on every status. */
@@ -148,7 +152,7 @@ export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> =
           `${o.instance.replace(/\/$/, '')}/api/v1/statuses/${id.slice(id.lastIndexOf('/') + 1)}`,
           {
             ...(o.token ? { headers: { Authorization: `Bearer ${o.token}` } } : {}),
-            paceKey: o.token ? `mastodon:${o.instance}:${o.token.slice(-6)}` : `mastodon:${o.instance}`,
+            paceKey: paceKeyOf(o),
             paceMs: o.pace_ms,
             limits: LIMITS,
           },
@@ -194,7 +198,7 @@ async function readTimeline(
         ...(maxId ? { max_id: maxId } : {}),
       },
       ...(o.token ? { headers: { Authorization: `Bearer ${o.token}` } } : {}),
-      paceKey: o.token ? `mastodon:${o.instance}:${o.token.slice(-6)}` : `mastodon:${o.instance}`,
+      paceKey: paceKeyOf(o),
       paceMs: o.pace_ms,
       limits: LIMITS,
     });

@@ -1,8 +1,18 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Spaces out calls to one API so that every brand sharing a key (or an IP) stays under the
  * documented limit, and waits out a reset the API announced. In one process by default; across
  * every daemon on one Redis with `RedisPacer` (src/queue/redis-pacer.ts).
  */
+/**
+ * A pace key for calls made with one credential: a short digest of it, so that keys (kept in Redis
+ * when pacing is shared) never hold a piece of the secret.
+ */
+export function credentialKey(prefix: string, secret: string): string {
+  return `${prefix}:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+}
+
 export interface Pacer {
   /** Resolves at this key's next free slot; slots are `minIntervalMs` apart. */
   pace(key: string, minIntervalMs: number): Promise<void>;

@@ -3,6 +3,7 @@ import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
 import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson } from './http.ts';
+import { credentialKey } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
 
 const options = z.object({
@@ -136,7 +137,7 @@ async function readPages(
       {
         params: { page, perPage: PER_PAGE, orderBy: 'createdat.desc' },
         headers: { apikey: o.api_key },
-        paceKey: `trustpilot:${o.api_url}`,
+        paceKey: credentialKey(`trustpilot:${o.api_url}`, o.api_key),
         paceMs: o.pace_ms,
       },
     );

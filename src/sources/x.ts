@@ -13,7 +13,7 @@ import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '..
 import { parseQuery, type QueryNode } from '../query.ts';
 import type { Mention } from '../types.ts';
 import { retryAfterMs } from './http.ts';
-import { holdUntil, pace } from './pace.ts';
+import { credentialKey, holdUntil, pace } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
 
 const options = z.object({
@@ -97,7 +97,7 @@ export function toXQuery(q: string): string {
 }
 
 /** Calls on one bearer token share its limit. */
-const paceKey = (o: XOptions) => `x:${o.api_url ?? ''}:${o.bearer_token.slice(-8)}`;
+const paceKey = (o: XOptions) => credentialKey(`x:${o.api_url ?? ''}`, o.bearer_token);
 
 const clients = new Map<string, TwitterApi>();
 function client(o: XOptions, timeoutMs: number): TwitterApi {

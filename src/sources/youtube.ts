@@ -3,7 +3,7 @@ import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '..
 import type { Mention } from '../types.ts';
 import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson } from './http.ts';
-import { holdUntil } from './pace.ts';
+import { credentialKey, holdUntil } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
 
 const options = z
@@ -16,6 +16,11 @@ const options = z
     videos: z.array(z.string().min(5)).default([]),
     /** For tests and proxies. */
     api_url: z.url().default('https://www.googleapis.com/youtube/v3'),
+    /**
+     * Least time between two calls with this key: 10,000 quota units a day is one call every
+     * 8.64 s. Lower it if Google granted your project more quota.
+     */
+    pace_ms: z.number().int().min(0).default(8_700),
   })
   .refine((o) => o.channels.length + o.videos.length > 0, { message: 'give channels or videos' });
 type YouTubeOptions = z.infer<typeof options>;
@@ -162,8 +167,8 @@ async function call(
   try {
     const { body } = await getJson(ctx, 'youtube', `${o.api_url}/commentThreads`, {
       params: { part: 'snippet,replies', textFormat: 'plainText', ...params, key: o.api_key },
-      paceKey: `youtube:${o.api_url}`,
-      paceMs: 0,
+      paceKey: quotaKey(o),
+      paceMs: o.pace_ms,
     });
     const list = listSchema.safeParse(body);
     if (!list.success)
@@ -173,12 +178,15 @@ async function call(
     // Quota is a 403 that lasts until midnight Pacific time: a wait, not a refusal (§9.1).
     if (err instanceof SourceAuthError && err.body?.includes('quotaExceeded')) {
       const wait = untilPacificMidnight(ctx.clock.now());
-      holdUntil(`youtube:${o.api_url}`, ctx.clock.now().getTime() + wait);
+      holdUntil(quotaKey(o), ctx.clock.now().getTime() + wait);
       throw new SourceRateLimitedError('youtube', wait, { cause: err });
     }
     throw err;
   }
 }
+
+/** The quota is the key's (its Google project's): calls with one key are paced and held together. */
+const quotaKey = (o: YouTubeOptions) => credentialKey(`youtube:${o.api_url}`, o.api_key);
 
 function untilPacificMidnight(now: Date): number {
   const parts = new Intl.DateTimeFormat('en-US', {

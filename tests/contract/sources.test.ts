@@ -41,7 +41,7 @@ const harnesses: Record<keyof typeof sources, () => Promise<Harness>> = {
       y.comments.push({ id, videoId: 'vid00001', author: 'fan', text: 'acme rocks', published: new Date() });
     return {
       idPrefix: 'youtube:',
-      options: () => ({ api_key: y.key, channels: [y.channel], api_url: y.apiUrl }),
+      options: () => ({ api_key: y.key, channels: [y.channel], api_url: y.apiUrl, pace_ms: 0 }),
       fail: (status, body, headers) => y.fail(status, body, headers),
       close: () => y.close(),
     };

@@ -44,7 +44,12 @@ describe('youtube source against a local Data API', () => {
     const poll = (cursor: Parameters<typeof youtube.poll>[1]['cursor']) =>
       youtube.poll(ctx, {
         brand: { name: 'acme', query: 'acme' },
-        options: youtube.options.parse({ api_key: y.key, channels: [y.channel], api_url: y.apiUrl }),
+        options: youtube.options.parse({
+          api_key: y.key,
+          channels: [y.channel],
+          api_url: y.apiUrl,
+          pace_ms: 0,
+        }),
         cursor,
         backfillSince: ago(1440),
       });
@@ -63,7 +68,10 @@ describe('youtube source against a local Data API', () => {
     expect(second.items.map((t) => t.id)).toEqual(['UgzNew']);
     const m =
       second.items[0] &&
-      youtube.normalize(second.items[0], youtube.options.parse({ api_key: y.key, videos: ['vid00001'] }));
+      youtube.normalize(
+        second.items[0],
+        youtube.options.parse({ api_key: y.key, videos: ['vid00001'], pace_ms: 0 }),
+      );
     expect(m).toMatchObject({
       id: 'youtube:UgzNew',
       url: 'https://www.youtube.com/watch?v=vid00001&lc=UgzNew',
@@ -76,7 +84,12 @@ describe('youtube source against a local Data API', () => {
   it('waits for midnight Pacific when the quota is spent, and names a bad key without printing it', async () => {
     const y = await startYouTubeServer();
     closers.push(() => y.close());
-    const opts = youtube.options.parse({ api_key: y.key, videos: ['vid00001'], api_url: y.apiUrl });
+    const opts = youtube.options.parse({
+      api_key: y.key,
+      videos: ['vid00001'],
+      api_url: y.apiUrl,
+      pace_ms: 0,
+    });
     y.quotaExceeded();
     const err = await youtube
       .poll(ctx, { brand: { name: 'a', query: 'a' }, options: opts, cursor: null, backfillSince: ago(60) })
