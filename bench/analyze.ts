@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { analyze } from '../src/analysis/index.ts';
+import { NearDuplicates } from '../src/analysis/near-duplicates.ts';
 import { scoreSentiment } from '../src/analysis/sentiment.ts';
+import { analyzeLine } from '../src/commands/analyze.ts';
 import type { SentimentLabel } from '../src/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -100,17 +102,32 @@ export function main(): void {
     .split('\n')
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as Row).text);
-  const t0 = performance.now();
-  let n = 0;
-  while (performance.now() - t0 < 2_000) {
-    for (const t of texts) {
-      analyze({ text: t });
-      n++;
-    }
-  }
-  console.log(
-    `analyze (sentiment + intents + language): ${Math.round(n / ((performance.now() - t0) / 1000)).toLocaleString('en')} texts/s`,
+  const rate = (fn: (text: string, i: number) => unknown) => {
+    const t0 = performance.now();
+    let n = 0;
+    while (performance.now() - t0 < 2_000) for (const t of texts) fn(t, n++);
+    return Math.round(n / ((performance.now() - t0) / 1000)).toLocaleString('en');
+  };
+  console.log(`analyze (sentiment + intents + language): ${rate((text) => analyze({ text }))} texts/s`);
+  // Every field `earshot analyze` reads: reach, virality and near-duplicates on top.
+  const dups = new NearDuplicates();
+  const created = '2026-03-01T12:00:00Z';
+  const observed = '2026-03-01T12:30:00Z';
+  const full = rate((text, i) =>
+    analyzeLine(
+      {
+        id: `x:${i}`,
+        source: 'x',
+        text,
+        author: { handle: 'a', followers: 100 + (i % 5_000) },
+        metrics: { likes: i % 50, reposts: i % 7, replies: i % 3 },
+        created_at: created,
+        observed_at: observed,
+      },
+      dups,
+    ),
   );
+  console.log(`earshot analyze, every field (+ reach, virality, near-duplicates): ${full} texts/s`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -81,6 +81,34 @@ routes:
     expect(r.stderr).toMatch(/line 4/);
   });
 
+  it('analyze adds reach, virality and near-duplicates when a line carries author, metrics and times', async () => {
+    const post = {
+      id: 'x:1',
+      source: 'x',
+      text: 'Acme Air lost my wheelchair at the gate and nobody will help, please share',
+      author: { handle: 'ann', followers: 400 },
+      metrics: { likes: 250, reposts: 90 },
+      created_at: '2026-03-01T12:00:00Z',
+      observed_at: '2026-03-01T12:40:00Z',
+    };
+    const copy = { id: 'x:2', text: `@acmeair ${post.text} https://t.co/abc` };
+    const spanish = { id: 'x:3', text: 'el vuelo de hoy llegó tarde otra vez', lang: 'es' };
+    const r = await runCli(['analyze'], {
+      env,
+      input: [post, copy, spanish].map((l) => JSON.stringify(l)).join('\n'),
+    });
+    expect(r.code).toBe(0);
+    const [a, b, c] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(a).toMatchObject({ reach: { basis: 'followers' }, virality: { engagement: 430 } });
+    expect((a?.virality as { score: number }).score).toBeGreaterThan(0.8);
+    expect(b).toMatchObject({ id: 'x:2', duplicate_of: 'x:1' });
+    expect(b).not.toHaveProperty('virality');
+    expect(c).toMatchObject({ lang: 'es', sentiment: { label: 'neutral' }, sentiment_covered: false });
+  });
+
   it('replay prints the alert a sudden negative story would have raised, at its simulated time', async () => {
     const lines: string[] = [];
     const start = Date.parse('2017-04-10T00:00:00Z');

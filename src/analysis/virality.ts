@@ -1,0 +1,121 @@
+import type { Metrics } from '../types.ts';
+
+/** One reading of a mention's engagement (a metric snapshot). */
+export interface Reading {
+  /** Epoch ms. */
+  at: number;
+  metrics: Metrics;
+}
+
+export interface Virality {
+  /** Weighted engagement at the last reading (a repost counts for two likes). */
+  engagement: number;
+  /** Engagement gained per hour over the latest interval between readings. */
+  velocity: number;
+  /** Hours for engagement to double at the recent pace; null while nothing grows. */
+  doublingHours: number | null;
+  /** Engagement expected `hours` after the last reading, with a 90 % band. */
+  projected: { hours: number; engagement: number; low: number; high: number };
+  /** What a post of this author usually gathers in its first day, on this platform. */
+  usual: number;
+  /**
+   * 0..1: how far the post's first day runs above its author's usual, on a log scale: 0 is the
+   * usual or less, 0.5 ten times it, 1 a hundred times or more.
+   */
+  score: number;
+}
+
+const WEIGHTS: Partial<Record<keyof Metrics, number>> = {
+  likes: 1,
+  reposts: 2,
+  quotes: 2,
+  replies: 1.5,
+  score: 1,
+};
+
+export function engagementOf(m: Metrics): number {
+  let e = 0;
+  for (const [k, w] of Object.entries(WEIGHTS)) e += Math.max(0, m[k as keyof Metrics] ?? 0) * (w ?? 0);
+  return e;
+}
+
+interface Attention {
+  /** Hours after which a post's pace has fallen by e: timelines move on. */
+  tau: number;
+  /** Usual first-day engagement = a + b · followers^0.8 (or a alone where followers are unknown). */
+  a: number;
+  b: number;
+}
+const ATTENTION: Record<string, Attention> = {
+  x: { tau: 1.5, a: 1, b: 0.02 },
+  bluesky: { tau: 2, a: 1, b: 0.03 },
+  mastodon: { tau: 3, a: 1, b: 0.03 },
+  reddit: { tau: 5, a: 5, b: 0 },
+  hackernews: { tau: 4, a: 3, b: 0 },
+  youtube: { tau: 12, a: 2, b: 0 },
+};
+const DEFAULT: Attention = { tau: 6, a: 1, b: 0.02 };
+const HOUR = 3_600_000;
+/** Spread of the pace when too few readings show it: a factor of about 2.2 either way. */
+const UNKNOWN_SPREAD = 0.8;
+const Z90 = 1.645;
+
+export function usualEngagement(source: string, followers?: number): number {
+  const a = ATTENTION[source] ?? DEFAULT;
+  return a.a + (followers && followers > 0 ? a.b * followers ** 0.8 : 0);
+}
+
+/**
+ * Velocity, growth and a first-day projection from a mention's readings. A post has no engagement
+ * when it is made, so its creation counts as the first reading: one snapshot already gives a pace.
+ */
+export function virality(input: {
+  source: string;
+  createdAt: number;
+  readings: readonly Reading[];
+  followers?: number;
+  horizonHours?: number;
+}): Virality {
+  const att = ATTENTION[input.source] ?? DEFAULT;
+  const points = [
+    { t: input.createdAt, e: 0 },
+    ...[...input.readings]
+      .sort((x, y) => x.at - y.at)
+      .filter((r) => r.at > input.createdAt)
+      .map((r) => ({ t: r.at, e: engagementOf(r.metrics) })),
+  ];
+  const last = points[points.length - 1] ?? { t: input.createdAt, e: 0 };
+  const prev = points[points.length - 2];
+  const velocity = prev ? Math.max(0, (last.e - prev.e) / ((last.t - prev.t) / HOUR)) : 0;
+  const paces = points
+    .slice(1)
+    .map((p, i) => (p.e - (points[i]?.e ?? 0)) / ((p.t - (points[i]?.t ?? p.t)) / HOUR))
+    .filter((v) => v > 0);
+  const spread = paces.length >= 3 ? Math.max(0.2, stdev(paces.slice(-6).map(Math.log))) : UNKNOWN_SPREAD;
+  const horizon = input.horizonHours ?? 6;
+  const gain = (hours: number) => velocity * att.tau * (1 - Math.exp(-Math.max(0, hours) / att.tau));
+  const ahead = gain(horizon);
+  const ageHours = (last.t - input.createdAt) / HOUR;
+  const firstDay = last.e + gain(24 - ageHours);
+  const usual = usualEngagement(input.source, input.followers);
+  return {
+    engagement: round(last.e),
+    velocity: round(velocity),
+    doublingHours: velocity > 0 && last.e > 0 ? round(last.e / velocity) : null,
+    projected: {
+      hours: horizon,
+      engagement: round(last.e + ahead),
+      low: round(last.e + ahead * Math.exp(-Z90 * spread)),
+      high: round(last.e + ahead * Math.exp(Z90 * spread)),
+    },
+    usual: round(usual),
+    score: round(Math.min(1, Math.max(0, Math.log10(firstDay / usual) / 2))),
+  };
+}
+
+function stdev(xs: number[]): number {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;

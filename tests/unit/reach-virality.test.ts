@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { NearDuplicates, signature, similarity } from '../../src/analysis/near-duplicates.ts';
+import { estimateReach } from '../../src/analysis/reach.ts';
+import { engagementOf, virality } from '../../src/analysis/virality.ts';
+
+const H = 3_600_000;
+const t0 = Date.parse('2026-03-01T12:00:00Z');
+
+describe('reach', () => {
+  it('takes counted views first, then followers (verified ranked up), then votes, then the floor', () => {
+    expect(estimateReach({ source: 'x', metrics: { views: 12_345 } })).toEqual({
+      impressions: 12_345,
+      basis: 'views',
+    });
+    const plain = estimateReach({ source: 'x', author: { handle: 'a', followers: 10_000 }, metrics: {} });
+    const verified = estimateReach({
+      source: 'x',
+      author: { handle: 'a', followers: 10_000, verified: true },
+      metrics: {},
+    });
+    expect(plain).toEqual({ impressions: 1_000, basis: 'followers' });
+    expect(verified.impressions).toBeGreaterThan(plain.impressions);
+    expect(estimateReach({ source: 'reddit', metrics: { score: 500 } })).toEqual({
+      impressions: 20_000,
+      basis: 'votes',
+    });
+    expect(estimateReach({ source: 'appstore', metrics: { stars: 1 } }).basis).toBe('floor');
+  });
+
+  it('counts reposts as audience beyond the author', () => {
+    const a = { handle: 'a', followers: 100 };
+    expect(
+      estimateReach({ source: 'bluesky', author: a, metrics: { reposts: 50 } }).impressions,
+    ).toBeGreaterThan(estimateReach({ source: 'bluesky', author: a, metrics: {} }).impressions * 10);
+  });
+});
+
+describe('virality', () => {
+  const reading = (hours: number, likes: number, reposts = 0) => ({
+    at: t0 + hours * H,
+    metrics: { likes, reposts },
+  });
+
+  it('weighs reposts above likes and ignores views and stars', () => {
+    expect(engagementOf({ likes: 10, reposts: 5, replies: 2, views: 9_999, stars: 5 })).toBe(23);
+  });
+
+  it('gives a pace from one reading: the post started at zero when it was made', () => {
+    const v = virality({ source: 'x', createdAt: t0, readings: [reading(0.5, 30)], followers: 1_000 });
+    expect(v.engagement).toBe(30);
+    expect(v.velocity).toBe(60);
+    expect(v.projected.engagement).toBeGreaterThan(30);
+    expect(v.projected.low).toBeLessThan(v.projected.engagement);
+    expect(v.projected.high).toBeGreaterThan(v.projected.engagement);
+  });
+
+  it('ranks a small account’s post that takes off above a big account’s usual day', () => {
+    const small = virality({
+      source: 'x',
+      createdAt: t0,
+      followers: 300,
+      readings: [reading(0.25, 20, 5), reading(0.5, 80, 30), reading(0.75, 300, 120)],
+    });
+    const big = virality({
+      source: 'x',
+      createdAt: t0,
+      followers: 2_000_000,
+      readings: [reading(0.25, 300, 20), reading(0.5, 500, 30), reading(0.75, 600, 35)],
+    });
+    expect(small.score).toBeGreaterThan(0.8);
+    expect(big.score).toBeLessThan(0.3);
+    expect(small.doublingHours).toBeLessThan(0.5);
+  });
+
+  it('narrows the band when the readings agree and scores a quiet post 0', () => {
+    const steady = virality({
+      source: 'reddit',
+      createdAt: t0,
+      readings: [1, 2, 3, 4, 5].map((h) => ({ at: t0 + h * H, metrics: { score: 10 * h } })),
+    });
+    const once = virality({
+      source: 'reddit',
+      createdAt: t0,
+      readings: [{ at: t0 + H, metrics: { score: 10 } }],
+    });
+    const width = (v: typeof steady) =>
+      (v.projected.high - v.projected.low) / (v.projected.engagement - v.engagement);
+    expect(width(steady)).toBeLessThan(width(once));
+    const quiet = virality({ source: 'x', createdAt: t0, followers: 5_000, readings: [reading(3, 2)] });
+    expect(quiet.score).toBe(0);
+  });
+});
+
+describe('near-duplicates', () => {
+  it('groups a copy-paste campaign with words changed, handles and links aside, and not a different post', () => {
+    const d = new NearDuplicates();
+    const base = 'Acme Air lost my wheelchair at the gate and nobody will help me, please share this';
+    expect(d.add('a', base).group).toBe('a');
+    expect(d.add('b', `@acmeair ${base} https://t.co/xyz`).group).toBe('a');
+    expect(d.add('c', base.replace('wheelchair', 'stroller')).group).toBe('a');
+    expect(d.add('d', 'Lovely crew on my Acme Air flight to Lisbon this morning, thank you').group).toBe('d');
+  });
+
+  it('estimates similarity from signatures', () => {
+    const a = signature('the quick brown fox jumps over the lazy dog again');
+    expect(similarity(a, a)).toBe(1);
+    expect(similarity(a, signature('completely unrelated words about airline refunds today'))).toBeLessThan(
+      0.2,
+    );
+  });
+
+  it('forgets the oldest texts past its capacity', () => {
+    const d = new NearDuplicates(0.6, 2);
+    d.add('a', 'acme outage in the north region again today');
+    d.add('b', 'something else entirely about the weather here');
+    d.add('c', 'and a third text about trains and buses running');
+    expect(d.add('e', 'acme outage in the north region again today').group).toBe('e');
+  });
+});
