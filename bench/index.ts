@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark, one after the other, each printing its own table.
 import { main as analyze } from './analyze.ts';
 import { main as ingest } from './ingest.ts';
+import { main as language } from './language.ts';
 import { main as replay } from './replay.ts';
 
 analyze();
+await language();
 await replay();
 await ingest();
