@@ -103,7 +103,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
         continue;
       }
       if (!m || (!source.scoped && !match(m.text))) continue;
-      analyzed.push(analyzeMention(m, brand.name, observedAt));
+      analyzed.push(analyzeMention(m, brand.name, observedAt, brand.sentimentModel));
     }
     const stored = storePoll(ctx.store, {
       brand: brand.name,

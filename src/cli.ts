@@ -1,8 +1,11 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
+import { runTrain, saveModel } from './commands/train.ts';
+import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { loadConfig } from './config.ts';
 import { openStore } from './db/client.ts';
 import { pollOnce, startDaemon } from './daemon.ts';
@@ -32,6 +35,22 @@ function inputOf(file: string | undefined): NodeJS.ReadableStream {
     fail(new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err.message}`)),
   );
   return stream;
+}
+
+function readModelFile(file: string): AdaptedModel {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the model ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+      cause: err,
+    });
+  }
+  try {
+    return readModel(JSON.parse(text), file);
+  } catch (err) {
+    throw new Error(err instanceof SyntaxError ? `${file} is not JSON` : errorMessage(err), { cause: err });
+  }
 }
 
 const program = new Command('earshot')
@@ -88,12 +107,44 @@ program
   .command('analyze')
   .description('score JSON Lines of texts: sentiment, intents, language (one JSON line out per line in)')
   .option('-i, --input <file>', 'read this file instead of stdin')
-  .action(async (o: { input?: string }) => {
+  .option('-m, --model <file>', 'a sentiment model made by `earshot train`')
+  .action(async (o: { input?: string; model?: string }) => {
+    const model = o.model ? readModelFile(o.model) : undefined;
     process.exitCode = await runAnalyze({
       input: inputOf(o.input),
       output: process.stdout,
       errors: process.stderr,
+      ...(model ? { model } : {}),
     });
+  });
+
+program
+  .command('train')
+  .description("learn a brand's or a domain's sentiment from labelled mentions (CSV or JSON Lines)")
+  .argument('<file>', 'rows with `text` and `label` (negative, neutral or positive)')
+  .option('-n, --name <name>', 'what the model is for (default: the file name)')
+  .option('-o, --out <file>', 'where to write the model (default: ./data/models/NAME.json)')
+  .option('--hold-out <share>', 'share of rows kept aside to measure the model', '0.2')
+  .action((file: string, o: { name?: string; out?: string; holdOut: string }) => {
+    const share = Number(o.holdOut);
+    if (!(share > 0 && share < 1)) throw new Error(`--hold-out ${o.holdOut}: give a share between 0 and 1`);
+    const name = o.name ?? path.basename(file).replace(/\.[^.]+$/, '');
+    const out = o.out ?? path.join('data', 'models', `${name}.json`);
+    const r = runTrain({ file, name, holdOut: share });
+    saveModel(r.model, out);
+    const pct = (x: number) => `${x.toFixed(1)} %`;
+    for (const s of r.skipped.slice(0, 5)) process.stderr.write(`line ${s.line}: skipped, ${s.why}\n`);
+    if (r.skipped.length > 5) process.stderr.write(`… and ${r.skipped.length - 5} more lines skipped\n`);
+    process.stdout.write(
+      [
+        `trained "${name}" on ${r.rows - r.heldOut} of ${r.rows} labelled rows (${r.skipped.length} skipped); measured on the other ${r.heldOut}:`,
+        `  accuracy      ${pct(r.before.accuracy)} before, ${pct(r.after.accuracy)} after`,
+        `  macro recall  ${pct(r.before.macroRecall)} before, ${pct(r.after.macroRecall)} after`,
+        `model written to ${out} (${Object.keys(r.model.terms).length} learned terms); use it with`,
+        `  sentiment_model: ${out}    (in a brand of the config), or earshot analyze --model ${out}`,
+        '',
+      ].join('\n'),
+    );
   });
 
 program

@@ -4,7 +4,8 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { channels as channelRegistry } from './alerts/channels/index.ts';
 import { parseDuration } from './duration.ts';
-import { ConfigError } from './errors.ts';
+import { readModel, type AdaptedModel } from './analysis/adapt.ts';
+import { ConfigError, errorMessage } from './errors.ts';
 import { parseQuery, QuerySyntaxError } from './query.ts';
 import { getSource, sources as sourceRegistry } from './sources/index.ts';
 import type { AnyChannel } from './alerts/channels/types.ts';
@@ -88,6 +89,8 @@ const brandSchema = z
     timezone: z.string().default('UTC'),
     sources: z.array(sourceEntrySchema).default([]),
     detection: detectionOverride.optional(),
+    /** A model made by `earshot train` for this brand's own way of speaking (a file path). */
+    sentiment_model: z.string().min(1).optional(),
   })
   .strict();
 
@@ -156,6 +159,8 @@ export interface Brand {
   timezone: string;
   sources: SourceEntry[];
   detection: DetectionSettings;
+  /** The brand's adapted sentiment (`sentiment_model`), when it has one. */
+  sentimentModel?: AdaptedModel;
 }
 export interface ChannelEntry {
   name: string;
@@ -283,6 +288,7 @@ export function buildConfig(
     });
   });
 
+  const models = rawBrands.map((b, i) => loadModel(asObject(b).sentiment_model, `brands[${i}]`, problems));
   if (problems.length > 0 || !parsed.success)
     throw new ConfigError([...new Set(problems)], file ?? undefined);
   const cfg = parsed.data;
@@ -294,6 +300,7 @@ export function buildConfig(
     timezone: b.timezone,
     sources: entries[i] ?? [],
     detection: { ...cfg.detection, ...stripUndefined(b.detection ?? {}) },
+    ...(models[i] ? { sentimentModel: models[i] } : {}),
   }));
   return {
     file,
@@ -305,6 +312,24 @@ export function buildConfig(
     disabled,
     settings,
   };
+}
+
+/** Reads a brand's `sentiment_model` file (relative to the working folder); a problem if unusable. */
+function loadModel(file: unknown, at: string, problems: string[]): AdaptedModel | undefined {
+  if (typeof file !== 'string' || file === '') return undefined;
+  try {
+    return readModel(JSON.parse(readFileSync(file, 'utf8')), file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `${file} not found (make it with: earshot train FILE --out ${file})`
+        : err instanceof SyntaxError
+          ? `${file} is not JSON`
+          : errorMessage(err);
+    problems.push(`${at}.sentiment_model: ${why}`);
+    return undefined;
+  }
 }
 
 function checkBrand(

@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import { once } from 'node:events';
+import type { AdaptedModel } from '../analysis/adapt.ts';
 import { analyze } from '../analysis/index.ts';
 import { NearDuplicates } from '../analysis/near-duplicates.ts';
 import { estimateReach } from '../analysis/reach.ts';
@@ -10,6 +11,8 @@ export interface AnalyzeOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   errors: NodeJS.WritableStream;
+  /** A brand's adapted sentiment (`earshot train`), used instead of the general scorer's verdict. */
+  model?: AdaptedModel;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
       opts.errors.write(`line ${lineNo}: ${problem}\n`);
       out = JSON.stringify({ line: lineNo, error: problem });
     } else {
-      out = JSON.stringify(analyzeLine(problem, dups));
+      out = JSON.stringify(analyzeLine(problem, dups, opts.model));
     }
     if (!opts.output.write(`${out}\n`)) await once(opts.output, 'drain');
   }
@@ -54,9 +57,10 @@ export interface Line {
  * reach from `author` and `metrics`, virality from `metrics` at `observed_at` (or now) for a post
  * made at `created_at`, and the earlier line this one nearly repeats.
  */
-export function analyzeLine(line: Line, dups: NearDuplicates): Record<string, unknown> {
+export function analyzeLine(line: Line, dups: NearDuplicates, model?: AdaptedModel): Record<string, unknown> {
   const a = analyze(
     typeof line.lang === 'string' ? { text: line.text, lang: line.lang } : { text: line.text },
+    model,
   );
   const id = typeof line.id === 'string' || typeof line.id === 'number' ? line.id : null;
   const out: Record<string, unknown> = { id, sentiment: a.sentiment, intents: a.intents, lang: a.lang };

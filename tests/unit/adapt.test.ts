@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { applyModel, readModel, trainModel } from '../../src/analysis/adapt.ts';
+import { analyze } from '../../src/analysis/index.ts';
+import { scoreSentiment } from '../../src/analysis/sentiment.ts';
+import { skateExamples } from '../helpers/skate.ts';
+
+const label = (t: string) => scoreSentiment(t).label;
+
+describe('a brand’s own sentiment, learned from labelled mentions', () => {
+  const model = trainModel(skateExamples(240), scoreSentiment, { name: 'skate', now: new Date(0) });
+
+  it('learns that the slang of its fans is praise, and says which words taught it', () => {
+    const text = 'honestly this deck is so sick';
+    expect(label(text)).toBe('negative');
+    const a = applyModel(model, text, scoreSentiment(text));
+    expect(a.label).toBe('positive');
+    expect(a.score).toBeGreaterThan(0);
+    expect(a.reasons.join(' ')).toMatch(/learned "(so )?sick"/);
+    expect(analyze({ text }, model).sentiment.label).toBe('positive');
+  });
+
+  it('keeps what the general scorer already knew: complaints and plain news', () => {
+    for (const [text, want] of [
+      ['the wheels arrived broken, awful quality, worst purchase ever', 'negative'],
+      ['my order was lost and nobody replies, never again', 'negative'],
+      ['the shop is closed on sunday', 'neutral'],
+    ] as const) {
+      expect(label(text)).toBe(want);
+      expect(applyModel(model, text, scoreSentiment(text)).label).toBe(want);
+    }
+  });
+
+  it('changes nothing where the examples agree with the general scorer', () => {
+    const agreeing = [
+      'the crew were lovely, thank you',
+      'my bag was lost, awful',
+      'boarding at gate 5',
+    ].flatMap((text) => Array.from({ length: 20 }, (_, i) => ({ text: `${text} ${i}`, label: label(text) })));
+    const m = trainModel(agreeing, scoreSentiment, { name: 'same' });
+    for (const t of ['what a wonderful flight', 'they cancelled my flight again', 'the lounge opens at six'])
+      expect(applyModel(m, t, scoreSentiment(t)).label).toBe(label(t));
+  });
+
+  it('is the same model for the same file, and refuses a file that is not one', () => {
+    const again = trainModel(skateExamples(240), scoreSentiment, { name: 'skate', now: new Date(0) });
+    expect(again).toEqual(model);
+    expect(readModel(JSON.parse(JSON.stringify(model)), 'm.json')).toEqual(model);
+    expect(() => readModel({ hello: 1 }, 'm.json')).toThrow(/m.json is not an Earshot sentiment model/);
+  });
+});
