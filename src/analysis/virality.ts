@@ -1,4 +1,5 @@
 import type { Metrics } from '../types.ts';
+import { platformOf } from './platforms.ts';
 
 /** One reading of a mention's engagement (a metric snapshot). */
 export interface Reading {
@@ -39,29 +40,13 @@ export function engagementOf(m: Metrics): number {
   return e;
 }
 
-interface Attention {
-  /** Hours after which a post's pace has fallen by e: timelines move on. */
-  tau: number;
-  /** Usual first-day engagement = a + b · followers^0.8 (or a alone where followers are unknown). */
-  a: number;
-  b: number;
-}
-const ATTENTION: Record<string, Attention> = {
-  x: { tau: 1.5, a: 1, b: 0.02 },
-  bluesky: { tau: 2, a: 1, b: 0.03 },
-  mastodon: { tau: 3, a: 1, b: 0.03 },
-  reddit: { tau: 5, a: 5, b: 0 },
-  hackernews: { tau: 4, a: 3, b: 0 },
-  youtube: { tau: 12, a: 2, b: 0 },
-};
-const DEFAULT: Attention = { tau: 6, a: 1, b: 0.02 };
 const HOUR = 3_600_000;
 /** Spread of the pace when too few readings show it: a factor of about 2.2 either way. */
 const UNKNOWN_SPREAD = 0.8;
 const Z90 = 1.645;
 
 export function usualEngagement(source: string, followers?: number): number {
-  const a = ATTENTION[source] ?? DEFAULT;
+  const a = platformOf(source);
   return a.a + (followers && followers > 0 ? a.b * followers ** 0.8 : 0);
 }
 
@@ -76,7 +61,7 @@ export function virality(input: {
   followers?: number;
   horizonHours?: number;
 }): Virality {
-  const att = ATTENTION[input.source] ?? DEFAULT;
+  const att = platformOf(input.source);
   const points = [
     { t: input.createdAt, e: 0 },
     ...[...input.readings]
