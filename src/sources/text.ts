@@ -7,6 +7,8 @@ const INLINE_TAGS = /<\/?(?:a|abbr|b|code|em|i|mark|s|small|span|strong|sub|sup|
  * spaces, then entities are decoded, once: after the tags are gone, so `5 &lt; 6` stays text.
  */
 export function toText(html: string): string {
+  // Most titles and many posts are plain text: no tag, no entity, nothing to decode.
+  if (!html.includes('<') && !html.includes('&')) return html.replace(/\s+/g, ' ').trim();
   return he
     .decode(
       html
