@@ -60,6 +60,8 @@ export interface Analysis {
 export interface AnalyzedMention extends Omit<Mention, 'lang'>, Analysis {
   brand: string;
   observedAt: Date;
+  /** Estimated impressions when first seen. */
+  reach?: number;
 }
 
 /** An alert as `earshot replay` prints it and as channels receive it. */

@@ -1,6 +1,7 @@
 import type { Analysis, AnalyzedMention, Mention } from '../types.ts';
 import { applyModel, type AdaptedModel } from './adapt.ts';
 import { detectIntents } from './intents.ts';
+import { estimateReach } from './reach.ts';
 import { detectLanguage, SENTIMENT_LANGS } from './language.ts';
 import { scoreSentiment } from './sentiment.ts';
 
@@ -61,6 +62,7 @@ export function analyzeMention(
     lang: a.lang,
     brand,
     observedAt,
+    reach: estimateReach(m).impressions,
   };
   if (m.url !== undefined) out.url = m.url;
   if (m.title !== undefined) out.title = m.title;

@@ -1,12 +1,12 @@
 import readline from 'node:readline';
 import { z } from 'zod';
 import { runDetection } from '../../jobs/detect.ts';
-import { analyze } from '../analysis/index.ts';
+import { analyzeMention } from '../analysis/index.ts';
 import type { Brand, Config } from '../config.ts';
 import { openStore, type Store } from '../db/client.ts';
 import { storeMentions } from '../db/mentions.ts';
 import { compileQuery } from '../query.ts';
-import type { AlertPayload, AnalyzedMention } from '../types.ts';
+import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
 import { formatPath } from '../config.ts';
 
 const isoDate = z
@@ -130,21 +130,34 @@ class Simulation {
       const fresh = !this.seen.has(key);
       if (!fresh && !obs.metrics) continue;
       this.seen.add(key);
-      const analysis = fresh
-        ? analyze({ text: obs.text, ...(obs.lang ? { lang: obs.lang } : {}) })
-        : { sentiment: { label: 'neutral' as const, score: 0 }, intents: [], lang: 'und' };
-      st.pending.push({
+      const m: Mention = {
         id: obs.id,
         source: obs.source ?? obs.id.split(':')[0] ?? 'replay',
         text: obs.text,
         createdAt: new Date(obs.created_at),
         metrics: obs.metrics ?? {},
-        ...(obs.url ? { url: obs.url } : {}),
-        ...(obs.author ? { author: { handle: obs.author.handle ?? '', ...obs.author } } : {}),
-        ...analysis,
-        brand: name,
-        observedAt: new Date(e.at),
-      });
+      };
+      if (obs.url) m.url = obs.url;
+      if (obs.author) m.author = { ...obs.author, handle: obs.author.handle ?? '' };
+      if (obs.lang) m.lang = obs.lang;
+      const observedAt = new Date(e.at);
+      // A later reading of a known mention only brings its metrics: it is not analyzed again.
+      st.pending.push(
+        fresh
+          ? analyzeMention(m, name, observedAt, st.brand.sentimentModel)
+          : {
+              id: m.id,
+              source: m.source,
+              text: m.text,
+              createdAt: m.createdAt,
+              metrics: m.metrics,
+              sentiment: { label: 'neutral', score: 0 },
+              intents: [],
+              lang: 'und',
+              brand: name,
+              observedAt,
+            },
+      );
     }
   }
 

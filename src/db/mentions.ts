@@ -15,8 +15,8 @@ function prepare(db: Database.Database) {
     // Positional parameters: binding an object by names costs more than the insert itself.
     insert: db.prepare(
       `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
-         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (brand, id) do nothing`,
     ),
     updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
@@ -181,6 +181,7 @@ export function storeMentions(
         JSON.stringify(m.intents),
         metrics,
         m.answeredAt?.getTime() ?? null,
+        m.reach ?? null,
       ).changes > 0;
     if (fresh) {
       const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;

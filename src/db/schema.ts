@@ -26,6 +26,8 @@ export const mentions = sqliteTable(
     metrics: text('metrics', { mode: 'json' }).$type<Record<string, number>>().notNull(),
     /** When the brand itself answered this mention, where the source shows it. */
     answeredAt: integer('answered_at'),
+    /** Estimated impressions at the first reading (src/analysis/reach.ts). */
+    reach: integer('reach'),
   },
   (t) => [
     primaryKey({ columns: [t.brand, t.id] }),

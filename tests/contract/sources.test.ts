@@ -291,10 +291,14 @@ describe('every registered source in one `earshot poll --once`', () => {
       expect(r.code, r.stderr).toBe(0);
       const db = new Database(path.join(tmp.dir, 'earshot.db'), { readonly: true });
       const rows = db.prepare('select source, count(*) as n from mentions group by source').all();
+      const noReach = db
+        .prepare('select count(*) as n from mentions where reach is null or reach <= 0')
+        .get();
       db.close();
       expect(
         Object.fromEntries(rows.map((x) => [(x as { source: string }).source, (x as { n: number }).n])),
       ).toEqual(Object.fromEntries(keys.map((k) => [k, 2])));
+      expect(noReach).toEqual({ n: 0 });
     } finally {
       await Promise.all(hs.map((h) => h.close()));
       tmp.cleanup();

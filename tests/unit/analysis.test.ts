@@ -115,8 +115,9 @@ describe('a mention joined with its analysis', () => {
     const { lang: _lang, ...rest } = m;
     expect(a).toMatchObject({ ...rest, brand: 'acme', observedAt: observed, lang: 'en' });
     expect(a.sentiment.label).toBe('negative');
+    expect(a.reach).toBe(20); // 5 followers: the floor of a post on X
     expect(Object.keys(a).sort()).toEqual(
-      [...Object.keys(rest), 'brand', 'observedAt', 'lang', 'sentiment', 'intents'].sort(),
+      [...Object.keys(rest), 'brand', 'observedAt', 'lang', 'sentiment', 'intents', 'reach'].sort(),
     );
   });
 });
