@@ -37,6 +37,8 @@ export class RedisPacer implements Pacer {
 
   async pace(key: string, minIntervalMs: number): Promise<void> {
     let wait: number;
+    // A daemon that has just started is still connecting: worth a moment before pacing alone.
+    if (this.redis.status === 'connecting' || this.redis.status === 'connect') await this.ready(1_000);
     try {
       wait = await this.redis.paceSlot(`${this.prefix}:pace:${key}`, 'slot', minIntervalMs);
     } catch {
@@ -44,6 +46,19 @@ export class RedisPacer implements Pacer {
     }
     // A hold seen here first (Redis was away when it was announced) still counts.
     await Promise.all([sleep(wait), this.local.pace(key, 0)]);
+  }
+
+  private ready(withinMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      // Ready, or refused: either way the waiting is over.
+      const done = () => {
+        clearTimeout(timer);
+        for (const e of ['ready', 'close']) this.redis.off(e, done);
+        resolve();
+      };
+      const timer = setTimeout(done, withinMs);
+      for (const e of ['ready', 'close']) this.redis.once(e, done);
+    });
   }
 
   hold(key: string, untilMs: number): void {
