@@ -185,48 +185,87 @@ for (const w of 'almost barely kinda kindof less little marginally occasionally 
 // "kind of", "sort of", "a bit": dampen what follows.
 const DAMP_PAIRS = new Set(['kind of', 'sort of', 'a bit', 'a little']);
 const CONTRAST = new Set(['but', 'however', 'yet', 'though', 'nevertheless', 'nonetheless']);
+const K_FIRST = 1;
+const K_SECOND = 2;
+const K_CONTRAST = 3;
+const K_NEGATOR = 4;
+const K_UP = 5;
+const K_DOWN = 6;
 const FIRST_PERSON = new Set(['i', 'im', 'ive', 'id', 'me', 'my', 'mine', 'myself']);
 const SECOND_PERSON = new Set(['you', 'your', 'youre', 'u', 'ur', 'yours']);
-const IDIOMS: [RegExp, number, string][] = [
-  [/\bthe (?:shit|bomb)\b/i, 3, 'the bomb'],
-  [/\byeah right\b/i, -2, 'yeah right'],
-  [/\bkiss of death\b/i, -1.5, 'kiss of death'],
-  [/\bcan'?t wait\b/i, 2.5, "can't wait"],
-  [/\bno (?:problem|worries)\b/i, 1.5, 'no problem'],
-  [/\bwell done\b/i, 2, 'well done'],
-  [/\bmust (?:see|have|read)\b/i, 2, 'must see'],
-  [/\bwaste of (?:time|money|space)\b/i, -2.5, 'waste of'],
-  [/\bnever again\b/i, -2.5, 'never again'],
-  [/\bstill (?:waiting|no|nothing|hasn'?t|haven'?t|not)\b/i, -1.8, 'still waiting'],
+/** Function words: one look-up tells which rule a word takes. */
+const KIND = new Map<string, number>();
+for (const w of FIRST_PERSON) KIND.set(w, K_FIRST);
+for (const w of SECOND_PERSON) KIND.set(w, K_SECOND);
+for (const [w, b] of BOOSTERS) KIND.set(w, b > 0 ? K_UP : K_DOWN);
+for (const w of NEGATORS) KIND.set(w, K_NEGATOR);
+for (const w of CONTRAST) KIND.set(w, K_CONTRAST);
+
+/** Three of a letter in a row ("soooo"). */
+function isElongated(w: string): boolean {
+  let run = 1;
+  for (let i = 1; i < w.length; i++) {
+    if (w.charCodeAt(i) === w.charCodeAt(i - 1)) {
+      if (++run === 3) return true;
+    } else run = 1;
+  }
+  return false;
+}
+
+// Phrases, each tried only when its cue word is in the text: [cues, pattern, valence, name].
+const IDIOMS: [string[], RegExp, number, string][] = [
+  [['shit', 'bomb'], /\bthe (?:shit|bomb)\b/, 3, 'the bomb'],
+  [['right'], /\byeah right\b/, -2, 'yeah right'],
+  [['death'], /\bkiss of death\b/, -1.5, 'kiss of death'],
+  [['wait'], /\bcan'?t wait\b/, 2.5, "can't wait"],
+  [['problem', 'worries'], /\bno (?:problem|worries)\b/, 1.5, 'no problem'],
+  [['done'], /\bwell done\b/, 2, 'well done'],
+  [['must'], /\bmust (?:see|have|read)\b/, 2, 'must see'],
+  [['waste'], /\bwaste of (?:time|money|space)\b/, -2.5, 'waste of'],
+  [['again'], /\bnever again\b/, -2.5, 'never again'],
+  [['still'], /\bstill (?:waiting|no|nothing|hasn'?t|haven'?t|not)\b/, -1.8, 'still waiting'],
   [
-    /\b(?:on hold|waiting|waited) (?:for )?(?:over |almost |nearly |more than )?(?:\d+|an?|two|three|four|five) (?:hours?|hrs?|mins?|minutes|days|weeks)\b/i,
+    ['hold', 'wait'],
+    /\b(?:on hold|waiting|waited) (?:for )?(?:over |almost |nearly |more than )?(?:\d+|an?|two|three|four|five) (?:hours?|hrs?|mins?|minutes|days|weeks)\b/,
     -2,
     'on hold for hours',
   ],
-  [/\bon hold\b/i, -1, 'on hold'],
+  [['hold'], /\bon hold\b/, -1, 'on hold'],
   [
-    /\b(?:no one|nobody) (?:cares|helps|helped|answers|answered|responds|responded|called)\b/i,
+    ['one', 'nobody'],
+    /\b(?:no one|nobody) (?:cares|helps|helped|answers|answered|responds|responded|called)\b/,
     -2,
     'nobody helps',
   ],
-  [/\b(?:cancell?ed|lost|damaged|broke) (?:my|our)\b/i, -1.5, 'cancelled my'],
+  [['my', 'our'], /\b(?:cancell?ed|lost|damaged|broke) (?:my|our)\b/, -1.5, 'cancelled my'],
   [
-    /\b(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not|stopped|never) work(?:s|ing|ed)?\b/i,
+    ['work'],
+    /\b(?:doesn'?t|does not|didn'?t|did not|won'?t|isn'?t|not|stopped|never) work(?:s|ing|ed)?\b/,
     -2,
     "doesn't work",
   ],
-  [/\b(?:no|zero|without any) (?:response|reply|answer|help|refund|update)\b/i, -1.8, 'no response'],
-  [/\b(?:want|need|demand) (?:my|a|our) (?:money back|refund)\b/i, -2, 'money back'],
-  [/\bworst\b.*\bever\b/i, -1.5, 'worst ever'],
-  [/\bfix (?:this|it|your)\b/i, -1.2, 'fix this'],
+  [
+    ['response', 'reply', 'answer', 'help', 'refund', 'update'],
+    /\b(?:no|zero|without any) (?:response|reply|answer|help|refund|update)\b/,
+    -1.8,
+    'no response',
+  ],
+  [['back', 'refund'], /\b(?:want|need|demand) (?:my|a|our) (?:money back|refund)\b/, -2, 'money back'],
+  [['worst'], /\bworst\b.*\bever\b/, -1.5, 'worst ever'],
+  [['fix'], /\bfix (?:this|it|your)\b/, -1.2, 'fix this'],
 ];
+
+/** Cue word → bit mask of the IDIOMS it may start. */
+const CUES = new Map<string, number>();
+IDIOMS.forEach(([cues], k) => {
+  for (const c of cues) CUES.set(c, (CUES.get(c) ?? 0) | (1 << k));
+});
 
 const URL = /https?:\/\/\S+|www\.\S+/g;
 const MENTION = /(^|[^\w])@\w+/g;
 const HASHTAG = /#(\w+)/g;
 const TOKEN =
   /[\p{L}\p{N}][\p{L}\p{N}'’]*|<\/?3+|[:;=8xX][-'^o]?[()[\]DPp/|*3]+|[)(][-']?[:;=]|D:|\p{Extended_Pictographic}|[!?]+|[.,;:]/gu;
-const ELONGATED = /([a-z])\1\1/;
 const CAPS = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
 
 /** Names of the features, in order (the weights' columns). */
@@ -300,6 +339,11 @@ function lookup(w: string): number {
   return -1;
 }
 
+// Scratch lists reused by every call (the function stays pure: they are reset on entry).
+const MODS: number[] = [];
+const IDX: number[] = [];
+const EMO: number[] = [];
+
 /**
  * The feature vector of `text` (length FEATURES.length) into `f`; with `reasons`, pushes what moved it.
  * Exported for bench/fit-sentiment.ts.
@@ -314,9 +358,12 @@ export function features(
   const tokens = clean.match(TOKEN) ?? [];
   const mixedCase = /\p{Ll}/u.test(clean);
   // Per-word evidence, kept until the last contrast word is known.
-  const mods: number[] = [];
-  const idx: number[] = [];
-  const emo: number[] = [];
+  const mods = MODS;
+  const idx = IDX;
+  const emo = EMO;
+  mods.length = 0;
+  idx.length = 0;
+  emo.length = 0;
   let negLeft = 0;
   let boost = 0;
   let boostLeft = 0;
@@ -333,6 +380,7 @@ export function features(
   let subjN = 0;
   let prev = '';
   let blended = 0;
+  let cued = 0;
   for (const raw of tokens) {
     const c0 = raw.charCodeAt(0);
     if (c0 === 33 || c0 === 63) {
@@ -349,11 +397,15 @@ export function features(
       prev = '';
       continue;
     }
-    const e = EMOJI.get(raw) ?? (raw.length <= 3 ? EMOJI.get(raw.toLowerCase()) : undefined);
-    if (e !== undefined) {
-      emo.push(e, mods.length);
-      if (reasons) reasons.push({ why: `${raw} ${signed(e)}`, v: e });
-      continue;
+    // Emoji and emoticons start with no letter or digit, but for xD, XD and D:.
+    const letter = (c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || (c0 >= 48 && c0 <= 57);
+    if (!letter || (raw.length <= 2 && (c0 === 120 || c0 === 88 || c0 === 68))) {
+      const e = EMOJI.get(raw);
+      if (e !== undefined) {
+        emo.push(e, mods.length);
+        if (reasons) reasons.push({ why: `${raw} ${signed(e)}`, v: e });
+        continue;
+      }
     }
     words++;
     let lower = raw.toLowerCase();
@@ -367,30 +419,36 @@ export function features(
       }
       lower = lower.replace(/'/g, '');
     }
-    const elongated = ELONGATED.test(lower);
+    const elongated = lower.length > 2 && isElongated(lower);
     const word = elongated ? lower.replace(/(.)\1{2,}/g, '$1') : lower;
-    if (FIRST_PERSON.has(word)) first++;
-    else if (SECOND_PERSON.has(word)) second++;
-    if (CONTRAST.has(word)) {
-      butAt = mods.length;
-      negLeft = 0;
-      prev = word;
-      continue;
+    const cue = CUES.get(word);
+    if (cue !== undefined) cued |= cue;
+    const kind = KIND.get(word);
+    if (kind !== undefined) {
+      if (kind === K_FIRST) first++;
+      else if (kind === K_SECOND) second++;
+      else if (kind === K_CONTRAST) {
+        butAt = mods.length;
+        negLeft = 0;
+        prev = word;
+        continue;
+      } else if (kind === K_NEGATOR) {
+        negLeft = 3;
+        negators++;
+        prev = word;
+        continue;
+      } else if (
+        (kind === K_UP || kind === K_DOWN) &&
+        !(word === 'so' && prev === '') &&
+        !(word === 'most' && prev === 'the')
+      ) {
+        boost += kind === K_UP ? B_INCR : -B_INCR;
+        boostLeft = 2;
+        prev = word;
+        continue;
+      }
     }
-    if (NEGATORS.has(word)) {
-      negLeft = 3;
-      negators++;
-      prev = word;
-      continue;
-    }
-    const b = BOOSTERS.get(word);
-    if (b !== undefined && !(word === 'so' && prev === '') && !(word === 'most' && prev === 'the')) {
-      boost += b;
-      boostLeft = 2;
-      prev = word;
-      continue;
-    }
-    if (DAMP_PAIRS.has(`${prev} ${word}`)) {
+    if ((word === 'of' || word === 'bit' || word === 'little') && DAMP_PAIRS.has(`${prev} ${word}`)) {
       boost -= B_INCR;
       boostLeft = 2;
       prev = word;
@@ -460,8 +518,11 @@ export function features(
     add(f, x > 0 ? 9 : 10, Math.abs(x));
     blended += x;
   }
-  for (const [re, v, name] of IDIOMS) {
-    if (re.test(clean)) {
+  const lc = cued ? clean.toLowerCase().replace(/’/g, "'") : '';
+  for (let k = 0; cued !== 0 && k < IDIOMS.length; k++) {
+    if (!(cued & (1 << k))) continue;
+    const [, re, v, name] = IDIOMS[k]!;
+    if (re.test(lc)) {
       add(f, v > 0 ? 11 : 12, Math.abs(v));
       blended += v;
       if (reasons) reasons.push({ why: `"${name}" ${signed(v)}`, v });
