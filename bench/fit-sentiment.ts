@@ -8,7 +8,7 @@
 // which is what macro recall asks for. Full-batch Adam with L2. --write saves the weights.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { classify, features, FEATURES } from '../src/analysis/sentiment.ts';
+import { classify, features, FEATURES, type Model } from '../src/analysis/sentiment.ts';
 import { DATA, loadSets, metrics } from './accuracy.ts';
 
 const LABELS = ['negative', 'neutral', 'positive'] as const;
@@ -45,31 +45,55 @@ function examples(s: typeof sets): Example[][] {
 }
 
 const train = examples(sets).flat();
-const W = new Float64Array(3 * NF);
-const m = new Float64Array(3 * NF);
-const v = new Float64Array(3 * NF);
-const g = new Float64Array(3 * NF);
+const H = Number(process.env.FIT_HIDDEN ?? 8);
+const WIDTH = NF + H;
+// Parameters: H x NF hidden weights, then 3 x WIDTH output weights (one flat vector for Adam).
+const nHidden = H * NF;
+const theta = new Float64Array(nHidden + 3 * WIDTH);
+let seed = 12345;
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.2;
+for (let k = 0; k < nHidden; k++) theta[k] = rand();
+const view = (): Model => ({
+  h: H,
+  hidden: theta.subarray(0, nHidden),
+  out: theta.subarray(nHidden),
+  act: new Float64Array(H),
+});
+const mdl = view();
+const m = new Float64Array(theta.length);
+const v = new Float64Array(theta.length);
+const g = new Float64Array(theta.length);
 const p = new Float64Array(3);
-const lr = 0.05;
+const dh = new Float64Array(H);
+const lr = 0.02;
 for (let step = 1; step <= STEPS; step++) {
   g.fill(0);
   let loss = 0;
   for (const ex of train) {
-    classify(ex.f, W, p);
+    classify(ex.f, mdl, p);
     loss -= ex.w * Math.log(p[ex.y]! + 1e-12);
+    dh.fill(0);
     for (let c = 0; c < 3; c++) {
       const d = ex.w * (p[c]! - (c === ex.y ? 1 : 0));
-      for (let j = 0; j < NF; j++) g[c * NF + j]! += d * ex.f[j]!;
+      const o = nHidden + c * WIDTH;
+      for (let j = 0; j < NF; j++) g[o + j]! += d * ex.f[j]!;
+      for (let k = 0; k < H; k++) {
+        g[o + NF + k]! += d * mdl.act[k]!;
+        dh[k]! += d * theta[o + NF + k]!;
+      }
+    }
+    for (let k = 0; k < H; k++) {
+      const da = dh[k]! * (1 - mdl.act[k]! * mdl.act[k]!);
+      if (da === 0) continue;
+      for (let j = 0; j < NF; j++) g[k * NF + j]! += da * ex.f[j]!;
     }
   }
-  for (let k = 0; k < W.length; k++) {
-    if (k % NF !== 0) {
-      g[k]! += L2 * W[k]!;
-      loss += 0.5 * L2 * W[k]! * W[k]!;
-    }
+  for (let k = 0; k < theta.length; k++) {
+    g[k]! += L2 * theta[k]!;
+    loss += 0.5 * L2 * theta[k]! * theta[k]!;
     m[k] = 0.9 * m[k]! + 0.1 * g[k]!;
     v[k] = 0.999 * v[k]! + 0.001 * g[k]! * g[k]!;
-    W[k]! -= (lr * (m[k]! / (1 - 0.9 ** step))) / (Math.sqrt(v[k]! / (1 - 0.999 ** step)) + 1e-8);
+    theta[k]! -= (lr * (m[k]! / (1 - 0.9 ** step))) / (Math.sqrt(v[k]! / (1 - 0.999 ** step)) + 1e-8);
   }
   if (step % 500 === 0) console.log(`step ${step} loss ${loss.toFixed(4)}`);
 }
@@ -80,7 +104,7 @@ function report(s: typeof sets, title: string): void {
     const gold = rows.map((r) => r.label);
     const f = new Float64Array(NF);
     const pred = rows.map((r) => {
-      classify(features(r.text, f), W, p);
+      classify(features(r.text, f), mdl, p);
       return LABELS[p[0]! > p[1]! ? (p[0]! > p[2]! ? 0 : 2) : p[1]! > p[2]! ? 1 : 2];
     });
     const per = LABELS.filter((l) => gold.includes(l))
@@ -95,15 +119,19 @@ function report(s: typeof sets, title: string): void {
 report(sets, `fitted on half ${fitHalf}`);
 report(other, `held-out half ${fitHalf === 'a' ? 'b' : 'a'}`);
 
-const rows = LABELS.map(
-  (_, c) => `  [${Array.from(W.subarray(c * NF, (c + 1) * NF), (x) => Number(x.toFixed(4))).join(', ')}],`,
-);
+const fmt = (xs: Float64Array) => `  [${Array.from(xs, (x) => Number(x.toFixed(4))).join(', ')}],`;
+const hiddenRows = Array.from({ length: H }, (_, k) => fmt(theta.subarray(k * NF, (k + 1) * NF)));
+const outRows = LABELS.map((_, c) => fmt(theta.subarray(nHidden + c * WIDTH, nHidden + (c + 1) * WIDTH)));
 const file = `// Weights of the sentiment model (src/analysis/sentiment.ts): one row per class (negative, neutral,
-// positive), one column per feature in FEATURES order (${FEATURES.join(', ')}).
+// positive) over [features in FEATURES order, then the HIDDEN tanh units]; HIDDEN: one row per unit over
+// the features. FEATURES: ${FEATURES.join(', ')}.
 // Written by \`tsx bench/fit-sentiment.ts --write\`: fitted on half ${fitHalf} of the development sets only
-// (rows split by a hash of their id), L2 ${L2}, ${STEPS} steps, two-class sets weighing ${BINARY}; half ${fitHalf === 'a' ? 'b' : 'a'} is held out for reporting.
+// (rows split by a hash of their id), ${H} hidden units, L2 ${L2}, ${STEPS} steps, two-class sets weighing ${BINARY}; half ${fitHalf === 'a' ? 'b' : 'a'} is held out for reporting.
+export const HIDDEN: number[][] = [
+${hiddenRows.join('\n')}
+];
 export const WEIGHTS: number[][] = [
-${rows.join('\n')}
+${outRows.join('\n')}
 ];
 `;
 if (process.argv.includes('--write')) {

