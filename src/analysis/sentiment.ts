@@ -54,6 +54,11 @@ const SERVICE: Record<string, number> = {
   cancelled: -1.5,
   canceled: -1.5,
   cancellation: -1,
+  hassle: -1.5,
+  nonresponsive: -1.5,
+  unusable: -2,
+  overheats: -1.5,
+  overheating: -1.5,
   delayed: -1.5,
   delay: -1.2,
   delays: -1.2,
@@ -191,6 +196,7 @@ const K_CONTRAST = 3;
 const K_NEGATOR = 4;
 const K_UP = 5;
 const K_DOWN = 6;
+const K_IRREALIS = 7;
 const FIRST_PERSON = new Set(['i', 'im', 'ive', 'id', 'me', 'my', 'mine', 'myself']);
 const SECOND_PERSON = new Set(['you', 'your', 'youre', 'u', 'ur', 'yours']);
 /** Function words: one look-up tells which rule a word takes. */
@@ -200,6 +206,9 @@ for (const w of SECOND_PERSON) KIND.set(w, K_SECOND);
 for (const [w, b] of BOOSTERS) KIND.set(w, b > 0 ? K_UP : K_DOWN);
 for (const w of NEGATORS) KIND.set(w, K_NEGATOR);
 for (const w of CONTRAST) KIND.set(w, K_CONTRAST);
+// Would, could, if, wish: what is said may not be so.
+for (const w of 'would could should might if unless wish hope hoped maybe perhaps'.split(' '))
+  KIND.set(w, K_IRREALIS);
 
 /** Three of a letter in a row ("soooo"). */
 function isElongated(w: string): boolean {
@@ -253,6 +262,42 @@ const IDIOMS: [string[], RegExp, number, string][] = [
   [['back', 'refund'], /\b(?:want|need|demand) (?:my|a|our) (?:money back|refund)\b/, -2, 'money back'],
   [['worst'], /\bworst\b.*\bever\b/, -1.5, 'worst ever'],
   [['fix'], /\bfix (?:this|it|your)\b/, -1.2, 'fix this'],
+  // Product complaints and regret.
+  [['piece'], /\bpiece of (?:junk|crap|garbage|shit|trash)\b/, -2.5, 'piece of junk'],
+  [['forever'], /\b(?:took|takes|taking|take) forever\b/, -1.8, 'took forever'],
+  [['way'], /\bno way to\b/, -1.2, 'no way to'],
+  [['trying'], /\bstill trying to\b/, -1.5, 'still trying to'],
+  [
+    ['back', 'return', 'returned', 'returning'],
+    /\b(?:sent|send|sending|took|take) (?:it|them) back\b|\breturn(?:ed|ing)? (?:it|them|the|this)\b/,
+    -1.2,
+    'sent it back',
+  ],
+  [['lasted'], /\bwhile it lasted\b/, -1.5, 'while it lasted'],
+  [
+    ['buy', 'away', 'elsewhere'],
+    /\b(?:don'?t|do not|never) buy\b|\bstay away\b|\blook elsewhere\b/,
+    -2,
+    "don't buy",
+  ],
+  [
+    ['better', 'else'],
+    /\b(?:get|buy|try) (?:a|something|an?other) (?:better|else)\b/,
+    -1.2,
+    'buy a better one',
+  ],
+  [
+    ['got', 'received', 'arrived', 'heard'],
+    /\b(?:never|not yet|still not|still haven'?t) (?:got|received|arrived|heard back)\b/,
+    -1.8,
+    'never received',
+  ],
+  [
+    ['have', 'hoped', 'wish'],
+    /\b(?:should|could|would) have been\b|\bhad hoped\b|\bi wish (?:i|they|it|we)\b/,
+    -1,
+    'should have been',
+  ],
 ];
 
 /** Cue word → bit mask of the IDIOMS it may start. */
@@ -304,6 +349,9 @@ export const FEATURES = [
   'strongest -',
   'negated +',
   'negated -',
+  'irrealis',
+  'capitalized share',
+  'number share',
 ] as const;
 const NF = FEATURES.length;
 
@@ -385,6 +433,9 @@ export function features(
   let prev = '';
   let blended = 0;
   let cued = 0;
+  let irrealis = 0;
+  let capitalized = 0;
+  let numbers = 0;
   let negPos = 0;
   let negNeg = 0;
   let maxPos = 0;
@@ -417,6 +468,10 @@ export function features(
       }
     }
     words++;
+    // Informational text names things and counts: Capitalized words past the first (not ALL CAPS), numbers.
+    const c1 = raw.charCodeAt(1);
+    if (c0 >= 65 && c0 <= 90 && c1 >= 97 && c1 <= 122 && ti > 0) capitalized++;
+    else if (c0 >= 48 && c0 <= 57) numbers++;
     let lower = raw.toLowerCase();
     if (lower.includes("'") || lower.includes('’')) {
       lower = lower.replace(/’/g, "'");
@@ -435,6 +490,7 @@ export function features(
     const kind = KIND.get(word);
     if (kind !== undefined) {
       if (kind === K_FIRST) first++;
+      else if (kind === K_IRREALIS) irrealis++;
       else if (kind === K_SECOND) second++;
       else if (kind === K_CONTRAST) {
         butAt = mods.length;
@@ -585,6 +641,9 @@ export function features(
   f[31] = Math.min(maxNeg, 4) / 4;
   f[32] = Math.min(negPos, 2) / 2;
   f[33] = Math.min(negNeg, 2) / 2;
+  f[34] = Math.min(irrealis, 2) / 2;
+  f[35] = words ? capitalized / words : 0;
+  f[36] = words ? numbers / words : 0;
   return f;
 }
 
