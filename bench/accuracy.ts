@@ -122,7 +122,13 @@ function timed(rows: Row[], fn: (t: string) => SentimentLabel): { pred: Sentimen
   for (let i = 0; i < Math.min(rows.length, 2000); i++) fn(rows[i]!.text); // warm up the JIT
   const t0 = performance.now();
   const pred = rows.map((r) => fn(r.text));
-  return { pred, perSec: rows.length / ((performance.now() - t0) / 1000) };
+  // Speed: whole passes over the set until at least half a second has gone.
+  let n = rows.length;
+  while (performance.now() - t0 < 500) {
+    for (const r of rows) fn(r.text);
+    n += rows.length;
+  }
+  return { pred, perSec: n / ((performance.now() - t0) / 1000) };
 }
 
 export function main(): void {
