@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark, one after the other, each printing its own table.
+import { main as accuracy } from './accuracy.ts';
 import { main as analyze } from './analyze.ts';
 import { main as ingest } from './ingest.ts';
 import { main as language } from './language.ts';
 import { main as replay } from './replay.ts';
 
+accuracy();
 analyze();
 await language();
 await replay();

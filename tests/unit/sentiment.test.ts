@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { features, FEATURES, scoreSentiment } from '../../src/analysis/sentiment.ts';
+
+// Texts written for these tests (none is taken from the labelled sets of ../shared/data).
+const label = (t: string) => scoreSentiment(t).label;
+const score = (t: string) => scoreSentiment(t).score;
+
+describe('sentiment rules', () => {
+  it.each([
+    ['The new update is fantastic, everything loads instantly', 'positive'],
+    ['The new update is terrible, nothing loads anymore', 'negative'],
+    ['The pasta was not good at all', 'negative'],
+    ['The screen is lovely but the battery is awful', 'negative'],
+    ['The battery is weak but honestly the camera is superb and I love it', 'positive'],
+    ['On hold for 2 hours and still waiting for a callback', 'negative'],
+    ['They cancelled my booking the night before', 'negative'],
+    ['Three weeks and no response from support', 'negative'],
+    ['#NeverAgain with this courier', 'negative'],
+    ['The pharmacy on Elm Street opens at 9am on Monday', 'neutral'],
+    ['Package arrived a day early 🎉', 'positive'],
+    ['my parcel is soaked through 😡', 'negative'],
+    ['finally home :)', 'positive'],
+    ['app logged me out again :(', 'negative'],
+    ['sooo goood', 'positive'],
+  ])('%s → %s', (text, expected) => {
+    expect(label(text)).toBe(expected);
+  });
+
+  it('a negated complaint is no complaint', () => {
+    expect(label("The checkout wasn't painful")).not.toBe('negative');
+  });
+
+  it('negation flips a word, and the scope ends at punctuation', () => {
+    expect(score('the courier was helpful')).toBeGreaterThan(0);
+    expect(score('the courier was not helpful')).toBeLessThan(0);
+    const f = new Float64Array(FEATURES.length);
+    const neg = FEATURES.indexOf('negated +');
+    expect(features('not. the courier was helpful', f)[neg]).toBe(0);
+    expect(features('not the most helpful courier', f)[neg]).toBeGreaterThan(0);
+  });
+
+  it('caps, exclamation marks and boosters push further, dampeners pull back', () => {
+    expect(score('the refund process was awful')).toBeLessThan(0);
+    expect(score('the refund process was AWFUL')).toBeLessThan(score('the refund process was awful'));
+    expect(score('the hotel breakfast was nice!!!')).toBeGreaterThan(score('the hotel breakfast was nice'));
+    expect(score('the hotel breakfast was extremely nice')).toBeGreaterThan(
+      score('the hotel breakfast was nice'),
+    );
+    expect(score('the hotel breakfast was kind of nice')).toBeLessThan(score('the hotel breakfast was nice'));
+  });
+
+  it('what follows "but" counts more than what comes before', () => {
+    const f = new Float64Array(FEATURES.length);
+    const pos = FEATURES.indexOf('vader+');
+    const before = features('lovely staff but slow', f)[pos]!;
+    const after = features('slow but lovely staff', f)[pos]!;
+    expect(after).toBeGreaterThan(before);
+  });
+
+  it('ignores @mentions and links, reads hashtags as words', () => {
+    expect(label('@bestairline https://example.com/great-deals-love')).toBe('neutral');
+    expect(score('#WorstServiceEver')).toBeLessThan(0);
+    expect(scoreSentiment('@kindcorp your parcel tracker is broken').label).toBe('negative');
+  });
+
+  it('is pure: the same text gets the same result, whatever came before', () => {
+    const a = scoreSentiment('the lounge was crowded but the staff were kind');
+    scoreSentiment('awful awful awful :( 😡 never again!!!');
+    expect(scoreSentiment('the lounge was crowded but the staff were kind')).toEqual(a);
+  });
+
+  it('explains the words that moved it', () => {
+    const r = scoreSentiment('the seats were not comfortable', true);
+    expect(r.reasons.join()).toMatch(/comfortable -[\d.]+ \(negated\)/);
+    expect(scoreSentiment('on hold for 3 hours', true).reasons.join()).toMatch(/on hold for hours/);
+  });
+
+  it('scores stay within -1..1', () => {
+    for (const t of ['', '!!!', 'love '.repeat(200), 'hate '.repeat(200), '😡'.repeat(50)]) {
+      const s = score(t);
+      expect(s).toBeGreaterThanOrEqual(-1);
+      expect(s).toBeLessThanOrEqual(1);
+    }
+  });
+});
