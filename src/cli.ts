@@ -108,13 +108,15 @@ program
   .description('score JSON Lines of texts: sentiment, intents, language (one JSON line out per line in)')
   .option('-i, --input <file>', 'read this file instead of stdin')
   .option('-m, --model <file>', 'a sentiment model made by `earshot train`')
-  .action(async (o: { input?: string; model?: string }) => {
+  .option('-e, --explain', 'add the words and rules that moved each score')
+  .action(async (o: { input?: string; model?: string; explain?: boolean }) => {
     const model = o.model ? readModelFile(o.model) : undefined;
     process.exitCode = await runAnalyze({
       input: inputOf(o.input),
       output: process.stdout,
       errors: process.stderr,
       ...(model ? { model } : {}),
+      ...(o.explain ? { explain: true } : {}),
     });
   });
 

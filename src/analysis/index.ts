@@ -15,7 +15,10 @@ export interface FullAnalysis extends Analysis {
  * Everything the pipeline knows about one text. A text whose language cannot be told (`und`) is
  * still scored: short English posts often carry too few words to tell.
  */
-export function analyze(input: { text: string; lang?: string }, model?: AdaptedModel): FullAnalysis {
+export function analyze(
+  input: { text: string; lang?: string; explain?: boolean },
+  model?: AdaptedModel,
+): FullAnalysis {
   const lang = detectLanguage(input.text, input.lang);
   if (lang !== 'und' && !SENTIMENT_LANGS.has(lang)) {
     return {
@@ -26,7 +29,8 @@ export function analyze(input: { text: string; lang?: string }, model?: AdaptedM
       reasons: [],
     };
   }
-  const s = scoreSentiment(input.text);
+  // Reasons cost a little: the daemon asks for none, `analyze --explain` for them.
+  const s = scoreSentiment(input.text, input.explain === true);
   const general = { label: s.label, score: s.score };
   // A brand's adapted model has the last word; the general scorer's reasons still explain its input.
   const adapted = model ? applyModel(model, input.text, general) : null;

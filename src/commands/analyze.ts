@@ -13,6 +13,8 @@ export interface AnalyzeOptions {
   errors: NodeJS.WritableStream;
   /** A brand's adapted sentiment (`earshot train`), used instead of the general scorer's verdict. */
   model?: AdaptedModel;
+  /** Add the words and rules that moved each score (`reasons`). */
+  explain?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
       opts.errors.write(`line ${lineNo}: ${problem}\n`);
       out = JSON.stringify({ line: lineNo, error: problem });
     } else {
-      out = JSON.stringify(analyzeLine(problem, dups, opts.model));
+      out = JSON.stringify(analyzeLine(problem, dups, opts.model, opts.explain));
     }
     if (!opts.output.write(`${out}\n`)) await once(opts.output, 'drain');
   }
@@ -57,14 +59,22 @@ export interface Line {
  * reach from `author` and `metrics`, virality from `metrics` at `observed_at` (or now) for a post
  * made at `created_at`, and the earlier line this one nearly repeats.
  */
-export function analyzeLine(line: Line, dups: NearDuplicates, model?: AdaptedModel): Record<string, unknown> {
+export function analyzeLine(
+  line: Line,
+  dups: NearDuplicates,
+  model?: AdaptedModel,
+  explain = false,
+): Record<string, unknown> {
   const a = analyze(
-    typeof line.lang === 'string' ? { text: line.text, lang: line.lang } : { text: line.text },
+    typeof line.lang === 'string'
+      ? { text: line.text, lang: line.lang, explain }
+      : { text: line.text, explain },
     model,
   );
   const id = typeof line.id === 'string' || typeof line.id === 'number' ? line.id : null;
   const out: Record<string, unknown> = { id, sentiment: a.sentiment, intents: a.intents, lang: a.lang };
   if (!a.sentimentCovered) out.sentiment_covered = false;
+  if (explain) out.reasons = a.reasons;
   const source = typeof line.source === 'string' ? (line.source.split(':')[0] ?? '') : '';
   const metrics = numbers(line.metrics);
   const author = authorOf(line.author);

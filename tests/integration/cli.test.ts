@@ -107,6 +107,14 @@ routes:
     expect(b).toMatchObject({ id: 'x:2', duplicate_of: 'x:1' });
     expect(b).not.toHaveProperty('virality');
     expect(c).toMatchObject({ lang: 'es', sentiment: { label: 'neutral' }, sentiment_covered: false });
+    expect(a).not.toHaveProperty('reasons');
+    const explained = await runCli(['analyze', '--explain'], {
+      env,
+      input: JSON.stringify({ id: 'e', text: 'Still waiting on hold for 2 hours, never again' }),
+    });
+    const e = JSON.parse(explained.stdout) as { sentiment: { label: string }; reasons: string[] };
+    expect(e.sentiment.label).toBe('negative');
+    expect(e.reasons.join(' ')).toMatch(/never again/);
   });
 
   it('replay prints the alert a sudden negative story would have raised, at its simulated time', async () => {
