@@ -2,14 +2,17 @@
  * Near-duplicate texts (copy-paste campaigns, reposts with a few words changed) by MinHash over
  * word pairs, found through locality-sensitive hashing: adding a text costs the same however many
  * texts are already indexed. Texts count as one when about `threshold` of their word pairs agree.
+ * The signature is one-permutation MinHash (each word pair hashed once, into one of 32 bins, empty
+ * bins filled from their neighbours): a fifth of the cost of 32 hash functions, as precise.
  */
 
 const HASHES = 32;
 const BANDS = 8;
 const ROWS = HASHES / BANDS;
 const EMPTY = 0x7fffffff;
-const MUL = Int32Array.from({ length: HASHES }, (_, i) => Math.imul(i + 1, 0x9e3779b1) | 1);
-const ADD = Int32Array.from({ length: HASHES }, (_, i) => Math.imul(i + 7, 0x85ebca6b));
+const VALUE = 0x07ffffff;
+/** Set on values an empty bin borrowed, so that they never equal a value of its own. */
+const BORROWED = 0x08000000;
 
 const TOKEN = /https?:\/\/\S+|www\.\S+|@\w+|[\p{L}\p{N}']+/gu;
 
@@ -30,6 +33,15 @@ function fnv1a(s: string): number {
   return h;
 }
 
+/** Murmur3's finalizer: every input bit moves every output bit, so the top bits pick a fair bin. */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** The MinHash signature of a text's word pairs (single words for a text of one or two words). */
 export function signature(text: string): Int32Array {
   const words = wordsOf(text).map(fnv1a);
@@ -38,11 +50,18 @@ export function signature(text: string): Int32Array {
   const n = words.length < 3 ? words.length : words.length - 1;
   for (let j = 0; j < n; j++) {
     const w = words[j] as number;
-    const h = words.length < 3 ? w : Math.imul(w ^ 0x5bd1e995, 0x01000193) ^ (words[j + 1] as number);
-    for (let i = 0; i < HASHES; i++) {
-      const v = (Math.imul(h, MUL[i] as number) + (ADD[i] as number)) | 0;
-      if (v < (sig[i] as number)) sig[i] = v;
-    }
+    const v = mix(words.length < 3 ? w : Math.imul(w ^ 0x5bd1e995, 0x01000193) ^ (words[j + 1] as number));
+    const bin = v >>> 27;
+    const value = v & VALUE;
+    if (value < (sig[bin] as number)) sig[bin] = value;
+  }
+  if (n === 0) return sig;
+  // An empty bin takes the next filled one's value, shifted by the distance (rotation densifying).
+  for (let i = 0; i < HASHES; i++) {
+    if (sig[i] !== EMPTY) continue;
+    let d = 1;
+    while (sig[(i + d) % HASHES] === EMPTY || ((sig[(i + d) % HASHES] as number) & BORROWED) !== 0) d++;
+    sig[i] = (((sig[(i + d) % HASHES] as number) + Math.imul(d, 0x9e3779b1)) & VALUE) | BORROWED;
   }
   return sig;
 }
