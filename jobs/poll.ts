@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { analyzeMention } from '../src/analysis/index.ts';
+import { virality } from '../src/analysis/virality.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
 import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
@@ -186,7 +187,19 @@ export async function runRefresh(ctx: JobContext, brand: Brand, entry: SourceEnt
           ]
         : [];
     });
-    const changed = recordReadings(ctx.store, brand.name, readings, now);
+    const changed = recordReadings(
+      ctx.store,
+      brand.name,
+      readings,
+      now,
+      (m, history) =>
+        virality({
+          source: m.source,
+          createdAt: m.createdAt,
+          readings: history,
+          ...(m.followers !== undefined ? { followers: m.followers } : {}),
+        }).score,
+    );
     log.info(
       { asked: ids.length, read: readings.length, changed },
       `refreshed engagement of ${entry.key} for ${brand.name}`,

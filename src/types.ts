@@ -62,6 +62,8 @@ export interface AnalyzedMention extends Omit<Mention, 'lang'>, Analysis {
   observedAt: Date;
   /** Estimated impressions when first seen. */
   reach?: number;
+  /** Virality score 0..1 from the first reading. */
+  virality?: number;
 }
 
 /** An alert as `earshot replay` prints it and as channels receive it. */

@@ -2,6 +2,7 @@ import type { Analysis, AnalyzedMention, Mention } from '../types.ts';
 import { applyModel, type AdaptedModel } from './adapt.ts';
 import { detectIntents } from './intents.ts';
 import { estimateReach } from './reach.ts';
+import { virality } from './virality.ts';
 import { detectLanguage, SENTIMENT_LANGS } from './language.ts';
 import { scoreSentiment } from './sentiment.ts';
 
@@ -68,6 +69,13 @@ export function analyzeMention(
     observedAt,
     reach: estimateReach(m).impressions,
   };
+  if (Object.keys(m.metrics).length > 0)
+    out.virality = virality({
+      source: m.source,
+      createdAt: m.createdAt.getTime(),
+      readings: [{ at: observedAt.getTime(), metrics: m.metrics }],
+      ...(m.author?.followers !== undefined ? { followers: m.author.followers } : {}),
+    }).score;
   if (m.url !== undefined) out.url = m.url;
   if (m.title !== undefined) out.title = m.title;
   if (m.author !== undefined) out.author = m.author;

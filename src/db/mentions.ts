@@ -15,11 +15,19 @@ function prepare(db: Database.Database) {
     // Positional parameters: binding an object by names costs more than the insert itself.
     insert: db.prepare(
       `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
-         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach, virality)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (brand, id) do nothing`,
     ),
     updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
+    facts: db.prepare<
+      [string, string],
+      { source: string; created_at: number; author_followers: number | null }
+    >('select source, created_at, author_followers from mentions where brand = ? and id = ?'),
+    history: db.prepare<[string, string], { at: number; metrics: string }>(
+      'select at, metrics from metric_snapshots where brand = ? and mention_id = ? order by at',
+    ),
+    setVirality: db.prepare('update mentions set virality = ? where brand = ? and id = ?'),
     answered: db.prepare(
       'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
     ),
@@ -182,6 +190,7 @@ export function storeMentions(
         metrics,
         m.answeredAt?.getTime() ?? null,
         m.reach ?? null,
+        m.virality ?? null,
       ).changes > 0;
     if (fresh) {
       const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;
@@ -226,6 +235,7 @@ export function recordReadings(
   brand: string,
   readings: { id: string; metrics: Record<string, number>; answeredAt?: Date }[],
   at: number,
+  rescore?: Rescore,
 ): number {
   const s = stmts(store);
   return store.sqlite.transaction(() => {
@@ -239,10 +249,28 @@ export function recordReadings(
       s.updateMetrics.run(metrics, at, brand, r.id);
       s.snapshot.run(brand, r.id, at, metrics);
       changed++;
+      const facts = rescore && s.facts.get(brand, r.id);
+      if (!rescore || !facts) continue;
+      const history = s.history.all(brand, r.id).map((h) => ({
+        at: h.at,
+        metrics: JSON.parse(h.metrics) as Record<string, number>,
+      }));
+      const followers = facts.author_followers ?? undefined;
+      s.setVirality.run(
+        rescore({ source: facts.source, createdAt: facts.created_at, followers }, history),
+        brand,
+        r.id,
+      );
     }
     return changed;
   })();
 }
+
+/** A mention's virality from all its readings; the poll job passes the analysis' own. */
+export type Rescore = (
+  mention: { source: string; createdAt: number; followers: number | undefined },
+  readings: { at: number; metrics: Record<string, number> }[],
+) => number;
 
 /** A failed poll: counted, the error kept, the cursor left where it was. Returns the failures in a row. */
 export function recordPollFailure(

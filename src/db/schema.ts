@@ -28,6 +28,8 @@ export const mentions = sqliteTable(
     answeredAt: integer('answered_at'),
     /** Estimated impressions at the first reading (src/analysis/reach.ts). */
     reach: integer('reach'),
+    /** Virality score 0..1 after the latest reading (src/analysis/virality.ts). */
+    virality: real('virality'),
   },
   (t) => [
     primaryKey({ columns: [t.brand, t.id] }),

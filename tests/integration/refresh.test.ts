@@ -37,6 +37,13 @@ const answeredAt = (d: Daemon, id: string) =>
     }
   ).a;
 
+const viralityOf = (d: Daemon, id: string) =>
+  (
+    d.ctx.store.sqlite.prepare('select virality as v from mentions where id = ?').get(id) as {
+      v: number | null;
+    }
+  ).v;
+
 describe('engagement refresh of recent mentions', () => {
   it('x: reads posts again by id and stores each new reading as a snapshot', async () => {
     const f = await startXServer();
@@ -52,9 +59,12 @@ describe('engagement refresh of recent mentions', () => {
     f.tweets.push(t);
     const d = boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
     await pollOnce(d);
+    const before = viralityOf(d, `x:${t.id}`);
     t.likes = 250;
     clock.advance(15 * 60_000);
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
+    // 250 likes in a quarter of an hour for an author of 10 followers: far above their usual.
+    expect(viralityOf(d, `x:${t.id}`)).toBeGreaterThan(Math.max(0.5, before ?? 0));
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(0);
     expect(f.lookups).toEqual([[t.id], [t.id]]);
     expect(snapshots(d).map((m) => m.likes)).toEqual([3, 250]);

@@ -117,7 +117,16 @@ describe('a mention joined with its analysis', () => {
     expect(a.sentiment.label).toBe('negative');
     expect(a.reach).toBe(20); // 5 followers: the floor of a post on X
     expect(Object.keys(a).sort()).toEqual(
-      [...Object.keys(rest), 'brand', 'observedAt', 'lang', 'sentiment', 'intents', 'reach'].sort(),
+      [
+        ...Object.keys(rest),
+        'brand',
+        'observedAt',
+        'lang',
+        'sentiment',
+        'intents',
+        'reach',
+        'virality',
+      ].sort(),
     );
   });
 });
