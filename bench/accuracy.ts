@@ -85,7 +85,8 @@ export function loadSets(
 
 const sign = (s: number): SentimentLabel => (s > 0 ? 'positive' : s < 0 ? 'negative' : 'neutral');
 
-function libraries(): [string, (t: string) => SentimentLabel][] {
+/** Earshot and the libraries a user would otherwise pick, each with its own labelling convention. */
+export function libraries(): [string, (t: string) => SentimentLabel][] {
   const vader = require('vader-sentiment') as {
     SentimentIntensityAnalyzer: { polarity_scores(t: string): { compound: number } };
   };

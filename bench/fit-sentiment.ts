@@ -7,12 +7,10 @@
 // no word of the data sets): every set weighs the same and, within a set, every class weighs the same,
 // which is what macro recall asks for. Full-batch Adam with L2. --write saves the weights.
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { classify, features, FEATURES, type Model } from '../src/analysis/sentiment.ts';
-import { DATA, loadSets, metrics } from './accuracy.ts';
+import { DATA, libraries, loadSets, metrics } from './accuracy.ts';
 
-const require = createRequire(import.meta.url);
 const LABELS = ['negative', 'neutral', 'positive'] as const;
 const NF = FEATURES.length;
 const L2 = Number(process.env.FIT_L2 ?? 1e-3);
@@ -49,33 +47,9 @@ const train = bySet.flat();
 
 /** Macro recall of the best of the four other libraries, set by set, on the fitting half. */
 function baselines(): number[] {
-  const vader = require('vader-sentiment') as {
-    SentimentIntensityAnalyzer: { polarity_scores(t: string): { compound: number } };
-  };
-  const Sentiment = require('sentiment') as new () => { analyze(t: string): { score: number } };
-  const afinn = new Sentiment();
-  const wink = require('wink-sentiment') as (t: string) => { score: number };
-  const SentimentAnalyzer = require('natural/lib/natural/sentiment/SentimentAnalyzer') as new (
-    lang: string,
-    stemmer: unknown,
-    vocab: string,
-  ) => { getSentiment(tokens: string[]): number };
-  const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as unknown;
-  const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer') as {
-    WordTokenizer: new () => { tokenize(s: string): string[] };
-  };
-  const natural = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
-  const tok = new WordTokenizer();
-  const sign = (x: number) => (x > 0 ? 'positive' : x < 0 ? 'negative' : 'neutral');
-  const fns = [
-    (t: string) => {
-      const c = vader.SentimentIntensityAnalyzer.polarity_scores(t).compound;
-      return c >= 0.05 ? 'positive' : c <= -0.05 ? 'negative' : 'neutral';
-    },
-    (t: string) => sign(afinn.analyze(t).score),
-    (t: string) => sign(wink(t).score),
-    (t: string) => sign(natural.getSentiment(tok.tokenize(t))),
-  ] as const;
+  const fns = libraries()
+    .filter(([name]) => name !== 'earshot')
+    .map(([, fn]) => fn);
   return sets.map(({ rows }) => {
     const gold = rows.map((r) => r.label);
     return Math.max(
