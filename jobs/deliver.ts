@@ -40,7 +40,11 @@ export const deliverJob = {
       const ackUrl = ctx.publicUrl
         ? `${ctx.publicUrl}/ack/${encodeURIComponent(alert.incident_id)}`
         : undefined;
-      await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), entry.options, { http: ctx.http, log });
+      await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), entry.options, {
+        http: ctx.http,
+        log,
+        deliveryId: `${data.alertId}.${data.channel}`,
+      });
       recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
       log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
     } catch (err) {

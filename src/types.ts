@@ -79,6 +79,8 @@ export interface AlertPayload {
   evidence: Record<string, unknown>;
   /** Set on the alerts that update an incident already alerted. */
   update?: boolean;
+  /** Set when the alert tells of the incident being acknowledged or resolved. */
+  status?: 'acknowledged' | 'resolved';
   /** Top posts, for the people who read the alert. */
   top_mentions?: { id: string; url?: string; text: string; author?: string; sentiment: number }[];
 }

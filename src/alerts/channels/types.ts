@@ -6,6 +6,8 @@ import type { AlertPayload } from '../../types.ts';
 export interface ChannelContext {
   http: AxiosInstance;
   log: Logger;
+  /** The same for every attempt at one (alert, channel): receivers dedupe on it. */
+  deliveryId?: string;
 }
 
 export interface RenderContext {

@@ -1,0 +1,62 @@
+import { isAxiosError, type AxiosResponse } from 'axios';
+import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
+import { retryAfterMs } from '../../sources/http.ts';
+import { truncate } from '../format.ts';
+import type { ChannelContext } from './types.ts';
+
+const TIMEOUT_MS = 10_000;
+
+/**
+ * POSTs a JSON body to a receiver whose URL may itself be the secret: a network failure names
+ * only its code, never the URL. Statuses are the caller's to judge (`judge` below).
+ */
+export async function postJson(
+  channel: string,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  ctx: ChannelContext,
+): Promise<AxiosResponse<string>> {
+  const timeout = Math.min(ctx.http.defaults.timeout || TIMEOUT_MS, TIMEOUT_MS);
+  try {
+    return await ctx.http.post<string>(url, body, {
+      headers: { 'Content-Type': 'application/json', ...headers },
+      responseType: 'text',
+      transformRequest: (d: unknown) => d,
+      transformResponse: (d: unknown) => d,
+      timeout,
+      validateStatus: () => true,
+    });
+  } catch (err) {
+    const code = isAxiosError(err) ? err.code : undefined;
+    const why =
+      code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+        ? `no answer within ${timeout / 1000}s`
+        : `receiver not reachable (${code ?? 'network error'})`;
+    throw new ChannelTransientError(channel, why, undefined, { cause: code ?? 'network error' });
+  }
+}
+
+/** What the receiver said, on one short line, with the secret URL taken out. */
+export function said(res: AxiosResponse, url: string, max = 200): string {
+  const raw = typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? '');
+  return truncate(raw.slice(0, 4_000).split(url).join('…').replace(/\s+/g, ' ').trim(), max);
+}
+
+/**
+ * The usual meaning of a receiver's status: 2xx delivered; 429 and 5xx (and 408) worth retrying,
+ * after `Retry-After` when given; anything else (400, 401, 403, 404, 410 …) will not get better.
+ */
+export function judge(channel: string, res: AxiosResponse, url: string, defaultWaitMs = 1_000): void {
+  const s = res.status;
+  if (s >= 200 && s < 300) return;
+  const reason = `${s}${said(res, url) ? ` ${said(res, url)}` : ''}`;
+  if (s === 429)
+    throw new ChannelTransientError(
+      channel,
+      `rate limited: ${reason}`,
+      retryAfterMs(res.headers['retry-after'], Date.now(), defaultWaitMs),
+    );
+  if (s >= 500 || s === 408) throw new ChannelTransientError(channel, `the receiver answered ${reason}`);
+  throw new ChannelPermanentError(channel, `the receiver refused the message: ${reason}`);
+}
