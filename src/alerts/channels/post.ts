@@ -16,6 +16,8 @@ export async function postJson(
   body: string,
   headers: Record<string, string>,
   ctx: ChannelContext,
+  /** What the URL is, in the message when it cannot be reached. */
+  what = 'receiver',
 ): Promise<AxiosResponse<string>> {
   const timeout = Math.min(ctx.http.defaults.timeout || TIMEOUT_MS, TIMEOUT_MS);
   try {
@@ -32,15 +34,24 @@ export async function postJson(
     const why =
       code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         ? `no answer within ${timeout / 1000}s`
-        : `receiver not reachable (${code ?? 'network error'})`;
+        : `${what} not reachable (${code ?? 'network error'})`;
     throw new ChannelTransientError(channel, why, undefined, { cause: code ?? 'network error' });
   }
 }
 
-/** What the receiver said, on one short line, with the secret URL taken out. */
+/** What the receiver said, on one short line, with the secret URL (and its path) taken out. */
 export function said(res: AxiosResponse, url: string, max = 200): string {
   const raw = typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? '');
-  return truncate(raw.slice(0, 4_000).split(url).join('…').replace(/\s+/g, ' ').trim(), max);
+  let text = raw.slice(0, 4_000).split(url).join('…');
+  const path = URL.canParse(url) ? new URL(url).pathname : '';
+  if (path.length > 1) text = text.split(path).join('…');
+  return truncate(
+    text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    max,
+  );
 }
 
 /**

@@ -1,9 +1,9 @@
-import { isAxiosError, type AxiosResponse } from 'axios';
 import { z } from 'zod';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import { retryAfterMs } from '../../sources/http.ts';
 import type { AlertPayload } from '../../types.ts';
 import { evidenceLines, kindInWords, SEVERITY_EMOJI, truncate } from '../format.ts';
+import { postJson, said } from './post.ts';
 import type { Channel, ChannelContext, RenderContext } from './types.ts';
 
 const options = z.object({ webhook_url: z.url() });
@@ -26,7 +26,6 @@ const TEXT_MAX = 3_000;
 const BUTTON_URL_MAX = 3_000;
 const TOP_POSTS = 5;
 const EXCERPT_MAX = 280;
-const TIMEOUT_MS = 10_000;
 
 /** Slack mrkdwn treats &, < and > as control characters: `<@U123>` would ping someone. */
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -112,34 +111,8 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
   return { text: cut(oneLine(line), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
-/** What Slack said (a plain-text code such as `channel_is_archived`), short and without the secret. */
-function said(res: AxiosResponse, url: string, max: number): string {
-  const raw = typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? '');
-  let text = raw.slice(0, 4_000).split(url).join('…');
-  const path = URL.canParse(url) ? new URL(url).pathname : '';
-  if (path.length > 1) text = text.split(path).join('…');
-  return truncate(oneLine(text.replace(/<[^>]*>/g, ' ')), max);
-}
-
-async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext): Promise<AxiosResponse> {
-  const timeout = Math.min(ctx.http.defaults.timeout || TIMEOUT_MS, TIMEOUT_MS);
-  try {
-    return await ctx.http.post(opts.webhook_url, body, {
-      headers: { 'Content-Type': 'application/json' },
-      responseType: 'text',
-      timeout,
-      validateStatus: () => true,
-    });
-  } catch (err) {
-    // The axios error carries the request config, so the URL (the secret): keep only its code.
-    const code = isAxiosError(err) ? err.code : undefined;
-    const why =
-      code === 'ETIMEDOUT' || code === 'ECONNABORTED'
-        ? `no answer within ${timeout / 1000}s`
-        : `webhook not reachable (${code ?? 'network error'})`;
-    throw new ChannelTransientError('slack', why, undefined, { cause: code ?? 'network error' });
-  }
-}
+const post = (body: unknown, opts: SlackOptions, ctx: ChannelContext) =>
+  postJson('slack', opts.webhook_url, JSON.stringify(body), {}, ctx, 'webhook');
 
 export const slack: Channel<SlackOptions, SlackMessage> = {
   id: 'slack',
