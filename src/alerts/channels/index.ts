@@ -1,4 +1,5 @@
 import { consoleChannel } from './console.ts';
+import { email } from './email.ts';
 import { pagerduty } from './pagerduty.ts';
 import { slack } from './slack.ts';
 import { webhook } from './webhook.ts';
@@ -10,6 +11,7 @@ export const channels = {
   console: consoleChannel,
   webhook,
   pagerduty,
+  email,
 } satisfies Record<string, AnyChannel>;
 
 export type ChannelType = keyof typeof channels;

@@ -7,6 +7,7 @@ import { ChannelPermanentError, ChannelTransientError } from '../../src/errors.t
 import { createHttp } from '../../src/sources/http.ts';
 import type { AlertPayload } from '../../src/types.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
+import { startSmtpServer } from '../fakes/smtp-server.ts';
 import { pagerDutyAnswer, startReceiver } from '../fakes/receiver-server.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
 
@@ -168,12 +169,14 @@ describe('pagerduty channel', () => {
   });
 });
 
-describe('webhook and pagerduty in the daemon', () => {
+describe('webhook, pagerduty and email in the daemon', () => {
   it('deliver the alert of a feed that turns negative, once each, with secrets from the environment', async () => {
     const hook = await receiver();
     const pd = await receiver(pagerDutyAnswer);
     const feed = await startFeedServer();
     closers.push(() => feed.close());
+    const smtp = await startSmtpServer({ user: 'earshot', password: 'smtp-secret-pw' });
+    closers.push(() => smtp.close());
     const tmp = tempDir();
     closers.push(async () => tmp.cleanup());
     const post = (i: number, bad: boolean) => ({
@@ -207,8 +210,13 @@ channels:
     type: pagerduty
     routing_key: \${PAGERDUTY_ROUTING_KEY}
     api_url: '${pd.url('/v2/enqueue')}'
+  mail:
+    type: email
+    smtp_url: \${SMTP_URL}
+    from: earshot@acme.example
+    to: [pr@acme.example]
 routes:
-  - channels: [ops-hook, oncall]
+  - channels: [ops-hook, oncall, mail]
 `,
     );
     const env = cleanEnv({
@@ -216,6 +224,7 @@ routes:
       ALERT_WEBHOOK_URL: hook.url('/earshot'),
       ALERT_WEBHOOK_SECRET: 'whsec-0123456789abcdef',
       PAGERDUTY_ROUTING_KEY: 'R0ut1ngKeyR0ut1ngKeyR0ut1ngKey12',
+      SMTP_URL: smtp.url,
       LOG_LEVEL: 'warn',
     });
     const r = await runCli(['--config', cfg, 'poll', '--once'], { env });
@@ -226,5 +235,9 @@ routes:
     expect(body.alert).toMatchObject({ brand: 'acme', polarity: 'negative' });
     expect(hook.requests[0]?.headers['earshot-delivery']).toMatch(/\.ops-hook$/);
     expect(pd.requests.map((q) => (JSON.parse(q.body) as PagerDutyEvent).event_action)).toEqual(['trigger']);
+    expect(smtp.received.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^\[\w+\] acme: Negative volume spike/),
+    ]);
+    expect(r.stderr).not.toContain('smtp-secret-pw');
   });
 });
