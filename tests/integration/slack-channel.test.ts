@@ -46,6 +46,21 @@ describe('slack channel against a local webhook', () => {
     });
   });
 
+  it('keeps to about one message a second per webhook, and leaves other webhooks alone', async () => {
+    const other = await startSlackServer();
+    try {
+      const t0 = Date.now();
+      await Promise.all([send(), send(), send()]);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+      const t1 = Date.now();
+      await slack.send(slack.render(alert, {}), { webhook_url: other.url }, ctx);
+      expect(Date.now() - t1).toBeLessThan(900);
+      expect(hook.received).toHaveLength(3);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('treats 429 as "wait Retry-After", and 500 as worth retrying', async () => {
     hook.respondWith(
       { status: 429, body: 'rate_limited', headers: { 'retry-after': '7' } },

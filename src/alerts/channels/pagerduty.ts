@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AlertPayload, Severity } from '../../types.ts';
 import { kindInWords, truncate } from '../format.ts';
+import { credentialKey, pace } from '../../sources/pace.ts';
 import { judge, postJson } from './post.ts';
 import type { Channel } from './types.ts';
 
@@ -78,6 +79,8 @@ export const pagerduty: Channel<PagerDutyOptions, PagerDutyEvent> = {
     return event;
   },
   async send(event, o, ctx) {
+    // About 120 events a minute per integration key (§10.2).
+    await pace(credentialKey('pagerduty', o.routing_key), 500);
     const res = await postJson(
       'pagerduty',
       o.api_url,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import { retryAfterMs } from '../../sources/http.ts';
+import { credentialKey, pace } from '../../sources/pace.ts';
 import type { AlertPayload } from '../../types.ts';
 import { evidenceLines, kindInWords, SEVERITY_EMOJI, truncate } from '../format.ts';
 import { postJson, said } from './post.ts';
@@ -111,8 +112,13 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
   return { text: cut(oneLine(line), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
-const post = (body: unknown, opts: SlackOptions, ctx: ChannelContext) =>
-  postJson('slack', opts.webhook_url, JSON.stringify(body), {}, ctx, 'webhook');
+/** Slack allows about one message a second per webhook (§10.1): every daemon on it keeps to that. */
+const PACE_MS = 1_000;
+
+async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext) {
+  await pace(credentialKey('slack', opts.webhook_url), PACE_MS);
+  return postJson('slack', opts.webhook_url, JSON.stringify(body), {}, ctx, 'webhook');
+}
 
 export const slack: Channel<SlackOptions, SlackMessage> = {
   id: 'slack',
