@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { listAlerts } from './commands/alerts.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
@@ -175,6 +176,24 @@ program
     const config = loadConfig({ file: configFile(), env });
     openStore(config.settings.sqlitePath).close();
     process.stdout.write(`database ready: ${config.settings.sqlitePath}\n`);
+  });
+
+program
+  .command('alerts')
+  .description('list the latest alerts and how each channel fared (sent, retrying, given up and why)')
+  .option('-n, --limit <n>', 'how many alerts', '20')
+  .option('-b, --brand <name>', 'only this brand')
+  .action((o: { limit: string; brand?: string }) => {
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`--limit ${o.limit}: give a whole number above 0`);
+    const config = loadConfig({ file: configFile(), env });
+    const store = openStore(config.settings.sqlitePath);
+    try {
+      process.stdout.write(listAlerts(store, { limit, ...(o.brand ? { brand: o.brand } : {}) }));
+    } finally {
+      store.close();
+    }
   });
 
 program

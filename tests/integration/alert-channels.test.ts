@@ -170,7 +170,7 @@ describe('pagerduty channel', () => {
 });
 
 describe('webhook, pagerduty and email in the daemon', () => {
-  it('deliver the alert of a feed that turns negative, once each, with secrets from the environment', async () => {
+  it('deliver the alert of a feed that turns negative once each, and earshot alerts tells how each fared', async () => {
     const hook = await receiver();
     const pd = await receiver(pagerDutyAnswer);
     const feed = await startFeedServer();
@@ -227,6 +227,8 @@ routes:
       SMTP_URL: smtp.url,
       LOG_LEVEL: 'warn',
     });
+    // The webhook's endpoint is gone (410): recorded with the reason, never retried; the others go out.
+    hook.queue({ status: 410, body: 'endpoint removed' });
     const r = await runCli(['--config', cfg, 'poll', '--once'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('R0ut1ngKey');
@@ -239,5 +241,14 @@ routes:
       expect.stringMatching(/^\[\w+\] acme: Negative volume spike/),
     ]);
     expect(r.stderr).not.toContain('smtp-secret-pw');
+    const listed = await runCli(['--config', cfg, 'alerts'], { env });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/critical|warning|info/);
+    expect(listed.stdout).toMatch(/→ mail: sent /);
+    expect(listed.stdout).toMatch(/→ oncall: sent /);
+    expect(listed.stdout).toMatch(
+      /→ ops-hook: GAVE UP after 1 attempt\(s\): webhook: the receiver refused the message: 410/,
+    );
+    expect(listed.stdout).not.toContain('R0ut1ngKey');
   });
 });

@@ -1,0 +1,54 @@
+import type { Store } from '../db/client.ts';
+
+interface Row {
+  id: string;
+  brand: string;
+  kind: string;
+  severity: string;
+  created_at: number;
+  title: string | null;
+  channel: string | null;
+  status: string | null;
+  attempts: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+/**
+ * `earshot alerts`: the latest alerts, newest first, each with how every channel fared (sent,
+ * waiting, failed and retrying, or given up with the reason). Reads the database only.
+ */
+export function listAlerts(store: Store, opts: { limit: number; brand?: string }): string {
+  const rows = store.sqlite
+    .prepare<[string | null, string | null, number], Row>(
+      `select a.id, a.brand, a.kind, a.severity, a.created_at, json_extract(a.payload, '$.title') as title,
+              d.channel, d.status, d.attempts, d.last_error, d.sent_at
+       from (select * from alerts where (? is null or brand = ?) order by created_at desc, id desc limit ?) a
+       left join deliveries d on d.alert_id = a.id
+       order by a.created_at desc, a.id desc, d.channel`,
+    )
+    .all(opts.brand ?? null, opts.brand ?? null, opts.limit);
+  if (rows.length === 0) return opts.brand ? `no alerts for ${opts.brand} yet\n` : 'no alerts yet\n';
+  const out: string[] = [];
+  let last = '';
+  for (const r of rows) {
+    if (r.id !== last) {
+      last = r.id;
+      out.push(
+        `${new Date(r.created_at).toISOString()}  ${r.severity.padEnd(8)} ${r.brand}  ${r.kind}  ${r.id}`,
+        `    ${(r.title ?? '').replace(/\s+/g, ' ').slice(0, 160)}`,
+      );
+    }
+    if (!r.channel) continue;
+    const how =
+      r.status === 'sent'
+        ? `sent ${r.sent_at ? new Date(r.sent_at).toISOString() : ''}`.trim()
+        : r.status === 'dead'
+          ? `GAVE UP after ${r.attempts} attempt(s): ${r.last_error ?? ''}`
+          : r.status === 'failed'
+            ? `retrying (${r.attempts} attempt(s) so far): ${r.last_error ?? ''}`
+            : 'waiting to be sent';
+    out.push(`    → ${r.channel}: ${how}`);
+  }
+  return `${out.join('\n')}\n`;
+}
