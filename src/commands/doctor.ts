@@ -45,15 +45,26 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   );
   for (const line of config.disabled) say(null, 'disabled', line);
 
+  let givenUp: { channel: string; n: number; error: string | null }[] = [];
   await check('database', () => {
     const store = openStore(config.settings.sqlitePath, { migrate: false });
     try {
       store.sqlite.prepare('select 1').get();
+      givenUp = givenUpDeliveries(store.sqlite, Date.now() - 7 * 86_400_000);
       return `${config.settings.sqlitePath} opens (SQLite, WAL)`;
     } finally {
       store.close();
     }
   });
+  // Deliveries that will not be retried (a revoked webhook, a refused address) need a person.
+  for (const g of givenUp) {
+    failures++;
+    say(
+      false,
+      `deliveries to ${g.channel}`,
+      `${g.n} given up in the last 7 days; the last: ${g.error ?? 'no reason kept'}`,
+    );
+  }
   const redisUrl = config.settings.redisUrl;
   if (redisUrl) await check('redis', () => pingRedis(redisUrl));
   else say(null, 'queue', 'embedded in-process queue (set REDIS_URL to use Redis and BullMQ)');
@@ -102,5 +113,23 @@ async function pingRedis(url: string): Promise<string> {
     throw new Error(`not answering at ${where} (${errorMessage(err)})`, { cause: err });
   } finally {
     redis.disconnect();
+  }
+}
+
+function givenUpDeliveries(
+  db: import('better-sqlite3').Database,
+  since: number,
+): { channel: string; n: number; error: string | null }[] {
+  try {
+    return db
+      .prepare<[number], { channel: string; n: number; error: string | null }>(
+        `select channel, count(*) as n,
+                (select last_error from deliveries d2 where d2.channel = d.channel and d2.status = 'dead'
+                 order by updated_at desc limit 1) as error
+         from deliveries d where status = 'dead' and updated_at >= ? group by channel order by channel`,
+      )
+      .all(since);
+  } catch {
+    return []; // a database not migrated yet has no deliveries to speak of
   }
 }

@@ -250,5 +250,11 @@ routes:
       /→ ops-hook: GAVE UP after 1 attempt\(s\): webhook: the receiver refused the message: 410/,
     );
     expect(listed.stdout).not.toContain('R0ut1ngKey');
+    const doctor = await runCli(['--config', cfg, 'doctor'], { env });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(
+      /✗ deliveries to ops-hook: 1 given up in the last 7 days; the last: webhook: the receiver refused the message: 410/,
+    );
+    expect(doctor.stdout).not.toMatch(/deliveries to (mail|oncall)/);
   });
 });
