@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one after the other, each printing its own table.
 import { main as accuracy } from './accuracy.ts';
 import { main as analyze } from './analyze.ts';
+import { main as deliver } from './deliver.ts';
 import { main as ingest } from './ingest.ts';
 import { main as language } from './language.ts';
 import { main as replay } from './replay.ts';
@@ -10,3 +11,4 @@ analyze();
 await language();
 await replay();
 await ingest();
+await deliver();

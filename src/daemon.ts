@@ -61,7 +61,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     { concurrency: 1 },
   );
   queue.work('deliver', (data, meta) => deliverJob.handle(ctx, deliverPayload.parse(data), meta), {
-    concurrency: 4,
+    // A delivery mostly waits on the receiver: sixteen at a time (channels keep their own pace).
+    concurrency: 16,
   });
 
   reopenUnfinished(ctx);
