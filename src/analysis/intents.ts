@@ -85,7 +85,8 @@ const RULES: Rule[] = [
 export function detectIntents(text: string, sentiment: Sentiment): Intent[] {
   const out: Intent[] = [];
   for (const rule of RULES) {
-    const hits = rule.patterns.filter((p) => p.test(text)).length;
+    let hits = 0;
+    for (const p of rule.patterns) if (p.test(text)) hits++;
     if (hits === 0) continue;
     let c = rule.base + 0.15 * (hits - 1);
     // Tone confirms or weakens what the words suggest.

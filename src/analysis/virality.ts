@@ -34,9 +34,11 @@ const WEIGHTS: Partial<Record<keyof Metrics, number>> = {
   score: 1,
 };
 
+const WEIGHTED = Object.entries(WEIGHTS) as [keyof Metrics, number][];
+
 export function engagementOf(m: Metrics): number {
   let e = 0;
-  for (const [k, w] of Object.entries(WEIGHTS)) e += Math.max(0, m[k as keyof Metrics] ?? 0) * (w ?? 0);
+  for (const [k, w] of WEIGHTED) e += Math.max(0, m[k] ?? 0) * w;
   return e;
 }
 
@@ -62,13 +64,10 @@ export function virality(input: {
   horizonHours?: number;
 }): Virality {
   const att = platformOf(input.source);
-  const points = [
-    { t: input.createdAt, e: 0 },
-    ...[...input.readings]
-      .sort((x, y) => x.at - y.at)
-      .filter((r) => r.at > input.createdAt)
-      .map((r) => ({ t: r.at, e: engagementOf(r.metrics) })),
-  ];
+  const points = [{ t: input.createdAt, e: 0 }];
+  const readings =
+    input.readings.length > 1 ? [...input.readings].sort((x, y) => x.at - y.at) : input.readings;
+  for (const r of readings) if (r.at > input.createdAt) points.push({ t: r.at, e: engagementOf(r.metrics) });
   const last = points[points.length - 1] ?? { t: input.createdAt, e: 0 };
   const prev = points[points.length - 2];
   const velocity = prev ? Math.max(0, (last.e - prev.e) / ((last.t - prev.t) / HOUR)) : 0;
