@@ -9,13 +9,9 @@ const INLINE_TAGS = /<\/?(?:a|abbr|b|code|em|i|mark|s|small|span|strong|sub|sup|
 export function toText(html: string): string {
   // Most titles and many posts are plain text: no tag, no entity, nothing to decode.
   if (!html.includes('<') && !html.includes('&')) return html.replace(/\s+/g, ' ').trim();
-  return he
-    .decode(
-      html
-        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-        .replace(INLINE_TAGS, '')
-        .replace(/<[^>]*>/g, ' '),
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
+  const stripped = html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(INLINE_TAGS, '')
+    .replace(/<[^>]*>/g, ' ');
+  return (stripped.includes('&') ? he.decode(stripped) : stripped).replace(/\s+/g, ' ').trim();
 }
