@@ -5,33 +5,18 @@ import { pagerduty, type PagerDutyEvent } from '../../src/alerts/channels/pagerd
 import { webhook, type WebhookBody } from '../../src/alerts/channels/webhook.ts';
 import { ChannelPermanentError, ChannelTransientError } from '../../src/errors.ts';
 import { createHttp } from '../../src/sources/http.ts';
-import type { AlertPayload } from '../../src/types.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startSmtpServer } from '../fakes/smtp-server.ts';
 import { pagerDutyAnswer, startReceiver } from '../fakes/receiver-server.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
+import { sampleAlert } from '../helpers/alert.ts';
 
-const alert: AlertPayload = {
-  at: '2017-04-10T01:15:00.000Z',
-  brand: 'united',
-  kind: 'volume_spike',
-  polarity: 'negative',
-  severity: 'critical',
-  incident_id: 'united-volume-spike-20170410T0115',
-  title: '14 negative mentions of United Airlines in 60 min (usually 1.2)',
-  mention_ids: ['x:1', 'x:2'],
-  evidence: { negatives_in_window: 14, expected_in_window: 1.2 },
+const alert = sampleAlert({
   top_mentions: [
-    {
-      id: 'x:1',
-      url: 'https://x.com/a/status/1',
-      text: 'They dragged a man off the plane',
-      author: 'witness',
-      sentiment: -0.8,
-    },
+    ...(sampleAlert().top_mentions ?? []),
     { id: 'x:2', url: 'javascript:alert(1)', text: 'no link for this one', sentiment: -0.5 },
   ],
-};
+});
 const ctx = (timeoutMs = 2_000) => ({
   http: createHttp({ timeoutMs, userAgent: 'earshot-test' }),
   log: pino({ level: 'silent' }),

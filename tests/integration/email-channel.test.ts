@@ -3,19 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { email } from '../../src/alerts/channels/email.ts';
 import { ChannelPermanentError, ChannelTransientError } from '../../src/errors.ts';
 import { createHttp } from '../../src/sources/http.ts';
-import type { AlertPayload } from '../../src/types.ts';
 import { startSmtpServer } from '../fakes/smtp-server.ts';
+import { sampleAlert } from '../helpers/alert.ts';
 
-const alert: AlertPayload = {
-  at: '2017-04-10T01:15:00.000Z',
-  brand: 'united',
-  kind: 'volume_spike',
-  polarity: 'negative',
-  severity: 'critical',
-  incident_id: 'united-volume-spike-20170410T0115',
-  title: '14 negative mentions of United Airlines in 60 min (usually 1.2)',
-  mention_ids: ['x:1', 'x:2'],
-  evidence: { negatives_in_window: 14, expected_in_window: 1.2 },
+const alert = sampleAlert({
   top_mentions: [
     {
       id: 'x:1',
@@ -25,7 +16,7 @@ const alert: AlertPayload = {
       sentiment: -0.8,
     },
   ],
-};
+});
 const ctx = { http: createHttp({ timeoutMs: 2_000, userAgent: 't' }), log: pino({ level: 'silent' }) };
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

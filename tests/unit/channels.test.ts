@@ -3,16 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { makeConsoleChannel } from '../../src/alerts/channels/console.ts';
 import { slack } from '../../src/alerts/channels/slack.ts';
 import type { AlertPayload } from '../../src/types.ts';
+import { sampleAlert } from '../helpers/alert.ts';
 
-const alert: AlertPayload = {
-  at: '2017-04-10T01:15:00.000Z',
-  brand: 'united',
-  kind: 'volume_spike',
-  polarity: 'negative',
-  severity: 'critical',
-  incident_id: 'united-volume-spike-20170410T0115',
-  title: '14 negative mentions of United Airlines in 60 min (usually 1.2)',
-  mention_ids: ['x:1', 'x:2'],
+const alert = sampleAlert({
   evidence: {
     window_minutes: 60,
     negatives_in_window: 14,
@@ -30,7 +23,7 @@ const alert: AlertPayload = {
       sentiment: -0.8,
     },
   ],
-};
+});
 
 type Block = {
   type: string;
