@@ -11,6 +11,7 @@ import pino from 'pino';
 import { buildConfig } from '../src/config.ts';
 import { startDaemon } from '../src/daemon.ts';
 import { enqueueAlert } from '../src/db/incidents.ts';
+import { redisAnswers } from '../tests/helpers/redis.ts';
 import type { AlertPayload } from '../src/types.ts';
 
 const RECEIVER = `
@@ -44,20 +45,6 @@ function receiver(): Promise<{ url: string; arrivals: Map<string, number>; close
       resolve({ url: `http://127.0.0.1:${port}/hook`, arrivals, close: () => child.kill() });
     }),
   );
-}
-
-async function redisAnswers(): Promise<boolean> {
-  const { Redis } = await import('ioredis');
-  const r = new Redis({ lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
 }
 
 async function run(queue: 'embedded' | 'bullmq', n: number) {

@@ -2,36 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { redisAnswers } from './helpers/redis.ts';
 
 // Integration tests need Redis on 127.0.0.1:6379. If none answers, start one for the run (it keeps
 // nothing on disk), so that `npm test` works as written on a machine where redis-server is
 // installed but not running.
 
-async function answers(): Promise<boolean> {
-  const r = new Redis({
-    host: '127.0.0.1',
-    port: 6379,
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
 let started: ChildProcess | undefined;
 
 export async function setup(): Promise<void> {
-  if (await answers()) return;
+  if (await redisAnswers()) return;
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-redis-'));
   started = spawn(
     'redis-server',
@@ -49,7 +29,7 @@ export async function setup(): Promise<void> {
   );
   for (let i = 0; i < 50; i++) {
     await Promise.race([new Promise((r) => setTimeout(r, 100)), failed]);
-    if (await answers()) return;
+    if (await redisAnswers()) return;
   }
   throw new Error('started redis-server, but it does not answer on 127.0.0.1:6379');
 }

@@ -30,19 +30,15 @@ const snapshots = (d: Daemon) =>
     .all()
     .map((r) => JSON.parse((r as { metrics: string }).metrics) as Record<string, number>);
 
-const answeredAt = (d: Daemon, id: string) =>
+/** One column of one stored mention. */
+const column = (d: Daemon, name: 'answered_at' | 'virality', id: string) =>
   (
-    d.ctx.store.sqlite.prepare('select answered_at as a from mentions where id = ?').get(id) as {
-      a: number | null;
-    }
-  ).a;
-
-const viralityOf = (d: Daemon, id: string) =>
-  (
-    d.ctx.store.sqlite.prepare('select virality as v from mentions where id = ?').get(id) as {
+    d.ctx.store.sqlite.prepare(`select ${name} as v from mentions where id = ?`).get(id) as {
       v: number | null;
     }
   ).v;
+const answeredAt = (d: Daemon, id: string) => column(d, 'answered_at', id);
+const viralityOf = (d: Daemon, id: string) => column(d, 'virality', id);
 
 describe('engagement refresh of recent mentions', () => {
   it('x: reads posts again by id and stores each new reading as a snapshot', async () => {

@@ -61,7 +61,8 @@ export function said(res: AxiosResponse, url: string, max = 200): string {
 export function judge(channel: string, res: AxiosResponse, url: string, defaultWaitMs = 1_000): void {
   const s = res.status;
   if (s >= 200 && s < 300) return;
-  const reason = `${s}${said(res, url) ? ` ${said(res, url)}` : ''}`;
+  const text = said(res, url);
+  const reason = `${s}${text ? ` ${text}` : ''}`;
   if (s === 429)
     throw new ChannelTransientError(
       channel,
