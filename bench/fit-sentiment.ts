@@ -8,7 +8,16 @@
 // which is what macro recall asks for. Full-batch Adam with L2. --write saves the weights.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { classify, features, FEATURES, type Model } from '../src/analysis/sentiment.ts';
+import {
+  classify,
+  features,
+  FEATURES,
+  useWords,
+  WORD_HITS,
+  wordsOf,
+  type Model,
+} from '../src/analysis/sentiment.ts';
+import { WORDS_FILE, wordTable } from '../src/analysis/sentiment-words.ts';
 import { DATA, libraries, loadSets, metrics } from './accuracy.ts';
 
 const LABELS = ['negative', 'neutral', 'positive'] as const;
@@ -31,11 +40,31 @@ const fitHalf = process.env.FIT_HALF ?? 'a';
 const sets = loadSets(DATA, fitHalf);
 const other = loadSets(DATA, fitHalf === 'a' ? 'b' : 'a');
 
+// The learned words: those in at least FIT_WORD_SETS of the sets and FIT_WORD_MIN texts (half a).
+const WORD_MIN = Number(process.env.FIT_WORD_MIN ?? 5);
+const WORD_SETS = Number(process.env.FIT_WORD_SETS ?? 2);
+const WORD_L2 = Number(process.env.FIT_WORD_L2 ?? 1e-3);
+const docs = new Map<string, { n: number; sets: Set<number> }>();
+if (process.env.FIT_WORDS !== '0')
+  sets.forEach(({ rows }, si) => {
+    for (const r of rows)
+      for (const w of new Set(wordsOf(r.text))) {
+        const d = docs.get(w) ?? { n: 0, sets: new Set<number>() };
+        d.n++;
+        d.sets.add(si);
+        docs.set(w, d);
+      }
+  });
+const vocab = [...docs].filter(([, d]) => d.n >= WORD_MIN && d.sets.size >= WORD_SETS).map(([w]) => w);
+console.log(`${vocab.length} learnable words`);
+useWords(wordTable(vocab, new Float64Array(3 * vocab.length)));
+
 interface Example {
   f: Float64Array;
   y: number;
   w: number;
   base: number;
+  hits: number[];
 }
 function examples(s: typeof sets): Example[][] {
   return s.map(({ rows }) => {
@@ -48,7 +77,7 @@ function examples(s: typeof sets): Example[][] {
       const w = setWeight / (classes * counts[y]! * s.length);
       const f = features(r.text, new Float64Array(NF));
       for (const j of DROP) f[j] = 0;
-      return { f, y, w, base: w };
+      return { f, y, w, base: w, hits: [...WORD_HITS] };
     });
   });
 }
@@ -57,11 +86,11 @@ const bySet = examples(sets);
 const train = bySet.flat();
 
 /** Macro recall of the best of the four other libraries, set by set, on the fitting half. */
-function baselines(): number[] {
+function baselines(s = sets): number[] {
   const fns = libraries()
     .filter(([name]) => name !== 'earshot')
     .map(([, fn]) => fn);
-  return sets.map(({ rows }) => {
+  return s.map(({ rows }) => {
     const gold = rows.map((r) => r.label);
     return Math.max(
       ...fns.map(
@@ -78,14 +107,18 @@ const H = Number(process.env.FIT_HIDDEN ?? 8);
 const WIDTH = NF + H;
 // Parameters: H x NF hidden weights, then 3 x WIDTH output weights (one flat vector for Adam).
 const nHidden = H * NF;
-const theta = new Float64Array(nHidden + 3 * WIDTH);
+const nModel = nHidden + 3 * WIDTH;
+const theta = new Float64Array(nModel + 3 * vocab.length);
+// The learned words weigh through a view of theta, so the fit moves them in place.
+const table = { ...wordTable(vocab, []), weights: theta.subarray(nModel) };
+useWords(table);
 let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.2;
 for (let k = 0; k < nHidden; k++) theta[k] = rand();
 const view = (): Model => ({
   h: H,
   hidden: theta.subarray(0, nHidden),
-  out: theta.subarray(nHidden),
+  out: theta.subarray(nHidden, nModel),
   act: new Float64Array(H),
 });
 const mdl = view();
@@ -102,13 +135,15 @@ function fit(steps: number): void {
     g.fill(0);
     let loss = 0;
     for (const ex of train) {
-      classify(ex.f, mdl, p);
+      classify(ex.f, mdl, p, ex.hits, table);
       loss -= ex.w * Math.log(p[ex.y]! + 1e-12);
+      const hs = ex.hits.length ? 1 / Math.sqrt(ex.hits.length) : 0;
       dh.fill(0);
       for (let c = 0; c < 3; c++) {
         const d = ex.w * (p[c]! - (c === ex.y ? 1 : 0));
         const o = nHidden + c * WIDTH;
         for (let j = 0; j < NF; j++) g[o + j]! += d * ex.f[j]!;
+        for (const i of ex.hits) g[nModel + 3 * i + c]! += d * hs;
         for (let k = 0; k < H; k++) {
           g[o + NF + k]! += d * mdl.act[k]!;
           dh[k]! += d * theta[o + NF + k]!;
@@ -121,8 +156,9 @@ function fit(steps: number): void {
       }
     }
     for (let k = 0; k < theta.length; k++) {
-      g[k]! += L2 * theta[k]!;
-      loss += 0.5 * L2 * theta[k]! * theta[k]!;
+      const l2 = k < nModel ? L2 : WORD_L2;
+      g[k]! += l2 * theta[k]!;
+      loss += 0.5 * l2 * theta[k]! * theta[k]!;
       m[k] = 0.9 * m[k]! + 0.1 * g[k]!;
       v[k] = 0.999 * v[k]! + 0.001 * g[k]! * g[k]!;
       theta[k]! -= (lr * (m[k]! / (1 - 0.9 ** t))) / (Math.sqrt(v[k]! / (1 - 0.999 ** t)) + 1e-8);
@@ -143,7 +179,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const leads = sets.map(({ rows }, i) => {
     const f = new Float64Array(NF);
     const pred = rows.map((r) => {
-      classify(features(r.text, f), mdl, p);
+      classify(features(r.text, f), mdl, p, WORD_HITS, table);
       return LABELS[p[0]! > p[1]! ? (p[0]! > p[2]! ? 0 : 2) : p[1]! > p[2]! ? 1 : 2];
     });
     return (
@@ -164,11 +200,12 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 function report(s: typeof sets, title: string): void {
   console.log(`\n${title}`);
-  for (const { name, rows } of s) {
+  const others = baselines(s);
+  for (const [si, { name, rows }] of s.entries()) {
     const gold = rows.map((r) => r.label);
     const f = new Float64Array(NF);
     const pred = rows.map((r) => {
-      classify(features(r.text, f), mdl, p);
+      classify(features(r.text, f), mdl, p, WORD_HITS, table);
       return LABELS[p[0]! > p[1]! ? (p[0]! > p[2]! ? 0 : 2) : p[1]! > p[2]! ? 1 : 2];
     });
     const per = LABELS.filter((l) => gold.includes(l))
@@ -177,7 +214,9 @@ function report(s: typeof sets, title: string): void {
         return `${l.slice(0, 3)} ${((ix.filter((j) => pred[j] === l).length / ix.length) * 100).toFixed(0)}`;
       })
       .join(' ');
-    console.log(`${name.padEnd(28)} recall ${metrics(gold, pred).recall.toFixed(1)}  ${per}`);
+    const recall = metrics(gold, pred).recall;
+    const lead = recall - others[si]!;
+    console.log(`${name.padEnd(28)} recall ${recall.toFixed(1)}  lead ${lead.toFixed(1)}  ${per}`);
   }
 }
 // FIT_OFFSETS=1: then shift the negative and positive biases (neutral's stays) on a grid, on half a,
@@ -185,7 +224,7 @@ function report(s: typeof sets, title: string): void {
 if (OFFSETS) {
   const z = bySet.map((exs) =>
     exs.map((ex) => {
-      classify(ex.f, mdl, p);
+      classify(ex.f, mdl, p, ex.hits, table);
       return [Math.log(p[0]!), Math.log(p[1]!), Math.log(p[2]!)];
     }),
   );
@@ -235,7 +274,18 @@ export const WEIGHTS: number[][] = [
 ${outRows.join('\n')}
 ];
 `;
+const kept = vocab.flatMap((w, i) => {
+  const ws = Array.from(table.weights.subarray(3 * i, 3 * i + 3), (x) => Math.round(x * 1000) / 1000);
+  return ws.some((x) => Math.abs(x) >= 0.01) ? [{ w, ws }] : [];
+});
+const wordsJson = JSON.stringify({
+  about: `learned words of the sentiment model, written by bench/fit-sentiment.ts (half ${fitHalf}, words in >= ${WORD_SETS} sets and >= ${WORD_MIN} texts, L2 ${WORD_L2})`,
+  words: kept.map((k) => k.w),
+  weights: kept.flatMap((k) => k.ws),
+});
+console.log(`${kept.length} learned words kept`);
 if (process.argv.includes('--write')) {
   writeFileSync(path.resolve(import.meta.dirname, '../src/analysis/sentiment-weights.ts'), file);
+  writeFileSync(WORDS_FILE, `${wordsJson}\n`);
   console.log('\nwrote src/analysis/sentiment-weights.ts');
 } else console.log(`\n${file}`);

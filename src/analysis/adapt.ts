@@ -138,7 +138,8 @@ export function trainModel(
     }
   }
   for (const [t, w] of Object.entries(model.terms)) {
-    const rounded = w.map((x) => Math.round(x * 1000) / 1000) as [number, number, number];
+    // `|| 0`: -0 would not survive a JSON round trip.
+    const rounded = w.map((x) => Math.round(x * 1000) / 1000 || 0) as [number, number, number];
     if (rounded.every((x) => Math.abs(x) < 0.01)) delete model.terms[t];
     else model.terms[t] = rounded;
   }

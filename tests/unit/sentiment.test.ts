@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { features, FEATURES, scoreSentiment } from '../../src/analysis/sentiment.ts';
+import { features, FEATURES, scoreSentiment, WORD_HITS } from '../../src/analysis/sentiment.ts';
+import { loadWords } from '../../src/analysis/sentiment-words.ts';
 
 // Texts written for these tests (none is taken from the labelled sets of ../shared/data).
 const label = (t: string) => scoreSentiment(t).label;
@@ -113,6 +114,30 @@ describe('sentiment rules', () => {
     const r = scoreSentiment('the seats were not comfortable', true);
     expect(r.reasons.join()).toMatch(/comfortable -[\d.]+ \(negated\)/);
     expect(scoreSentiment('on hold for 3 hours', true).reasons.join()).toMatch(/on hold for hours/);
+  });
+
+  it('reads a clitic as part of its word: "I\'ll" is not "ill", "we\'re" not "were"', () => {
+    const f = new Float64Array(FEATURES.length);
+    const evidence = FEATURES.indexOf('evidence');
+    expect(features("I'll call them tomorrow", f)[evidence]).toBe(
+      features('I call them tomorrow', f)[evidence],
+    );
+    expect(scoreSentiment("I'll be there at six", true).reasons.join()).not.toMatch(/\bill\b/);
+  });
+
+  it('adds the learned words, and names them when asked why', () => {
+    const words = loadWords();
+    expect(words.words.length).toBeGreaterThan(100);
+    // Each learned word in a text is found once per occurrence.
+    const someWord = words.words.find((w) => /^[a-z]{5,}$/.test(w))!;
+    features(`the ${someWord} and the ${someWord}`, new Float64Array(FEATURES.length));
+    expect(WORD_HITS.filter((i) => words.words[i] === someWord)).toHaveLength(2);
+    const strongest = words.words
+      .map((w, i) => ({ w, v: words.weights[3 * i + 2]! - words.weights[3 * i]! }))
+      .sort((a, b) => Math.abs(b.v) - Math.abs(a.v))[0]!;
+    expect(scoreSentiment(`it was ${strongest.w}`, true).reasons.join()).toContain(
+      `learned "${strongest.w}"`,
+    );
   });
 
   it('scores stay within -1..1', () => {
