@@ -20,6 +20,8 @@ export interface Metrics {
   views?: number;
   score?: number;
   stars?: number;
+  /** Near-duplicates of this post Earshot has seen (copy-paste, reposts with a few words changed). */
+  copies?: number;
 }
 
 /** A public post as a source saw it, normalized. */
@@ -64,6 +66,8 @@ export interface AnalyzedMention extends Omit<Mention, 'lang'>, Analysis {
   reach?: number;
   /** Virality score 0..1 from the first reading. */
   virality?: number;
+  /** Id of the earlier mention this one nearly repeats: it then counts as that one's spread. */
+  duplicateOf?: string;
 }
 
 /** An alert as `earshot replay` prints it and as channels receive it. */

@@ -32,6 +32,8 @@ const WEIGHTS: Partial<Record<keyof Metrics, number>> = {
   quotes: 2,
   replies: 1.5,
   score: 1,
+  // A copy is a repost by other means.
+  copies: 2,
 };
 
 const WEIGHTED = Object.entries(WEIGHTS) as [keyof Metrics, number][];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AnalyzedMention, SentimentLabel } from '../types.ts';
+import type { AnalyzedMention, Metrics, SentimentLabel } from '../types.ts';
 import type { Store } from './client.ts';
 
 // The hot path (every mention of every poll, every detection tick) uses statements prepared once
@@ -15,8 +15,9 @@ function prepare(db: Database.Database) {
     // Positional parameters: binding an object by names costs more than the insert itself.
     insert: db.prepare(
       `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
-         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach, virality)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach, virality,
+         duplicate_of)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (brand, id) do nothing`,
     ),
     updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
@@ -28,6 +29,10 @@ function prepare(db: Database.Database) {
       'select at, metrics from metric_snapshots where brand = ? and mention_id = ? order by at',
     ),
     setVirality: db.prepare('update mentions set virality = ? where brand = ? and id = ?'),
+    originals: db.prepare<[string, number, number], { id: string; text: string }>(
+      `select id, text from mentions where brand = ? and created_at >= ? and duplicate_of is null
+       order by created_at limit ?`,
+    ),
     answered: db.prepare(
       'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
     ),
@@ -133,10 +138,12 @@ export function storePoll(
     cursor: unknown;
     at: number;
     answers?: { id: string; at: Date }[];
+    /** Rescores an original's virality when copies of it arrive. */
+    rescore?: Rescore;
   },
 ): StoredPoll {
   return store.sqlite.transaction(() => {
-    const result = storeMentions(store, poll.brand, poll.sourceKey, poll.mentions, poll.at);
+    const result = storeMentions(store, poll.brand, poll.sourceKey, poll.mentions, poll.at, poll.rescore);
     // After the mentions: an answer may be to a post stored in this very poll.
     for (const a of poll.answers ?? []) stmts(store).answered.run(a.at.getTime(), poll.brand, a.id);
     stmts(store).saveCursor.run({
@@ -158,6 +165,7 @@ export function storeMentions(
   sourceKey: string,
   list: AnalyzedMention[],
   at: number,
+  rescore?: Rescore,
 ): StoredPoll {
   const s = stmts(store);
   const inserted: string[] = [];
@@ -191,7 +199,14 @@ export function storeMentions(
         m.answeredAt?.getTime() ?? null,
         m.reach ?? null,
         m.virality ?? null,
+        m.duplicateOf ?? null,
       ).changes > 0;
+    if (fresh && m.duplicateOf !== undefined) {
+      // A copy counts once, through its original: as spread, not as one more opinion.
+      inserted.push(m.id);
+      addCopy(s, brand, m.duplicateOf, at, rescore);
+      continue;
+    }
     if (fresh) {
       const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -200,9 +215,12 @@ export function storeMentions(
       // The brand's answer can come in a later poll than the post.
       if (m.answeredAt) s.answered.run(m.answeredAt.getTime(), brand, m.id);
       const before = s.known.get(brand, m.id);
-      if (!hasMetrics || before?.metrics === metrics) continue;
-      s.updateMetrics.run(metrics, at, brand, m.id);
+      const merged = withCopies(metrics, before?.metrics);
+      if (!hasMetrics || before?.metrics === merged) continue;
+      s.updateMetrics.run(merged, at, brand, m.id);
+      s.snapshot.run(brand, m.id, at, merged);
       updated++;
+      continue;
     }
     if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
   }
@@ -211,6 +229,52 @@ export function storeMentions(
     s.count.run(brand, label as string, Number(hour), n);
   }
   return { inserted, updated };
+}
+
+/**
+ * The source's readings know nothing of the copies Earshot counted: they are carried over, so a
+ * refresh does not undo the spread.
+ */
+function withCopies(metrics: string, before: string | undefined): string {
+  if (before === undefined || !before.includes('"copies"')) return metrics;
+  const copies = (JSON.parse(before) as Metrics).copies;
+  return copies ? JSON.stringify({ ...(JSON.parse(metrics) as Metrics), copies }) : metrics;
+}
+
+/** One more copy of `original`: its metrics, a snapshot, and its virality, since copies are spread. */
+function addCopy(s: Statements, brand: string, original: string, at: number, rescore?: Rescore): void {
+  const before = s.known.get(brand, original);
+  if (!before) return;
+  const m = JSON.parse(before.metrics) as Metrics;
+  const metrics = JSON.stringify({ ...m, copies: (m.copies ?? 0) + 1 });
+  s.updateMetrics.run(metrics, at, brand, original);
+  s.snapshot.run(brand, original, at, metrics);
+  if (rescore) rescoreVirality(s, brand, original, rescore);
+}
+
+function rescoreVirality(s: Statements, brand: string, id: string, rescore: Rescore): void {
+  const facts = s.facts.get(brand, id);
+  if (!facts) return;
+  const history = s.history.all(brand, id).map((h) => ({
+    at: h.at,
+    metrics: JSON.parse(h.metrics) as Record<string, number>,
+  }));
+  const followers = facts.author_followers ?? undefined;
+  s.setVirality.run(
+    rescore({ source: facts.source, createdAt: facts.created_at, followers }, history),
+    brand,
+    id,
+  );
+}
+
+/** Texts of the brand's originals (not copies) made since `since`, oldest first: to find copies again after a restart. */
+export function recentOriginals(
+  store: Store,
+  brand: string,
+  since: number,
+  limit: number,
+): { id: string; text: string }[] {
+  return stmts(store).originals.all(brand, since, limit);
 }
 
 /** Ids of the source's mentions made since `since`, newest first: those whose engagement is re-read. */
@@ -244,23 +308,14 @@ export function recordReadings(
       const before = s.known.get(brand, r.id);
       if (!before) continue;
       if (r.answeredAt) s.answered.run(r.answeredAt.getTime(), brand, r.id);
-      const metrics = JSON.stringify(r.metrics);
-      if (metrics === '{}' || metrics === before.metrics) continue;
+      const fresh = JSON.stringify(r.metrics);
+      if (fresh === '{}') continue;
+      const metrics = withCopies(fresh, before.metrics);
+      if (metrics === before.metrics) continue;
       s.updateMetrics.run(metrics, at, brand, r.id);
       s.snapshot.run(brand, r.id, at, metrics);
       changed++;
-      const facts = rescore && s.facts.get(brand, r.id);
-      if (!rescore || !facts) continue;
-      const history = s.history.all(brand, r.id).map((h) => ({
-        at: h.at,
-        metrics: JSON.parse(h.metrics) as Record<string, number>,
-      }));
-      const followers = facts.author_followers ?? undefined;
-      s.setVirality.run(
-        rescore({ source: facts.source, createdAt: facts.created_at, followers }, history),
-        brand,
-        r.id,
-      );
+      if (rescore) rescoreVirality(s, brand, r.id, rescore);
     }
     return changed;
   })();

@@ -30,6 +30,8 @@ export const mentions = sqliteTable(
     reach: integer('reach'),
     /** Virality score 0..1 after the latest reading (src/analysis/virality.ts). */
     virality: real('virality'),
+    /** The first post of its near-duplicate group, when this one is a copy (src/analysis/near-duplicates.ts). */
+    duplicateOf: text('duplicate_of'),
   },
   (t) => [
     primaryKey({ columns: [t.brand, t.id] }),

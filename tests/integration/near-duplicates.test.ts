@@ -1,0 +1,103 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runRefresh } from '../../jobs/poll.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { buildConfig } from '../../src/config.ts';
+import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
+import { startXServer } from '../fakes/x-server.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+const clock = new ManualClock(Date.now());
+const closers: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+const ORIGINAL = 'acme lost my guitar at the gate and the staff just laughed at me, never flying acme again';
+const tweet = (id: string, username: string, text: string) => ({
+  id,
+  text,
+  username,
+  followers: 5_000,
+  created: new Date(clock.now().getTime() - 3 * 3_600_000),
+  likes: 2,
+});
+
+describe('near-duplicates in the daemon', () => {
+  it('a copy counts once, as spread of its original, and is still found after a restart', async () => {
+    const x = await startXServer();
+    closers.push(() => x.close());
+    const tmp = tempDir();
+    closers.push(() => tmp.cleanup());
+    const config = buildConfig(
+      {
+        brands: [
+          {
+            name: 'acme',
+            query: 'acme',
+            sources: [{ source: 'x', pace_ms: 0, bearer_token: x.token, api_url: x.apiUrl }],
+          },
+        ],
+      },
+      { EARSHOT_DATA_DIR: tmp.dir },
+    );
+    const boot = (): Daemon => {
+      const d = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false, clock });
+      closers.push(() => d.stop());
+      return d;
+    };
+    const rows = (d: Daemon) =>
+      d.ctx.store.sqlite
+        .prepare('select id, duplicate_of, metrics, virality from mentions order by id')
+        .all() as { id: string; duplicate_of: string | null; metrics: string; virality: number | null }[];
+    const negatives = (d: Daemon) =>
+      (
+        d.ctx.store.sqlite
+          .prepare("select coalesce(sum(n), 0) as n from mention_counts where label = 'negative'")
+          .get() as { n: number }
+      ).n;
+
+    x.tweets.push(tweet('1583926354983718001', 'first', ORIGINAL));
+    let d = boot();
+    await pollOnce(d);
+    const before = rows(d)[0]!;
+    expect(before.duplicate_of).toBeNull();
+    expect(negatives(d)).toBe(1);
+
+    clock.advance(10 * 60_000);
+    x.tweets.unshift(
+      tweet('1583926354983718002', 'second', ORIGINAL.replace('guitar', 'cello')),
+      tweet('1583926354983718003', 'third', `RT ${ORIGINAL} https://t.co/abc`),
+      tweet('1583926354983718004', 'other', 'acme lounge in terminal 2 has great coffee this morning'),
+    );
+    await pollOnce(d);
+    const byId = new Map(rows(d).map((r) => [r.id, r]));
+    const original = byId.get('x:1583926354983718001')!;
+    expect(byId.get('x:1583926354983718002')?.duplicate_of).toBe(original.id);
+    expect(byId.get('x:1583926354983718003')?.duplicate_of).toBe(original.id);
+    expect(byId.get('x:1583926354983718004')?.duplicate_of).toBeNull();
+    // Three people said one thing: one negative opinion, spread twice.
+    expect(negatives(d)).toBe(1);
+    expect(JSON.parse(original.metrics)).toMatchObject({ likes: 2, copies: 2 });
+    expect(original.virality!).toBeGreaterThan(before.virality ?? 0);
+
+    // A reading from the source knows nothing of the copies: they are kept.
+    x.tweets.find((t) => t.id === '1583926354983718001')!.likes = 9;
+    clock.advance(5 * 60_000);
+    await runRefresh(d.ctx, d.ctx.config.brands[0]!, d.ctx.config.brands[0]!.sources[0]!);
+    expect(JSON.parse(rows(d).find((r) => r.id === original.id)!.metrics)).toMatchObject({
+      likes: 9,
+      copies: 2,
+    });
+
+    // After a restart the index is rebuilt from the stored originals.
+    await d.stop();
+    d = boot();
+    clock.advance(5 * 60_000);
+    x.tweets.unshift(tweet('1583926354983718005', 'fourth', ORIGINAL.replace('laughed', 'smirked')));
+    await pollOnce(d);
+    expect(rows(d).find((r) => r.id === 'x:1583926354983718005')?.duplicate_of).toBe(original.id);
+    expect(JSON.parse(rows(d).find((r) => r.id === original.id)!.metrics)).toMatchObject({ copies: 3 });
+    expect(negatives(d)).toBe(1);
+  });
+});
