@@ -1,17 +1,23 @@
 import { z } from 'zod';
-import type { Brand, Config } from '../src/config.ts';
+import type { Brand, Config, DetectionSettings } from '../src/config.ts';
 import type { Store } from '../src/db/client.ts';
-import { getOpenIncident, insertIncident, resolveIncident, updateIncident } from '../src/db/incidents.ts';
+import { getOpenIncidents, insertIncident, resolveIncident, updateIncident } from '../src/db/incidents.ts';
 import {
-  countByHours,
-  countMentions,
-  firstHour,
-  HOUR,
-  mentionsInWindow,
-  type MentionSummary,
-} from '../src/db/mentions.ts';
+  historyStart,
+  hourlyCounts,
+  labelledMentions,
+  unansweredComplaints,
+  viralMentions,
+  windowCounts,
+} from '../src/db/series.ts';
+import { buildBaseline, expectedIn, HOUR, type Baseline } from '../src/detection/baseline.ts';
 import { decide, incidentId } from '../src/detection/incidents.ts';
-import { detectNegativeSpike, type Finding } from '../src/detection/volume-spike.ts';
+import { detectNegativeShift } from '../src/detection/negative-shift.ts';
+import { excerpt, type DetectedMention, type Finding } from '../src/detection/types.ts';
+import { detectUnanswered } from '../src/detection/unanswered.ts';
+import { detectViralPosts } from '../src/detection/viral-post.ts';
+import { detectVolumeDrop } from '../src/detection/volume-drop.ts';
+import { detectNegativeSpike } from '../src/detection/volume-spike.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import type { AlertPayload } from '../src/types.ts';
 import type { JobContext } from './context.ts';
@@ -40,6 +46,17 @@ export const detectJob = {
 
 const TOP = 5;
 const MAX_IDS = 200;
+/** Rules about hours and days (souring, drops, waiting complaints) run every quarter of an hour. */
+export const SLOW_EVERY = 15 * 60_000;
+/** How long a post stays a candidate for viral and unanswered. */
+const RECENT = 48 * HOUR;
+
+interface Evaluation {
+  findings: Finding[];
+  /** The kinds whose rules ran: only their incidents can be found gone. */
+  ran: Set<string>;
+  mentions: Map<string, DetectedMention>;
+}
 
 /**
  * Runs the detection rules for one brand at `now` and applies the decisions: incident changes and
@@ -47,104 +64,180 @@ const MAX_IDS = 200;
  */
 export function runDetection(store: Store, config: Config, brand: Brand, now: number): AlertPayload[] {
   const s = brand.detection;
-  const windowStart = now - s.window;
-  // The baseline is read from hourly counts: whole hours before the window, as far back as known.
-  const baselineEnd = Math.floor(windowStart / HOUR) * HOUR;
-  const baselineStart = Math.min(
-    baselineEnd,
-    Math.max(baselineEnd - s.baseline, firstHour(store, brand.name) ?? baselineEnd),
-  );
-  const finding = detectNegativeSpike({
-    windowCount: countMentions(store, brand.name, 'negative', windowStart, now + 1),
-    baselineCount: countByHours(store, brand.name, 'negative', baselineStart, baselineEnd),
-    baselineSpanMs: baselineEnd - baselineStart,
-    settings: s,
-  });
-  const open = getOpenIncident(store, brand.name, 'volume_spike');
-  if (!finding && !open) return [];
+  const e = evaluate(store, brand, now);
+  if (e.findings.length === 0 && getOpenIncidents(store, brand.name).length === 0) return [];
   // IMMEDIATE: two processes deciding for one brand take turns, so an incident is opened once.
   return store.sqlite
     .transaction(() => {
-      const current = getOpenIncident(store, brand.name, 'volume_spike');
-      const decision = decide(current ?? null, finding, now, s);
-      if (decision.action === 'none') return [];
-      if (decision.action === 'resolve') {
-        if (current) resolveIncident(store, current.id, now);
-        return [];
-      }
-      const f = finding as Finding;
-      const top = mentionsInWindow(store, brand.name, 'negative', windowStart, now, MAX_IDS);
-      const id = current?.id ?? incidentId(brand.name, f.kind, now);
-      const title = titleFor(brand, f, top);
-      const ids = mergeIds(
-        current?.mentionIds ?? [],
-        top.map((m) => m.id),
-      );
-      if (decision.action === 'open') {
-        insertIncident(store, {
-          id,
+      const open = new Map(getOpenIncidents(store, brand.name).map((o) => [`${o.kind}|${o.subject}`, o]));
+      const created: AlertPayload[] = [];
+      for (const f of e.findings) {
+        const key = `${f.kind}|${f.subject}`;
+        const current = open.get(key) ?? null;
+        open.delete(key);
+        const decision = decide(current, f, now, s, f.kind);
+        if (decision.action !== 'open' && decision.action !== 'update') continue;
+        const id = current?.id ?? incidentId(brand.name, f.kind, now, f.subject);
+        const ids = mergeIds(current?.mentionIds ?? [], f.mentionIds);
+        if (decision.action === 'open')
+          insertIncident(store, {
+            id,
+            brand: brand.name,
+            kind: f.kind,
+            subject: f.subject,
+            polarity: f.polarity,
+            severity: decision.severity,
+            status: 'open',
+            title: f.title,
+            openedAt: now,
+            updatedAt: now,
+            lastActivityAt: now,
+            mentionCount: ids.length,
+            mentionIds: ids,
+            evidence: f.evidence,
+          });
+        else
+          updateIncident(store, id, {
+            severity: decision.severity,
+            title: f.title,
+            updatedAt: now,
+            lastActivityAt: now,
+            mentionCount: ids.length,
+            mentionIds: ids,
+            evidence: f.evidence,
+          });
+        if (!decision.alert) continue;
+        const top = f.mentionIds.flatMap((m) => e.mentions.get(m) ?? []).slice(0, TOP);
+        const alert: AlertPayload = {
+          at: new Date(now).toISOString(),
           brand: brand.name,
           kind: f.kind,
           polarity: f.polarity,
           severity: decision.severity,
-          status: 'open',
-          title,
-          openedAt: now,
-          updatedAt: now,
-          lastActivityAt: now,
-          mentionCount: ids.length,
-          mentionIds: ids,
+          incident_id: id,
+          title: f.title,
+          mention_ids: ids,
           evidence: f.evidence,
-        });
-      } else {
-        updateIncident(store, id, {
-          severity: decision.severity,
-          updatedAt: now,
-          lastActivityAt: now,
-          mentionCount: ids.length,
-          mentionIds: ids,
-          evidence: f.evidence,
-        });
+          ...(decision.action === 'update' ? { update: true } : {}),
+          top_mentions: top.map(summary),
+        };
+        writeAlert(store, config, alert, now);
+        created.push(alert);
       }
-      if (!decision.alert) return [];
-      const alert: AlertPayload = {
-        at: new Date(now).toISOString(),
-        brand: brand.name,
-        kind: f.kind,
-        polarity: f.polarity,
-        severity: decision.severity,
-        incident_id: id,
-        title,
-        mention_ids: ids,
-        evidence: f.evidence,
-        ...(decision.action === 'update' ? { update: true } : {}),
-        top_mentions: top.slice(0, TOP).map(summary),
-      };
-      writeAlert(store, config, alert, now);
-      return [alert];
+      // Open incidents with no finding this tick: quiet long enough, or over (answered, back to normal).
+      for (const o of open.values()) {
+        if (!e.ran.has(o.kind)) continue;
+        if (decide(o, null, now, s, o.kind).action === 'resolve') resolveIncident(store, o.id, now);
+      }
+      return created;
     })
     .immediate();
 }
 
-function titleFor(brand: Brand, f: Finding, top: MentionSummary[]): string {
-  const e = f.evidence;
-  const lead = top[0] ? ` — "${excerpt(top[0].text, 90)}"` : '';
-  return `${e.negatives_in_window} negative mentions of ${brand.displayName} in ${e.window_minutes} min (usually ${e.expected_in_window})${lead}`;
+/** Reads what the rules need for `brand` at `now` and runs them (the rules themselves are pure). */
+function evaluate(store: Store, brand: Brand, now: number): Evaluation {
+  const s = brand.detection;
+  const findings: Finding[] = [];
+  const mentions = new Map<string, DetectedMention>();
+  const keep = (list: DetectedMention[]) => {
+    for (const m of list) mentions.set(m.id, m);
+    return list;
+  };
+  const ran = new Set(['volume_spike', 'viral_post', 'opportunity']);
+
+  const windowStart = now - s.window;
+  const recent = baselineBefore(store, brand.name, windowStart, s);
+  const w = windowCounts(store, brand.name, windowStart, now + 1, true);
+  // The rule would refuse fewer negatives than min_negative anyway: skip reading the posts.
+  if (w.negative >= s.min_negative) {
+    const spike = detectNegativeSpike({
+      brand,
+      negatives: w.negative,
+      total: w.negative + w.neutral + w.positive,
+      expectedNegatives: expectedIn(recent, recent.negativePerHour, windowStart, now),
+      expectedTotal: expectedIn(recent, recent.totalPerHour, windowStart, now),
+      baselineShare: recent.negativeShare,
+      historyHours: recent.hours,
+      mentions: keep(labelledMentions(store, brand.name, 'negative', windowStart, now + 1, MAX_IDS)),
+      settings: s,
+    });
+    if (spike) findings.push(spike);
+  }
+  findings.push(...detectViralPosts(keep(viralMentions(store, brand.name, s.viral_score, now - RECENT)), s));
+
+  if (now % SLOW_EVERY < s.every || s.every >= SLOW_EVERY) {
+    ran.add('negative_shift').add('unanswered_complaint').add('volume_drop');
+    const shiftStart = now - s.shift_window;
+    const before = baselineBefore(store, brand.name, shiftStart, s);
+    const warm = before.hours * HOUR >= s.warmup;
+    if (warm) {
+      const o = windowCounts(store, brand.name, shiftStart, now + 1);
+      const shift = detectNegativeShift({
+        brand,
+        negatives: o.negative,
+        total: o.negative + o.neutral + o.positive,
+        baselineShare: before.negativeShare,
+        baselineTotal: Math.round(before.totalPerHour * before.hours),
+        mentionIds: [],
+        settings: s,
+      });
+      if (shift) {
+        const worst = keep(labelledMentions(store, brand.name, 'negative', shiftStart, now + 1, TOP));
+        shift.mentionIds = worst.map((m) => m.id);
+        findings.push(shift);
+      }
+      const dropStart = now - s.drop_window;
+      const d = windowCounts(store, brand.name, dropStart, now + 1, true);
+      const drop = detectVolumeDrop({
+        brand,
+        total: d.negative + d.neutral + d.positive,
+        expected: expectedIn(before, before.totalPerHour, dropStart, now),
+        settings: s,
+      });
+      if (drop) findings.push(drop);
+    }
+    const waiting = unansweredComplaints(
+      store,
+      brand.name,
+      now - RECENT,
+      now - s.unanswered_after,
+      s.unanswered_reach,
+    );
+    findings.push(...detectUnanswered(keep(waiting), now, s));
+  }
+  return { findings, ran, mentions };
 }
 
-function summary(m: MentionSummary): NonNullable<AlertPayload['top_mentions']>[number] {
+const baselines = new WeakMap<Store, Map<string, Baseline>>();
+
+/**
+ * The brand's baseline over the whole hours before `t`, as far back as the setting and the history
+ * go. It changes once an hour, so it is built once an hour (per brand and end), not on every tick.
+ */
+function baselineBefore(store: Store, brand: string, t: number, s: DetectionSettings): Baseline {
+  const end = Math.floor(t / HOUR) * HOUR;
+  let cache = baselines.get(store);
+  if (!cache) baselines.set(store, (cache = new Map<string, Baseline>()));
+  const key = `${brand}\u0000${end}\u0000${s.baseline}`;
+  let b = cache.get(key);
+  if (!b) {
+    const from = Math.min(end, Math.max(end - s.baseline, historyStart(store, brand) ?? end));
+    b = buildBaseline(hourlyCounts(store, brand, from, end), from, end);
+    // A handful of brands x two ends: the oldest entries go once the map grows.
+    if (cache.size > 4_096) cache.clear();
+    cache.set(key, b);
+  }
+  return b;
+}
+
+function summary(m: DetectedMention): NonNullable<AlertPayload['top_mentions']>[number] {
   return {
     id: m.id,
     text: excerpt(m.text, 280),
-    sentiment: m.sentimentScore,
+    sentiment: m.score,
     ...(m.url ? { url: m.url } : {}),
     ...(m.authorHandle ? { author: m.authorHandle } : {}),
   };
-}
-
-function excerpt(text: string, max: number): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
 }
 
 function mergeIds(before: string[], now: string[]): string[] {

@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { analyzeMention } from '../src/analysis/index.ts';
-import { virality } from '../src/analysis/virality.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
-import {
-  getCursor,
-  recentIds,
-  recentOriginals,
-  recordPollFailure,
-  recordReadings,
-  storePoll,
-  type Rescore,
-} from '../src/db/mentions.ts';
-import { NearDuplicates } from '../src/analysis/near-duplicates.ts';
-import type { Store } from '../src/db/client.ts';
+import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
+import { markCopies, rescore } from './twins.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
@@ -78,32 +68,6 @@ export interface PollOutcome {
   skipped?: boolean;
 }
 
-/** How far back a copy is still matched with its original, after a restart too. */
-const TWIN_WINDOW_MS = 48 * 3_600_000;
-const TWINS_KEPT = 50_000;
-const twins = new WeakMap<Store, Map<string, NearDuplicates>>();
-
-/** The brand's near-duplicate index, filled from the stored originals of the window at first use. */
-function twinsOf(store: Store, brand: string, now: number): NearDuplicates {
-  let byBrand = twins.get(store);
-  if (!byBrand) twins.set(store, (byBrand = new Map<string, NearDuplicates>()));
-  let index = byBrand.get(brand);
-  if (!index) {
-    index = new NearDuplicates(0.6, TWINS_KEPT);
-    for (const m of recentOriginals(store, brand, now - TWIN_WINDOW_MS, TWINS_KEPT)) index.add(m.id, m.text);
-    byBrand.set(brand, index);
-  }
-  return index;
-}
-
-const rescore: Rescore = (m, history) =>
-  virality({
-    source: m.source,
-    createdAt: m.createdAt,
-    readings: history,
-    ...(m.followers !== undefined ? { followers: m.followers } : {}),
-  }).score;
-
 /** Poll, normalize, match, analyze, then store mentions and cursor in one transaction. */
 export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry): Promise<PollOutcome> {
   const source = getSource(entry.source);
@@ -131,7 +95,6 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     const match = matcherFor(brand.query);
     const observedAt = new Date(now);
     const analyzed: AnalyzedMention[] = [];
-    const index = twinsOf(ctx.store, brand.name, now);
     for (const raw of res.items) {
       let m: Mention | null;
       try {
@@ -141,11 +104,9 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
         continue;
       }
       if (!m || (!source.scoped && !match(m.text))) continue;
-      const a = analyzeMention(m, brand.name, observedAt, brand.sentimentModel);
-      const twin = index.add(a.id, a.text).group;
-      if (twin !== a.id) a.duplicateOf = twin;
-      analyzed.push(a);
+      analyzed.push(analyzeMention(m, brand.name, observedAt, brand.sentimentModel));
     }
+    markCopies(ctx.store, brand.name, analyzed, now);
     const stored = storePoll(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,

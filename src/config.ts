@@ -25,13 +25,18 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+const SENSITIVITIES = ['sensitive', 'balanced', 'strict'] as const;
 const detectionFields = {
+  /** A preset for every threshold below; a threshold set by hand still wins. */
+  sensitivity: z.enum(SENSITIVITIES),
   /** How often detection runs for each brand. */
   every: duration,
   /** Negative mentions are counted over this sliding window. */
   window: duration,
-  /** The brand's usual rate of negative mentions is learned over this span before the window. */
+  /** The brand's usual rates (by hour of day and day of week) are learned over this span before the window. */
   baseline: duration,
+  /** History needed before ordinary spikes alert; before it, only a burst of 3 x min_negative does. */
+  warmup: duration,
   /** Never alert on fewer negatives than this in one window, whatever the baseline. */
   min_negative: z.number().int().min(1),
   /** The window must hold at least this many times the expected count. */
@@ -40,23 +45,80 @@ const detectionFields = {
   p_value: z.number().gt(0).lt(1),
   /** The ratio to the baseline at which a spike becomes critical. */
   critical_ratio: z.number().min(1),
-  /** An incident with no new negative mention for this long is resolved. */
+  /** The share of negative mentions is compared over this span with the baseline's. */
+  shift_window: duration,
+  /** Mentions the shift window must hold before its share means anything. */
+  shift_min_mentions: z.number().int().min(1),
+  /** Rise of the negative share (0.1 = ten points) that counts as souring. */
+  shift_increase: z.number().gt(0).lt(1),
+  /** Virality score (0..1; 0.5 = ten times the author's usual) from which a post is viral. */
+  viral_score: z.number().gt(0).max(1),
+  /** Least engagement (likes + 2 x reposts …) for a viral post: a handful of likes is not a story. */
+  viral_min_engagement: z.number().min(0),
+  /** A complaint the brand has not answered after this long is reported (sources that show answers). */
+  unanswered_after: duration,
+  /** …when its author's reach (estimated impressions) is at least this. */
+  unanswered_reach: z.number().int().min(0),
+  /** Volume below this share of the usual over `drop_window` is a sharp drop. */
+  drop_ratio: z.number().gt(0).lt(1),
+  drop_window: duration,
+  /** An incident with no new activity for this long is resolved. */
   quiet_period: duration,
 };
-const DETECTION_DEFAULTS = {
+const DETECTION_BASE = {
+  sensitivity: 'balanced' as (typeof SENSITIVITIES)[number],
   every: 60_000,
   window: 3_600_000,
-  baseline: 7 * 86_400_000,
+  baseline: 14 * 86_400_000,
+  warmup: 12 * 3_600_000,
   min_negative: 5,
   spike_ratio: 3,
   p_value: 0.001,
   critical_ratio: 10,
+  shift_window: 12 * 3_600_000,
+  shift_min_mentions: 30,
+  shift_increase: 0.15,
+  viral_score: 0.6,
+  viral_min_engagement: 100,
+  unanswered_after: 2 * 3_600_000,
+  unanswered_reach: 10_000,
+  drop_ratio: 0.2,
+  drop_window: 6 * 3_600_000,
   quiet_period: 6 * 3_600_000,
 };
+/** What each preset changes from `balanced`: sensitive hears more and earlier, strict only the loud. */
+export const SENSITIVITY_PRESETS: Record<(typeof SENSITIVITIES)[number], Partial<typeof DETECTION_BASE>> = {
+  sensitive: {
+    min_negative: 3,
+    spike_ratio: 2,
+    p_value: 0.01,
+    critical_ratio: 6,
+    shift_increase: 0.1,
+    viral_score: 0.5,
+    viral_min_engagement: 50,
+  },
+  balanced: {},
+  strict: {
+    min_negative: 10,
+    spike_ratio: 5,
+    p_value: 0.0001,
+    critical_ratio: 20,
+    shift_increase: 0.25,
+    viral_score: 0.75,
+    viral_min_engagement: 500,
+  },
+};
+
+/** Defaults, then the preset, then the thresholds set by hand (each layer only what it names). */
+export function detectionSettings(...layers: Partial<typeof DETECTION_BASE>[]): typeof DETECTION_BASE {
+  const hand = Object.assign({}, ...layers.map((l) => stripUndefined(l))) as Partial<typeof DETECTION_BASE>;
+  const sensitivity = hand.sensitivity ?? 'balanced';
+  return { ...DETECTION_BASE, ...SENSITIVITY_PRESETS[sensitivity], ...hand, sensitivity };
+}
 // No defaults inside the override: a brand's partial settings must not reset the global ones.
 const detectionOverride = z.object(detectionFields).partial().strict();
-const detectionSchema = detectionOverride.transform((v) => ({ ...DETECTION_DEFAULTS, ...stripUndefined(v) }));
-export type DetectionSettings = typeof DETECTION_DEFAULTS;
+const detectionSchema = detectionOverride;
+export type DetectionSettings = typeof DETECTION_BASE;
 
 const USER_AGENT = 'Earshot/0.1 (+https://github.com/earshot/earshot)';
 type SourceDefaults = typeof SOURCE_DEFAULTS;
@@ -131,7 +193,7 @@ const fileSchema = z
       })
       .strict()
       .default(SOURCE_DEFAULTS),
-    detection: detectionSchema.default(DETECTION_DEFAULTS),
+    detection: detectionSchema.default({}),
     channels: z.record(z.string().regex(NAME, NAME_RULE), channelEntrySchema).default({}),
     routes: z.array(routeSchema).default([]),
     digest: z
@@ -299,13 +361,13 @@ export function buildConfig(
     competitors: b.competitors,
     timezone: b.timezone,
     sources: entries[i] ?? [],
-    detection: { ...cfg.detection, ...stripUndefined(b.detection ?? {}) },
+    detection: detectionSettings(cfg.detection, b.detection ?? {}),
     ...(models[i] ? { sentimentModel: models[i] } : {}),
   }));
   return {
     file,
     brands,
-    detection: cfg.detection,
+    detection: detectionSettings(cfg.detection),
     channels,
     routes: cfg.routes,
     digest: cfg.digest,

@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import { z } from 'zod';
-import { runDetection } from '../../jobs/detect.ts';
+import { runDetection, SLOW_EVERY } from '../../jobs/detect.ts';
+import { markCopies, rescore } from '../../jobs/twins.ts';
 import { analyzeMention } from '../analysis/index.ts';
 import type { Brand, Config } from '../config.ts';
 import { openStore, type Store } from '../db/client.ts';
@@ -195,7 +196,12 @@ class Simulation {
     while (next <= t) {
       // Nothing waiting: jump to the last tick before t and run once there, which is where the
       // daemon would have resolved a quiet incident. Runs stay proportional to the data, not the span.
-      if (st.pending.length === 0) next = Math.max(next, Math.floor(t / every) * every);
+      // Slow rules (souring, drops, waiting complaints) run on quarter hours: those ticks are kept.
+      if (st.pending.length === 0)
+        next = Math.max(
+          next,
+          Math.min(Math.floor(t / every) * every, Math.ceil(next / SLOW_EVERY) * SLOW_EVERY),
+        );
       this.flush(st, next);
       const created = runDetection(this.store, this.config, st.brand, next);
       this.alerts.push(...created);
@@ -210,7 +216,10 @@ class Simulation {
     while (n < st.pending.length && (st.pending[n]?.observedAt.getTime() ?? Infinity) <= upTo) n++;
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
-    this.store.sqlite.transaction(() => storeMentions(this.store, st.brand.name, 'replay', batch, upTo))();
+    markCopies(this.store, st.brand.name, batch, upTo);
+    this.store.sqlite.transaction(() =>
+      storeMentions(this.store, st.brand.name, 'replay', batch, upTo, rescore),
+    )();
   }
 
   private state(name: string, at: number): BrandState {

@@ -38,6 +38,49 @@ export function getOpenIncident(
   );
 }
 
+export interface OpenIncidentRow {
+  id: string;
+  kind: string;
+  subject: string;
+  severity: IncidentRow['severity'];
+  lastActivityAt: number;
+  mentionIds: string[];
+}
+
+const allOpenStatements = new WeakMap<
+  Database.Database,
+  Database.Statement<
+    [string],
+    {
+      id: string;
+      kind: string;
+      subject: string;
+      severity: IncidentRow['severity'];
+      last_activity_at: number;
+      mention_ids: string;
+    }
+  >
+>();
+
+/** Every open (or acknowledged) incident of the brand: read once per detection tick. */
+export function getOpenIncidents(store: Store, brand: string): OpenIncidentRow[] {
+  let stmt = allOpenStatements.get(store.sqlite);
+  if (!stmt) {
+    stmt = store.sqlite.prepare(
+      `select id, kind, subject, severity, last_activity_at, mention_ids from incidents where brand = ? and status != 'resolved'`,
+    );
+    allOpenStatements.set(store.sqlite, stmt);
+  }
+  return stmt.all(brand).map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    subject: r.subject,
+    severity: r.severity,
+    lastActivityAt: r.last_activity_at,
+    mentionIds: JSON.parse(r.mention_ids) as string[],
+  }));
+}
+
 export function insertIncident(store: Store, row: typeof incidents.$inferInsert): void {
   store.db.insert(incidents).values(row).run();
 }

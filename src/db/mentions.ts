@@ -201,12 +201,9 @@ export function storeMentions(
         m.virality ?? null,
         m.duplicateOf ?? null,
       ).changes > 0;
-    if (fresh && m.duplicateOf !== undefined) {
-      // A copy counts once, through its original: as spread, not as one more opinion.
-      inserted.push(m.id);
-      addCopy(s, brand, m.duplicateOf, at, rescore);
-      continue;
-    }
+    // A copy is volume (people posting) and spread of its original, not one more opinion: it is
+    // counted here, and the original's copies and virality grow; sentiment shares leave it out.
+    if (fresh && m.duplicateOf !== undefined) addCopy(s, brand, m.duplicateOf, at, rescore);
     if (fresh) {
       const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -37,6 +37,8 @@ export const mentions = sqliteTable(
     primaryKey({ columns: [t.brand, t.id] }),
     index('mentions_brand_created').on(t.brand, t.createdAt),
     index('mentions_brand_label_created').on(t.brand, t.sentimentLabel, t.createdAt),
+    // Detection asks for the few posts above a virality on every tick.
+    index('mentions_brand_virality').on(t.brand, t.virality),
   ],
 );
 
@@ -89,6 +91,8 @@ export const incidents = sqliteTable(
     id: text('id').primaryKey(),
     brand: text('brand').notNull(),
     kind: text('kind').notNull(),
+    /** What the incident is about within its kind: '' for the brand as a whole, a mention id for one post. */
+    subject: text('subject').notNull().default(''),
     polarity: text('polarity', { enum: ['negative', 'positive', 'neutral'] }).notNull(),
     severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
     status: text('status', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),

@@ -1,63 +1,85 @@
 import type { DetectionSettings } from '../config.ts';
 import type { Severity } from '../types.ts';
+import { sharedPhrase } from './phrases.ts';
+import { amplifiers, amplify } from './severity.ts';
 import { poissonUpperTail } from './stats.ts';
+import { excerpt, round, type DetectedMention, type Finding } from './types.ts';
 
 /** Expected negatives per window assumed for a brand with no history yet, so min_negative governs. */
 const EXPECTED_FLOOR = 0.5;
 
 export interface SpikeInput {
-  /** Negative mentions in the current window. */
-  windowCount: number;
-  /** Negative mentions in the baseline span before the window. */
-  baselineCount: number;
-  /** How much history the baseline really covers (less than the setting for a new brand). */
-  baselineSpanMs: number;
+  brand: { name: string; displayName: string };
+  /** Negative mentions, and all mentions, in the current window. */
+  negatives: number;
+  total: number;
+  /** What the baseline (with its weekly rhythm) expects in this window. */
+  expectedNegatives: number;
+  expectedTotal: number;
+  /** Share of negatives in the baseline. */
+  baselineShare: number;
+  /** Hours of history behind the baseline. */
+  historyHours: number;
+  /** The window's negative mentions, widest reach first (for the title and the severity). */
+  mentions: readonly DetectedMention[];
   settings: DetectionSettings;
 }
 
-export interface Finding {
-  kind: 'volume_spike';
-  polarity: 'negative';
-  severity: Severity;
-  evidence: {
-    window_minutes: number;
-    negatives_in_window: number;
-    expected_in_window: number;
-    ratio: number;
-    p_value: number;
-  };
-}
-
-/** A burst of negative mentions against the brand's own baseline (Poisson test; exact for small counts). */
+/**
+ * A burst of negative mentions against the brand's own baseline: Poisson test, exact for small
+ * counts, so 6 complaints where 0.5 are usual and 4,500 where 3,000 are usual both read right. Not a
+ * crisis when all of the volume rose with the usual tone (a launch, an advert): then the negative
+ * share has not moved.
+ */
 export function detectNegativeSpike(input: SpikeInput): Finding | null {
-  const { windowCount: k, settings: s } = input;
-  const expected = input.baselineSpanMs > 0 ? (input.baselineCount * s.window) / input.baselineSpanMs : 0;
-  const lambda = Math.max(expected, EXPECTED_FLOOR);
-  if (k < s.min_negative || k < s.spike_ratio * lambda) return null;
+  const { negatives: k, settings: s } = input;
+  const lambda = Math.max(input.expectedNegatives, EXPECTED_FLOOR);
+  // Before the warm-up, the baseline is a guess: only a burst three times the minimum alerts.
+  const warming = input.historyHours * 3_600_000 < s.warmup;
+  const least = warming ? 3 * s.min_negative : s.min_negative;
+  if (k < least || k < s.spike_ratio * lambda) return null;
   const p = poissonUpperTail(k, lambda);
   if (p >= s.p_value) return null;
+  const share = input.total > 0 ? k / input.total : 1;
+  const volumeRatio = input.total / Math.max(input.expectedTotal, EXPECTED_FLOOR);
+  const toneHeld = share <= Math.max(1.5 * input.baselineShare, input.baselineShare + 0.1);
+  if (!warming && volumeRatio >= s.spike_ratio && toneHeld) return null;
   const ratio = k / lambda;
+  const amp = amplifiers(input.mentions);
+  const severity = amplify(baseSeverity(k, ratio, s), amp);
+  const phrase = sharedPhrase(
+    input.mentions.map((m) => m.text),
+    [input.brand.name, ...input.brand.displayName.split(/\s+/)],
+  );
+  const lead = input.mentions[0];
+  const what = `${k} negative mentions of ${input.brand.displayName} in ${Math.round(s.window / 60_000)} min (usually ${round(input.expectedNegatives, 1)})`;
+  const title = phrase ? `"${phrase}": ${what}` : lead ? `${what} — "${excerpt(lead.text, 90)}"` : what;
   return {
     kind: 'volume_spike',
     polarity: 'negative',
-    severity: severityOf(k, ratio, s),
+    severity,
+    subject: '',
+    title,
+    mentionIds: input.mentions.map((m) => m.id),
     evidence: {
       window_minutes: Math.round(s.window / 60_000),
       negatives_in_window: k,
-      expected_in_window: round(expected, 2),
+      expected_in_window: round(input.expectedNegatives, 2),
       ratio: round(ratio, 1),
       p_value: Number(p.toPrecision(2)),
+      negative_share: round(share, 2),
+      usual_share: round(input.baselineShare, 2),
+      reach: amp.reach,
+      crisis_share: round(amp.crisis_share, 2),
+      large_accounts: amp.large_accounts,
+      ...(phrase ? { phrase } : {}),
+      ...(warming ? { warming_up: true } : {}),
     },
   };
 }
 
-function severityOf(k: number, ratio: number, s: DetectionSettings): Severity {
+function baseSeverity(k: number, ratio: number, s: DetectionSettings): Severity {
   if (ratio >= s.critical_ratio && k >= 2 * s.min_negative) return 'critical';
   if (ratio >= 2 * s.spike_ratio || k >= 2 * s.min_negative) return 'warning';
   return 'info';
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

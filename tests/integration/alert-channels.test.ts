@@ -185,7 +185,7 @@ brands:
   - name: acme
     query: 'acme AND (flight OR airline)'
     sources: [{ source: rss, feeds: ['${feed.url('/f')}'] }]
-detection: { min_negative: 5, critical_ratio: 1000 }
+detection: { min_negative: 5, critical_ratio: 1000, warmup: 0s }
 channels:
   ops-hook:
     type: webhook

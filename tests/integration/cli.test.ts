@@ -138,7 +138,7 @@ routes:
         JSON.stringify({
           id: `x:${1_000_000_000_000_000_000n + BigInt(i)}`,
           brand: 'united',
-          text: 'United dragged a passenger off the plane. Disgusting, horrible, shameful. Boycott!',
+          text: 'United lost my bag again. Disgusting, horrible service, shameful.',
           created_at: new Date(burst + i * 75_000).toISOString(),
           author: { handle: `u${i}`, followers: 100 * i },
         }),

@@ -4,6 +4,7 @@ import { runRefresh } from '../../jobs/poll.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
 import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
+import { windowCounts } from '../../src/db/series.ts';
 import { startXServer } from '../fakes/x-server.ts';
 import { tempDir } from '../helpers/cli.ts';
 
@@ -50,19 +51,21 @@ describe('near-duplicates in the daemon', () => {
       d.ctx.store.sqlite
         .prepare('select id, duplicate_of, metrics, virality from mentions order by id')
         .all() as { id: string; duplicate_of: string | null; metrics: string; virality: number | null }[];
-    const negatives = (d: Daemon) =>
+    // Volume counts every post; opinions count the copies once, through their original.
+    const volume = (d: Daemon) =>
       (
         d.ctx.store.sqlite
           .prepare("select coalesce(sum(n), 0) as n from mention_counts where label = 'negative'")
           .get() as { n: number }
       ).n;
+    const opinions = (d: Daemon) => windowCounts(d.ctx.store, 'acme', 0, Date.now() + 86_400_000).negative;
 
     x.tweets.push(tweet('1583926354983718001', 'first', ORIGINAL));
     let d = boot();
     await pollOnce(d);
     const before = rows(d)[0]!;
     expect(before.duplicate_of).toBeNull();
-    expect(negatives(d)).toBe(1);
+    expect([volume(d), opinions(d)]).toEqual([1, 1]);
 
     clock.advance(10 * 60_000);
     x.tweets.unshift(
@@ -76,8 +79,8 @@ describe('near-duplicates in the daemon', () => {
     expect(byId.get('x:1583926354983718002')?.duplicate_of).toBe(original.id);
     expect(byId.get('x:1583926354983718003')?.duplicate_of).toBe(original.id);
     expect(byId.get('x:1583926354983718004')?.duplicate_of).toBeNull();
-    // Three people said one thing: one negative opinion, spread twice.
-    expect(negatives(d)).toBe(1);
+    // Three people said one thing: three posts, one negative opinion, spread twice.
+    expect([volume(d), opinions(d)]).toEqual([3, 1]);
     expect(JSON.parse(original.metrics)).toMatchObject({ likes: 2, copies: 2 });
     expect(original.virality!).toBeGreaterThan(before.virality ?? 0);
 
@@ -98,6 +101,6 @@ describe('near-duplicates in the daemon', () => {
     await pollOnce(d);
     expect(rows(d).find((r) => r.id === 'x:1583926354983718005')?.duplicate_of).toBe(original.id);
     expect(JSON.parse(rows(d).find((r) => r.id === original.id)!.metrics)).toMatchObject({ copies: 3 });
-    expect(negatives(d)).toBe(1);
+    expect([volume(d), opinions(d)]).toEqual([4, 1]);
   });
 });

@@ -30,8 +30,20 @@ describe('Poisson tail', () => {
 });
 
 describe('negative volume spike', () => {
-  const run = (windowCount: number, baselineCount: number, baselineSpanMs = 7 * 24 * HOUR) =>
-    detectNegativeSpike({ windowCount, baselineCount, baselineSpanMs, settings });
+  const run = (windowCount: number, baselineCount: number, baselineSpanMs = 7 * 24 * HOUR) => {
+    const expected = (baselineCount * settings.window) / baselineSpanMs;
+    return detectNegativeSpike({
+      brand: { name: 'acme', displayName: 'Acme' },
+      negatives: windowCount,
+      total: windowCount,
+      expectedNegatives: expected,
+      expectedTotal: expected,
+      baselineShare: 0.1,
+      historyHours: baselineSpanMs / HOUR,
+      mentions: [],
+      settings,
+    });
+  };
 
   it.each([
     // [negatives in the last hour, negatives in the week before, expected outcome]
@@ -55,7 +67,7 @@ describe('negative volume spike', () => {
   });
 
   it('explains itself', () => {
-    expect(run(8, 0)?.evidence).toEqual({
+    expect(run(8, 0)?.evidence).toMatchObject({
       window_minutes: 60,
       negatives_in_window: 8,
       expected_in_window: 0,

@@ -1,0 +1,152 @@
+import type Database from 'better-sqlite3';
+import type { DetectedMention } from '../detection/types.ts';
+import type { Intent, SentimentLabel } from '../types.ts';
+
+export type { DetectedMention };
+import type { Store } from './client.ts';
+
+// What detection reads on every tick, prepared once per database. Copies (duplicate_of set) are
+// left out of every count: they are spread of their original, not more opinions.
+
+export interface Counts {
+  negative: number;
+  neutral: number;
+  positive: number;
+}
+
+interface Row {
+  id: string;
+  source: string;
+  url: string | null;
+  text: string;
+  author_handle: string | null;
+  author_followers: number | null;
+  author_verified: number | null;
+  sentiment_label: SentimentLabel;
+  sentiment_score: number;
+  intents: string;
+  metrics: string;
+  reach: number | null;
+  virality: number | null;
+  created_at: number;
+  answered_at: number | null;
+}
+
+const COLUMNS = `id, source, url, text, author_handle, author_followers, author_verified, sentiment_label,
+  sentiment_score, intents, metrics, reach, virality, created_at, answered_at`;
+
+function prepare(db: Database.Database) {
+  return {
+    hourly: db.prepare<[string, number, number], { hour: number; label: SentimentLabel; n: number }>(
+      'select hour, label, n from mention_counts where brand = ? and hour >= ? and hour < ?',
+    ),
+    window: db.prepare<[string, number, number], { label: SentimentLabel; n: number }>(
+      `select sentiment_label as label, count(*) as n from mentions
+       where brand = ? and created_at >= ? and created_at < ? and duplicate_of is null group by sentiment_label`,
+    ),
+    windowAll: db.prepare<[string, number, number], { label: SentimentLabel; n: number }>(
+      `select sentiment_label as label, count(*) as n from mentions
+       where brand = ? and created_at >= ? and created_at < ? group by sentiment_label`,
+    ),
+    labelled: db.prepare<[string, string, number, number, number], Row>(
+      `select ${COLUMNS} from mentions
+       where brand = ? and sentiment_label = ? and created_at >= ? and created_at < ?
+       order by coalesce(reach, 0) desc, created_at desc limit ?`,
+    ),
+    viral: db.prepare<[string, number, number], Row>(
+      `select ${COLUMNS} from mentions where brand = ? and virality >= ? and created_at >= ?
+       order by virality desc limit 50`,
+    ),
+    unanswered: db.prepare<[string, number, number, number], Row>(
+      `select ${COLUMNS} from mentions
+       where brand = ? and created_at >= ? and created_at < ? and answered_at is null and duplicate_of is null
+         and coalesce(reach, 0) >= ? and (sentiment_label = 'negative' or intents like '%"complaint"%')
+       order by reach desc limit 50`,
+    ),
+    firstHour: db.prepare<[string], { h: number | null }>(
+      'select min(hour) as h from mention_counts where brand = ?',
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+const cache = new WeakMap<Database.Database, Statements>();
+function stmts(store: Store): Statements {
+  let s = cache.get(store.sqlite);
+  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
+  return s;
+}
+
+function toMention(r: Row): DetectedMention {
+  return {
+    id: r.id,
+    source: r.source,
+    url: r.url,
+    text: r.text,
+    authorHandle: r.author_handle,
+    authorFollowers: r.author_followers,
+    authorVerified: r.author_verified === 1,
+    label: r.sentiment_label,
+    score: r.sentiment_score,
+    intents: JSON.parse(r.intents) as Intent[],
+    metrics: JSON.parse(r.metrics) as Record<string, number>,
+    reach: r.reach ?? 0,
+    virality: r.virality ?? 0,
+    createdAt: r.created_at,
+    answeredAt: r.answered_at,
+  };
+}
+
+/** Hourly counts per label in the whole hours of [from, to). */
+export function hourlyCounts(
+  store: Store,
+  brand: string,
+  from: number,
+  to: number,
+): { hour: number; label: SentimentLabel; n: number }[] {
+  return stmts(store).hourly.all(brand, from, to);
+}
+
+/**
+ * Mentions per label created in [from, to): opinions (copies left out), or with `volume` every
+ * post, copies included, since a copy-paste campaign is people posting.
+ */
+export function windowCounts(store: Store, brand: string, from: number, to: number, volume = false): Counts {
+  const out: Counts = { negative: 0, neutral: 0, positive: 0 };
+  for (const r of (volume ? stmts(store).windowAll : stmts(store).window).all(brand, from, to))
+    out[r.label] = r.n;
+  return out;
+}
+
+/** Mentions of a label created in [from, to), copies included (they are the spread), widest reach first. */
+export function labelledMentions(
+  store: Store,
+  brand: string,
+  label: SentimentLabel,
+  from: number,
+  to: number,
+  limit: number,
+): DetectedMention[] {
+  return stmts(store).labelled.all(brand, label, from, to, limit).map(toMention);
+}
+
+/** Posts made since `since` whose virality is at least `min`, most viral first. */
+export function viralMentions(store: Store, brand: string, min: number, since: number): DetectedMention[] {
+  return stmts(store).viral.all(brand, min, since).map(toMention);
+}
+
+/** Complaints made in [from, to) with reach of at least `minReach` that the brand has not answered. */
+export function unansweredComplaints(
+  store: Store,
+  brand: string,
+  from: number,
+  to: number,
+  minReach: number,
+): DetectedMention[] {
+  return stmts(store).unanswered.all(brand, from, to, minReach).map(toMention);
+}
+
+/** The hour of the brand's oldest counted mention. */
+export function historyStart(store: Store, brand: string): number | null {
+  return stmts(store).firstHour.get(brand)?.h ?? null;
+}

@@ -1,0 +1,80 @@
+import type { SentimentLabel } from '../types.ts';
+
+export const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** A week of history before hour-of-day and day-of-week rhythms are trusted. */
+const SEASONAL_AFTER = 7 * DAY;
+/** Counts worth of "like every other hour" each rhythm bucket starts with, so a thin bucket stays near 1. */
+const PRIOR = 10;
+
+/** A brand's usual traffic, learned from hourly counts: rates per hour and the weekly rhythm. */
+export interface Baseline {
+  /** Hours of history it rests on (less than the setting for a new brand). */
+  hours: number;
+  /** Mentions an hour, on average over the baseline. */
+  negativePerHour: number;
+  totalPerHour: number;
+  /** Share of negative mentions in the baseline (with a prior, so a new brand is not 0 %). */
+  negativeShare: number;
+  /** How busy the hour starting at `t` usually is against the average hour (1 = average). */
+  factor(t: number): number;
+}
+
+/**
+ * The baseline over [from, to) from hourly counts. Hour of day and day of week are each a factor,
+ * learned apart (a week has 24 + 7 buckets to fill, not 168) and shrunk toward 1 when thin.
+ */
+export function buildBaseline(
+  rows: readonly { hour: number; label: SentimentLabel; n: number }[],
+  from: number,
+  to: number,
+): Baseline {
+  const hours = Math.max(0, Math.round((to - from) / HOUR));
+  let negative = 0;
+  let total = 0;
+  const byHour = new Float64Array(24);
+  const byDay = new Float64Array(7);
+  for (const r of rows) {
+    if (r.hour < from || r.hour >= to) continue;
+    total += r.n;
+    if (r.label === 'negative') negative += r.n;
+    byHour[new Date(r.hour).getUTCHours()]! += r.n;
+    byDay[new Date(r.hour).getUTCDay()]! += r.n;
+  }
+  const perHour = hours > 0 ? total / hours : 0;
+  const seasonal = hours * HOUR >= SEASONAL_AFTER && perHour > 0;
+  const hourF = new Float64Array(24).fill(1);
+  const dayF = new Float64Array(7).fill(1);
+  if (seasonal) {
+    // Hours of each bucket in the span: close to hours/24 and hours/168*24, computed exactly.
+    const nHour = new Float64Array(24);
+    const nDay = new Float64Array(7);
+    for (let t = from; t < to; t += HOUR) {
+      nHour[new Date(t).getUTCHours()]!++;
+      nDay[new Date(t).getUTCDay()]!++;
+    }
+    for (let h = 0; h < 24; h++) hourF[h] = (byHour[h]! + PRIOR) / (nHour[h]! * perHour + PRIOR);
+    for (let d = 0; d < 7; d++) dayF[d] = (byDay[d]! + PRIOR) / (nDay[d]! * perHour + PRIOR);
+  }
+  return {
+    hours,
+    negativePerHour: hours > 0 ? negative / hours : 0,
+    totalPerHour: perHour,
+    // One negative in ten mentions a priori, worth 20 mentions.
+    negativeShare: (negative + 2) / (total + 20),
+    factor: (t) => {
+      const d = new Date(t);
+      return hourF[d.getUTCHours()]! * dayF[d.getUTCDay()]!;
+    },
+  };
+}
+
+/** Mentions expected in [from, to) at a rate per hour, following the rhythm hour by hour. */
+export function expectedIn(b: Baseline, perHour: number, from: number, to: number): number {
+  let sum = 0;
+  for (let t = Math.floor(from / HOUR) * HOUR; t < to; t += HOUR) {
+    const overlap = Math.min(to, t + HOUR) - Math.max(from, t);
+    if (overlap > 0) sum += (overlap / HOUR) * b.factor(t);
+  }
+  return perHour * sum;
+}
