@@ -158,7 +158,7 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
       expectedTotal: expectedIn(recent, recent.totalPerHour, windowStart, now),
       baselineShare: recent.negativeShare,
       historyHours: recent.hours,
-      mentions: keep(labelledMentions(store, brand.name, 'negative', windowStart, now + 1, MAX_IDS)),
+      mentions: () => keep(labelledMentions(store, brand.name, 'negative', windowStart, now + 1, 100)),
       settings: s,
     });
     if (spike) findings.push(spike);

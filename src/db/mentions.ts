@@ -26,7 +26,9 @@ function prepare(db: Database.Database) {
       { source: string; created_at: number; author_followers: number | null }
     >('select source, created_at, author_followers from mentions where brand = ? and id = ?'),
     history: db.prepare<[string, string], { at: number; metrics: string }>(
-      'select at, metrics from metric_snapshots where brand = ? and mention_id = ? order by at',
+      // The score reads the last readings only (the pace between the last two, the spread of the last
+      // six): a campaign's thousands of snapshots are not read again on every copy.
+      'select at, metrics from (select at, metrics from metric_snapshots where brand = ? and mention_id = ? order by at desc limit 8) order by at',
     ),
     setVirality: db.prepare('update mentions set virality = ? where brand = ? and id = ?'),
     originals: db.prepare<[string, number, number], { id: string; text: string }>(
@@ -172,6 +174,8 @@ export function storeMentions(
   let updated = 0;
   // Counts are added once per (label, hour) of the batch, not once per mention.
   const counts = new Map<string, number>();
+  // Copies per original, applied once per batch: a campaign of 10,000 copies is one reading a poll.
+  const copies = new Map<string, number>();
   for (const m of list) {
     const metrics = JSON.stringify(m.metrics);
     const hasMetrics = metrics !== '{}';
@@ -203,7 +207,7 @@ export function storeMentions(
       ).changes > 0;
     // A copy is volume (people posting) and spread of its original, not one more opinion: it is
     // counted here, and the original's copies and virality grow; sentiment shares leave it out.
-    if (fresh && m.duplicateOf !== undefined) addCopy(s, brand, m.duplicateOf, at, rescore);
+    if (fresh && m.duplicateOf !== undefined) copies.set(m.duplicateOf, (copies.get(m.duplicateOf) ?? 0) + 1);
     if (fresh) {
       const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -221,6 +225,7 @@ export function storeMentions(
     }
     if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
   }
+  for (const [original, n] of copies) addCopies(s, brand, original, n, at, rescore);
   for (const [key, n] of counts) {
     const [label, hour] = key.split('|');
     s.count.run(brand, label as string, Number(hour), n);
@@ -238,12 +243,19 @@ function withCopies(metrics: string, before: string | undefined): string {
   return copies ? JSON.stringify({ ...(JSON.parse(metrics) as Metrics), copies }) : metrics;
 }
 
-/** One more copy of `original`: its metrics, a snapshot, and its virality, since copies are spread. */
-function addCopy(s: Statements, brand: string, original: string, at: number, rescore?: Rescore): void {
+/** `n` more copies of `original`: its metrics, a snapshot, and its virality, since copies are spread. */
+function addCopies(
+  s: Statements,
+  brand: string,
+  original: string,
+  n: number,
+  at: number,
+  rescore?: Rescore,
+): void {
   const before = s.known.get(brand, original);
   if (!before) return;
   const m = JSON.parse(before.metrics) as Metrics;
-  const metrics = JSON.stringify({ ...m, copies: (m.copies ?? 0) + 1 });
+  const metrics = JSON.stringify({ ...m, copies: (m.copies ?? 0) + n });
   s.updateMetrics.run(metrics, at, brand, original);
   s.snapshot.run(brand, original, at, metrics);
   if (rescore) rescoreVirality(s, brand, original, rescore);

@@ -44,9 +44,9 @@ function prepare(db: Database.Database) {
       `select sentiment_label as label, count(*) as n from mentions
        where brand = ? and created_at >= ? and created_at < ? and duplicate_of is null group by sentiment_label`,
     ),
-    windowAll: db.prepare<[string, number, number], { label: SentimentLabel; n: number }>(
-      `select sentiment_label as label, count(*) as n from mentions
-       where brand = ? and created_at >= ? and created_at < ? group by sentiment_label`,
+    // One label at a time: each count is answered from the (brand, label, created_at) index alone.
+    labelCount: db.prepare<[string, string, number, number], { n: number }>(
+      'select count(*) as n from mentions where brand = ? and sentiment_label = ? and created_at >= ? and created_at < ?',
     ),
     labelled: db.prepare<[string, string, number, number, number], Row>(
       `select ${COLUMNS} from mentions
@@ -112,9 +112,13 @@ export function hourlyCounts(
  * post, copies included, since a copy-paste campaign is people posting.
  */
 export function windowCounts(store: Store, brand: string, from: number, to: number, volume = false): Counts {
+  const st = stmts(store);
+  if (volume) {
+    const n = (label: SentimentLabel) => st.labelCount.get(brand, label, from, to)?.n ?? 0;
+    return { negative: n('negative'), neutral: n('neutral'), positive: n('positive') };
+  }
   const out: Counts = { negative: 0, neutral: 0, positive: 0 };
-  for (const r of (volume ? stmts(store).windowAll : stmts(store).window).all(brand, from, to))
-    out[r.label] = r.n;
+  for (const r of st.window.all(brand, from, to)) out[r.label] = r.n;
   return out;
 }
 

@@ -20,8 +20,8 @@ export interface SpikeInput {
   baselineShare: number;
   /** Hours of history behind the baseline. */
   historyHours: number;
-  /** The window's negative mentions, widest reach first (for the title and the severity). */
-  mentions: readonly DetectedMention[];
+  /** The window's negative mentions, widest reach first (for the title and the severity): read only for a spike. */
+  mentions: readonly DetectedMention[] | (() => readonly DetectedMention[]);
   settings: DetectionSettings;
 }
 
@@ -45,13 +45,15 @@ export function detectNegativeSpike(input: SpikeInput): Finding | null {
   const toneHeld = share <= Math.max(1.5 * input.baselineShare, input.baselineShare + 0.1);
   if (!warming && volumeRatio >= s.spike_ratio && toneHeld) return null;
   const ratio = k / lambda;
-  const amp = amplifiers(input.mentions);
+  const mentions = typeof input.mentions === 'function' ? input.mentions() : input.mentions;
+  const amp = amplifiers(mentions);
   const severity = amplify(baseSeverity(k, ratio, s), amp);
   const phrase = sharedPhrase(
-    input.mentions.map((m) => m.text),
+    // The widest-reaching fifty tell the story; more only cost time on every tick of a big one.
+    mentions.slice(0, 50).map((m) => m.text),
     [input.brand.name, ...input.brand.displayName.split(/\s+/)],
   );
-  const lead = input.mentions[0];
+  const lead = mentions[0];
   const what = `${k} negative mentions of ${input.brand.displayName} in ${Math.round(s.window / 60_000)} min (usually ${round(input.expectedNegatives, 1)})`;
   const title = phrase ? `"${phrase}": ${what}` : lead ? `${what} — "${excerpt(lead.text, 90)}"` : what;
   return {
@@ -60,7 +62,7 @@ export function detectNegativeSpike(input: SpikeInput): Finding | null {
     severity,
     subject: '',
     title,
-    mentionIds: input.mentions.map((m) => m.id),
+    mentionIds: mentions.map((m) => m.id),
     evidence: {
       window_minutes: Math.round(s.window / 60_000),
       negatives_in_window: k,
