@@ -125,20 +125,19 @@ const routeSchema = z
   .strict();
 
 /** `host:port`, `[::1]:port` or `off`; an absent host means 127.0.0.1, never every interface by surprise. */
-const listenSchema = z.union([z.literal('off'), z.literal(false)]).or(
-  z.string().transform((text, ctx) => {
-    const m = /^(?:\[([0-9a-f:.]+)\]|([^:\s]*)):(\d{1,5})$/i.exec(text.trim());
-    const port = Number(m?.[3]);
-    if (!m || port > 65_535) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${text}" is not host:port (for example 127.0.0.1:8787), nor off`,
-      });
-      return z.NEVER;
-    }
-    return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
-  }),
-);
+const listenSchema = z.union([z.literal(false), z.string()]).transform((value, ctx) => {
+  if (value === false || value === 'off') return null;
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:\s]*)):(\d{1,5})$/i.exec(value.trim());
+  const port = Number(m?.[3]);
+  if (!m || port > 65_535) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not host:port (for example 127.0.0.1:8787), nor off`,
+    });
+    return z.NEVER;
+  }
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+});
 const HTTP_DEFAULTS = { listen: { host: '127.0.0.1', port: 8787 }, ack_link_ttl: 7 * 86_400_000 };
 const httpSchema = z
   .object({
@@ -604,12 +603,12 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
  * `public_url`, links point at the listen address, which only works on this machine.
  */
 function readHttp(env: Env, file: z.infer<typeof httpSchema>, problems: string[]): HttpSettings {
-  let listen = file.listen === 'off' || file.listen === false ? null : file.listen;
+  let listen = file.listen;
   if (env.EARSHOT_HTTP_LISTEN) {
     const res = listenSchema.safeParse(env.EARSHOT_HTTP_LISTEN);
     if (!res.success)
       problems.push(`EARSHOT_HTTP_LISTEN: ${res.error.issues[0]?.message ?? 'not host:port, nor off'}`);
-    else listen = res.data === 'off' || res.data === false ? null : res.data;
+    else listen = res.data;
   }
   const secret = env.EARSHOT_ACK_SECRET;
   if (secret !== undefined && secret !== '' && secret.length < 16)
