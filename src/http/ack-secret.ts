@@ -14,9 +14,10 @@ export function loadAckSecret(env: Env, dataDir: string): string {
   if (env.EARSHOT_ACK_SECRET) return env.EARSHOT_ACK_SECRET;
   const file = path.join(dataDir, ACK_SECRET_FILE);
   try {
-    return readFileSync(file, 'utf8').trim();
+    return kept(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotRead(file, err);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw code ? cannotRead(file, err) : err;
   }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
@@ -26,8 +27,16 @@ export function loadAckSecret(env: Env, dataDir: string): string {
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotRead(file, err);
-    return readFileSync(file, 'utf8').trim();
+    return kept(file);
   }
+}
+
+function kept(file: string): string {
+  const secret = readFileSync(file, 'utf8').trim();
+  // An empty or cut key would sign links anyone could make: refuse it rather than use it.
+  if (secret.length < 16)
+    throw new Error(`${file} holds no usable secret; delete it and Earshot makes a new one`);
+  return secret;
 }
 
 function cannotRead(file: string, err: unknown): Error {
