@@ -16,4 +16,6 @@ export interface JobContext {
   env: Env;
   /** Base URL of the daemon's HTTP endpoint, for links in alerts; absent when it serves none. */
   publicUrl?: string;
+  /** The key acknowledge links are signed with (src/http/ack-secret.ts); never logged. */
+  ackSecret?: string;
 }

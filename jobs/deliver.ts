@@ -3,7 +3,9 @@ import { channels as channelRegistry } from '../src/alerts/channels/index.ts';
 import type { AnyChannel } from '../src/alerts/channels/types.ts';
 import { getAlertPayload, getDelivery, recordDelivery } from '../src/db/incidents.ts';
 import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../src/errors.ts';
+import { ackExpiry, ackUrl } from '../src/alerts/ack-link.ts';
 import { jobIdFor } from '../src/queue/index.ts';
+import type { AlertPayload } from '../src/types.ts';
 import { PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
 import type { JobContext } from './context.ts';
 
@@ -37,9 +39,7 @@ export const deliverJob = {
     const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
     const attempts = row.attempts + 1;
     try {
-      const ackUrl = ctx.publicUrl
-        ? `${ctx.publicUrl}/ack/${encodeURIComponent(alert.incident_id)}`
-        : undefined;
+      const ackUrl = ackLinkFor(ctx, alert, data.channel);
       await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), entry.options, {
         http: ctx.http,
         log,
@@ -68,3 +68,13 @@ export const deliverJob = {
     }
   },
 };
+
+/**
+ * The signed acknowledge link of an alert, naming the channel it went to; the same on every retry
+ * (it expires from the alert's time). None on an alert that tells of the incident's end.
+ */
+function ackLinkFor(ctx: JobContext, alert: AlertPayload, channel: string): string | undefined {
+  if (!ctx.publicUrl || !ctx.ackSecret || alert.status) return undefined;
+  const exp = ackExpiry(alert.at, ctx.config.settings.http.ackLinkTtlMs);
+  return ackUrl(ctx.publicUrl, ctx.ackSecret, alert.incident_id, channel, exp);
+}

@@ -1,20 +1,36 @@
-import { channelsFor } from '../src/alerts/routes.ts';
+import { channelsOf, dominantIntents, matchingRoutes, passesCooldown } from '../src/alerts/routes.ts';
 import type { Config } from '../src/config.ts';
 import type { Store } from '../src/db/client.ts';
 import { alertCount, enqueueAlert } from '../src/db/incidents.ts';
+import { intentsOf, rememberRouteSend, routeRecords } from '../src/db/routing.ts';
 import type { AlertPayload } from '../src/types.ts';
 
 /**
- * Puts an alert in the outbox for the channels its routes name, numbered within its incident.
- * Call inside the transaction that changed the incident.
+ * Puts an alert in the outbox for the channels of the routes it matches, leaving out routes still
+ * in their cooldown for this incident, and records what each named route had. Call inside the
+ * transaction that changed the incident.
  */
 export function writeAlert(store: Store, config: Config, alert: AlertPayload, now: number): void {
-  const channels = channelsFor(alert, config.routes, new Set(Object.keys(config.channels)));
-  enqueueAlert(
-    store,
-    `${alert.incident_id}-${alertCount(store, alert.incident_id) + 1}`,
-    alert,
-    channels,
-    now,
+  const payload = withIntents(store, alert);
+  const had = routeRecords(store, payload.incident_id);
+  const routes = matchingRoutes(payload, config.routes).filter(
+    (r) => !r.name || passesCooldown(r, had.get(r.name), payload, now),
   );
+  writeAlertTo(store, payload, channelsOf(routes, new Set(Object.keys(config.channels))), now);
+  for (const r of routes)
+    if (r.name) rememberRouteSend(store, payload.incident_id, r.name, payload.severity, now);
+}
+
+/** Puts an alert in the outbox for these channels, numbered within its incident. */
+export function writeAlertTo(store: Store, alert: AlertPayload, channels: string[], now: number): string {
+  const id = `${alert.incident_id}-${alertCount(store, alert.incident_id) + 1}`;
+  enqueueAlert(store, id, alert, channels, now);
+  return id;
+}
+
+/** Detectors may name the intents themselves; otherwise they are read from the incident's mentions. */
+function withIntents(store: Store, alert: AlertPayload): AlertPayload {
+  if (alert.intents !== undefined || alert.mention_ids.length === 0) return alert;
+  const intents = dominantIntents(intentsOf(store, alert.brand, alert.mention_ids));
+  return intents.length > 0 ? { ...alert, intents } : alert;
 }

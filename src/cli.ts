@@ -1,12 +1,15 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { userInfo } from 'node:os';
+import { runAck } from './commands/ack.ts';
 import { listAlerts } from './commands/alerts.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
 import { runTrain, saveModel } from './commands/train.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
+import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
 import { openStore } from './db/client.ts';
 import { pollOnce, startDaemon } from './daemon.ts';
@@ -51,6 +54,14 @@ function readModelFile(file: string): AdaptedModel {
     return readModel(JSON.parse(text), file);
   } catch (err) {
     throw new Error(err instanceof SyntaxError ? `${file} is not JSON` : errorMessage(err), { cause: err });
+  }
+}
+
+function whoAmI(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? 'someone';
   }
 }
 
@@ -191,6 +202,21 @@ program
     const store = openStore(config.settings.sqlitePath);
     try {
       process.stdout.write(listAlerts(store, { limit, ...(o.brand ? { brand: o.brand } : {}) }));
+    } finally {
+      store.close();
+    }
+  });
+
+program
+  .command('ack')
+  .description('acknowledge an incident: its escalation stops, PagerDuty hears of it')
+  .argument('<incident>', 'the incident id, as alerts show it')
+  .option('--by <name>', 'who acknowledges (default: your user name)')
+  .action((incident: string, o: { by?: string }) => {
+    const config = loadConfig({ file: configFile(), env });
+    const store = openStore(config.settings.sqlitePath);
+    try {
+      process.stdout.write(runAck(store, config, incident, o.by ?? whoAmI(), systemClock.now().getTime()));
     } finally {
       store.close();
     }

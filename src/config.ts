@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { channels as channelRegistry } from './alerts/channels/index.ts';
 import { parseDuration } from './duration.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
+import { INTENT_NAMES } from './analysis/intents.ts';
+import { escalationLoops } from './alerts/routes.ts';
 import { ConfigError, errorMessage } from './errors.ts';
 import { parseQuery, QuerySyntaxError } from './query.ts';
 import { getSource, sources as sourceRegistry } from './sources/index.ts';
@@ -165,12 +167,52 @@ const channelEntrySchema = z.looseObject({
 
 const routeSchema = z
   .object({
-    name: z.string().optional(),
+    /** Unique; needed by a route with a cooldown or an escalation, and by an escalation's target. */
+    name: z.string().min(1).optional(),
     channels: z.array(z.string()).min(1),
     brands: z.array(z.string()).default(['*']),
     severities: z.array(z.enum(SEVERITIES)).default([...SEVERITIES]),
     polarities: z.array(z.enum(POLARITIES)).default([...POLARITIES]),
     kinds: z.array(z.string()).default(['*']),
+    /** Any of the incident's dominant intents (`complaint`, `purchase_intent`, …). */
+    intents: z.array(z.string()).default(['*']),
+    /** After this route got an alert of an incident, it hears of it again only after this, or when severity rises. */
+    cooldown: duration.optional(),
+    /** A critical incident not acknowledged this long after this route got it goes to `escalate_to`. */
+    escalate_after: duration.optional(),
+    escalate_to: z.string().optional(),
+    /** The route hears only what is escalated to it. */
+    escalation_only: z.boolean().default(false),
+  })
+  .strict();
+
+/** `host:port`, `[::1]:port` or `off`; an absent host means 127.0.0.1, never every interface by surprise. */
+const listenSchema = z.union([z.literal(false), z.string()]).transform((value, ctx) => {
+  if (value === false || value === 'off') return null;
+  const m = /^(?:\[([0-9a-f:.]+)\]|([^:\s]*)):(\d{1,5})$/i.exec(value.trim());
+  const port = Number(m?.[3]);
+  if (!m || port > 65_535) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not host:port (for example 127.0.0.1:8787), nor off`,
+    });
+    return z.NEVER;
+  }
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
+});
+const HTTP_DEFAULTS = { listen: { host: '127.0.0.1', port: 8787 }, ack_link_ttl: 7 * 86_400_000 };
+const httpSchema = z
+  .object({
+    /** Where the daemon serves acknowledge links (and, later, health and metrics). */
+    listen: listenSchema.default(HTTP_DEFAULTS.listen),
+    /** How people reach it (behind a proxy, a public name): the base of links in alerts. */
+    public_url: z
+      .url()
+      .regex(/^https?:\/\//i, 'an http:// or https:// URL')
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /** An acknowledge link works this long after its alert. */
+    ack_link_ttl: duration.default(HTTP_DEFAULTS.ack_link_ttl),
   })
   .strict();
 
@@ -196,6 +238,7 @@ const fileSchema = z
     detection: detectionSchema.default({}),
     channels: z.record(z.string().regex(NAME, NAME_RULE), channelEntrySchema).default({}),
     routes: z.array(routeSchema).default([]),
+    http: httpSchema.default(HTTP_DEFAULTS),
     digest: z
       .object({ time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour') })
       .strict()
@@ -230,6 +273,13 @@ export interface ChannelEntry {
   options: unknown;
 }
 export type Route = z.infer<typeof routeSchema>;
+export interface HttpSettings {
+  /** null: this process serves no HTTP. */
+  listen: { host: string; port: number } | null;
+  /** Base of the links in alerts; absent when nothing serves them. */
+  publicUrl?: string;
+  ackLinkTtlMs: number;
+}
 export interface Settings {
   dataDir: string;
   sqlitePath: string;
@@ -241,6 +291,7 @@ export interface Settings {
   silentAfterFailures: number;
   refreshAgeMs: number;
   refreshEveryMs: number;
+  http: HttpSettings;
 }
 export interface Config {
   file: string | null;
@@ -329,6 +380,7 @@ export function buildConfig(
   const disabled: string[] = [];
   const defaults = parsed.success ? parsed.data.sources : SOURCE_DEFAULTS;
   const settings = readSettings(env, defaults, problems);
+  settings.http = readHttp(env, parsed.success ? parsed.data.http : HTTP_DEFAULTS, problems);
 
   const rawBrands = asList(top.brands);
   if (requireBrands && rawBrands.length === 0)
@@ -338,17 +390,7 @@ export function buildConfig(
     checkBrand(asObject(b), `brands[${i}]`, env, defaults, brandNames, problems, disabled),
   );
   const channels = checkChannels(asObject(top.channels), env, problems, disabled);
-  asList(top.routes).forEach((r, i) => {
-    const route = asObject(r);
-    asList(route.channels).forEach((c, j) => {
-      if (typeof c === 'string' && !(c in asObject(top.channels)))
-        problems.push(`routes[${i}].channels[${j}]: no channel is named "${c}"`);
-    });
-    asList(route.brands).forEach((b, j) => {
-      if (typeof b === 'string' && b !== '*' && !brandNames.has(b))
-        problems.push(`routes[${i}].brands[${j}]: no brand is named "${b}"`);
-    });
-  });
+  checkRoutes(asList(top.routes).map(asObject), asObject(top.channels), brandNames, problems);
 
   const models = rawBrands.map((b, i) => loadModel(asObject(b).sentiment_model, `brands[${i}]`, problems));
   if (problems.length > 0 || !parsed.success)
@@ -374,6 +416,58 @@ export function buildConfig(
     disabled,
     settings,
   };
+}
+
+/** What routes refer to must exist; names are unique; escalations must end somewhere. */
+function checkRoutes(
+  routes: Record<string, unknown>[],
+  channels: Record<string, unknown>,
+  brandNames: ReadonlySet<string>,
+  problems: string[],
+): void {
+  const names = new Set<string>();
+  for (const r of routes) if (typeof r.name === 'string') names.add(r.name);
+  const seen = new Set<string>();
+  routes.forEach((route, i) => {
+    const at = `routes[${i}]`;
+    const name = typeof route.name === 'string' ? route.name : undefined;
+    if (name !== undefined) {
+      if (seen.has(name)) problems.push(`${at}.name: "${name}" is used by another route`);
+      seen.add(name);
+    }
+    asList(route.channels).forEach((c, j) => {
+      if (typeof c === 'string' && !(c in channels))
+        problems.push(`${at}.channels[${j}]: no channel is named "${c}"`);
+    });
+    asList(route.brands).forEach((b, j) => {
+      if (typeof b === 'string' && b !== '*' && !brandNames.has(b))
+        problems.push(`${at}.brands[${j}]: no brand is named "${b}"`);
+    });
+    asList(route.intents).forEach((n, j) => {
+      if (typeof n === 'string' && n !== '*' && !INTENT_NAMES.includes(n))
+        problems.push(`${at}.intents[${j}]: unknown intent "${n}" (known: ${INTENT_NAMES.join(', ')})`);
+    });
+    // The route's memory of each incident is kept under its name.
+    for (const key of ['cooldown', 'escalate_after'] as const)
+      if (route[key] !== undefined && name === undefined)
+        problems.push(`${at}: a route with ${key} needs a name`);
+    const to = route.escalate_to;
+    if (route.escalate_after !== undefined && to === undefined)
+      problems.push(`${at}.escalate_to: escalate_after needs the name of the route to escalate to`);
+    if (to !== undefined && route.escalate_after === undefined)
+      problems.push(`${at}.escalate_after: escalate_to needs the time to wait (for example 15m)`);
+    if (typeof to === 'string' && !names.has(to))
+      problems.push(`${at}.escalate_to: no route is named "${to}"`);
+  });
+  const named = routes.flatMap((r) =>
+    typeof r.name === 'string'
+      ? [{ name: r.name, ...(typeof r.escalate_to === 'string' ? { escalate_to: r.escalate_to } : {}) }]
+      : [],
+  );
+  for (const loop of escalationLoops(named))
+    problems.push(
+      `routes: escalation goes round in a loop: ${loop.join(' → ')} (end the chain at a route without escalate_to)`,
+    );
 }
 
 /** Reads a brand's `sentiment_model` file (relative to the working folder); a problem if unusable. */
@@ -562,7 +656,35 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     silentAfterFailures: sources.silent_after_failures,
     refreshAgeMs: sources.refresh_age,
     refreshEveryMs: sources.refresh_every,
+    http: { listen: null, ackLinkTtlMs: HTTP_DEFAULTS.ack_link_ttl },
   };
+}
+
+/**
+ * `EARSHOT_HTTP_LISTEN` wins over the file (a container binds 0.0.0.0, tests say off). Without
+ * `public_url`, links point at the listen address, which only works on this machine.
+ */
+function readHttp(env: Env, file: z.infer<typeof httpSchema>, problems: string[]): HttpSettings {
+  let listen = file.listen;
+  if (env.EARSHOT_HTTP_LISTEN) {
+    const res = listenSchema.safeParse(env.EARSHOT_HTTP_LISTEN);
+    if (!res.success)
+      problems.push(`EARSHOT_HTTP_LISTEN: ${res.error.issues[0]?.message ?? 'not host:port, nor off'}`);
+    else listen = res.data;
+  }
+  const secret = env.EARSHOT_ACK_SECRET;
+  if (secret !== undefined && secret !== '' && secret.length < 16)
+    problems.push('EARSHOT_ACK_SECRET: at least 16 characters, so that links cannot be forged');
+  const local = listen && listen.port !== 0 ? `http://${urlHost(listen.host)}:${listen.port}` : undefined;
+  const publicUrl = file.public_url ?? local;
+  return { listen, ackLinkTtlMs: file.ack_link_ttl, ...(publicUrl ? { publicUrl } : {}) };
+}
+
+/** 0.0.0.0 and :: are where to listen, not where to go: a link names this machine instead. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Replaces `${VAR}` in every string; names of unset variables go to `missing` (values never leave here). */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobContext } from '../jobs/context.ts';
 import { deliverJob, deliverPayload } from '../jobs/deliver.ts';
 import { detectJob, detectPayload } from '../jobs/detect.ts';
+import { escalateJob, escalatePayload, escalates, queueDueEscalations } from '../jobs/escalate.ts';
 import { pollJob, pollPayload } from '../jobs/poll.ts';
 import { relayOutbox, reopenUnfinished } from '../jobs/relay.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -13,11 +14,16 @@ import { startSchedules } from './queue/schedule.ts';
 import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
 import { sharePacing } from './queue/redis-pacer.ts';
+import { ackRoute } from './http/ack.ts';
+import { loadAckSecret } from './http/ack-secret.ts';
+import { startHttpServer, type HttpServer } from './http/server.ts';
 
 export interface Daemon {
   ctx: JobContext;
   /** Moves the outbox into the queue now (also runs on a timer). */
   relay(): Promise<number>;
+  /** The HTTP server once it listens; null when this daemon serves none (or could not bind). */
+  http: Promise<HttpServer | null>;
   stop(): Promise<void>;
 }
 
@@ -29,6 +35,8 @@ export interface DaemonOptions {
   /** false for `poll --once`: workers only, no timers. */
   schedule?: boolean;
   relayEveryMs?: number;
+  /** Serve HTTP (acknowledge links) when `http.listen` allows; by default only with schedules. */
+  http?: boolean;
 }
 
 /** Boots the pipeline: store (migrated) → queue → workers → outbox relay → schedules. */
@@ -42,7 +50,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   const pacing = config.settings.redisUrl
     ? sharePacing({ url: config.settings.redisUrl, prefix: config.settings.queuePrefix })
     : null;
+  const web = config.settings.http;
   const ctx: JobContext = { config, store, queue, clock, log, http, env: opts.env };
+  if (web.listen || web.publicUrl) ctx.ackSecret = loadAckSecret(opts.env, config.settings.dataDir);
+  if (web.publicUrl) ctx.publicUrl = web.publicUrl;
 
   let relaying: Promise<number> | null = null;
   const relay = (): Promise<number> => {
@@ -57,6 +68,13 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     async (data) => {
       detectJob.handle(ctx, detectPayload.parse(data));
       await relay();
+    },
+    { concurrency: 1 },
+  );
+  queue.work(
+    'escalate',
+    async (data) => {
+      if (escalateJob.handle(ctx, escalatePayload.parse(data))) await relay();
     },
     { concurrency: 1 },
   );
@@ -107,6 +125,15 @@ export function startDaemon(opts: DaemonOptions): Daemon {
               },
             })),
         ),
+        ...(escalates(config)
+          ? [
+              {
+                key: 'escalate',
+                everyMs: escalateJob.everyMs,
+                enqueue: async (tick: Date) => void (await queueDueEscalations(ctx, tick.getTime())),
+              },
+            ]
+          : []),
         ...config.brands.map((b) => ({
           key: `detect ${b.name}`,
           everyMs: b.detection.every,
@@ -127,6 +154,9 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     );
   }
 
+  const served = web.listen && (opts.http ?? opts.schedule !== false) ? serveHttp(ctx, web.listen) : null;
+  const httpReady = served ?? Promise.resolve(null);
+
   for (const line of config.disabled) log.warn(line);
   log.info(
     {
@@ -141,8 +171,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   return {
     ctx,
     relay,
+    http: httpReady,
     async stop() {
       schedules?.stop();
+      await (await httpReady)?.close();
       for (const t of timers) clearInterval(t);
       await queue.close();
       await relaying?.catch(() => 0);
@@ -150,6 +182,25 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       store.close();
     },
   };
+}
+
+/**
+ * Starts the HTTP server. A port that is taken does not stop the daemon: it goes on listening to
+ * sources and alerting, and `earshot ack` still works; the log says what to change.
+ */
+async function serveHttp(ctx: JobContext, at: { host: string; port: number }): Promise<HttpServer | null> {
+  if (!ctx.ackSecret) return null;
+  try {
+    const server = await startHttpServer({ ...at, routes: [ackRoute(ctx, ctx.ackSecret)], log: ctx.log });
+    ctx.publicUrl ??= server.url;
+    ctx.log.info(`http: serving acknowledge links on ${server.url}`);
+    return server;
+  } catch (err) {
+    ctx.log.error(
+      `http: cannot listen on ${at.host}:${at.port} (${errorMessage(err)}); acknowledge links will not work: set http.listen or EARSHOT_HTTP_LISTEN`,
+    );
+    return null;
+  }
 }
 
 /** `poll --once`: every (brand, source) polled now, then detection, relay and delivery run to the end. */

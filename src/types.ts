@@ -85,6 +85,12 @@ export interface AlertPayload {
   update?: boolean;
   /** Set when the alert tells of the incident being acknowledged or resolved. */
   status?: 'acknowledged' | 'resolved';
+  /** Who acknowledged it, on an `acknowledged` alert. */
+  acknowledged_by?: string;
+  /** The incident's dominant intents (`complaint`, `purchase_intent`, …), what routes filter on. */
+  intents?: string[];
+  /** Set when nobody acknowledged a critical incident in time and it went to the next route. */
+  escalated?: boolean;
   /** Top posts, for the people who read the alert. */
   top_mentions?: { id: string; url?: string; text: string; author?: string; sentiment: number }[];
 }

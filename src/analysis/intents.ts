@@ -100,3 +100,6 @@ export function detectIntents(text: string, sentiment: Sentiment): Intent[] {
     out.push({ name: 'complaint', confidence: 0.5 });
   return out.sort((a, b) => b.confidence - a.confidence);
 }
+
+/** Every intent name the rules can give, for checking the names a config refers to. */
+export const INTENT_NAMES: readonly string[] = RULES.map((r) => r.name);

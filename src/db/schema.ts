@@ -146,3 +146,22 @@ export const deliveries = sqliteTable(
     index('deliveries_status').on(t.status),
   ],
 );
+
+/** What each named route has had of each incident: its cooldown and its escalation read this. */
+export const incidentRoutes = sqliteTable(
+  'incident_routes',
+  {
+    incidentId: text('incident_id').notNull(),
+    route: text('route').notNull(),
+    lastSentAt: integer('last_sent_at').notNull(),
+    lastSeverity: text('last_severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    /** When the route first had the incident as critical: its escalation waits from then. */
+    criticalAt: integer('critical_at'),
+    /** When the route had it by escalation rather than by its own filters. */
+    escalatedAt: integer('escalated_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.route] }),
+    index('incident_routes_route_critical').on(t.route, t.criticalAt),
+  ],
+);

@@ -10,9 +10,9 @@ import {
   type JobOptions,
   type JobQueue,
   type QueueName,
+  QUEUE_NAMES,
 } from './types.ts';
 
-const QUEUES: QueueName[] = ['poll', 'detect', 'deliver'];
 /** How long `add` may wait for Redis before the caller is told it is unavailable. */
 const ADD_TIMEOUT_MS = 5_000;
 
@@ -48,7 +48,7 @@ export class BullQueue implements JobQueue {
     this.connection = connection;
     this.prefix = opts.prefix ?? 'earshot';
     this.log = opts.log;
-    for (const name of QUEUES) {
+    for (const name of QUEUE_NAMES) {
       const q = new Queue(name, { connection: this.connection, prefix: this.prefix });
       q.on('error', (err) => this.connectionError(err));
       this.queues.set(name, q);
@@ -121,7 +121,7 @@ export class BullQueue implements JobQueue {
 
   async counts(): Promise<Record<QueueName, number>> {
     const out = {} as Record<QueueName, number>;
-    for (const name of QUEUES) {
+    for (const name of QUEUE_NAMES) {
       const c = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
       out[name] = Object.values(c).reduce((a, b) => a + b, 0);
     }

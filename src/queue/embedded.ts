@@ -7,10 +7,10 @@ import {
   type JobOptions,
   type JobQueue,
   type QueueName,
+  QUEUE_NAMES,
 } from './types.ts';
 import { backoffDelay } from './backoff.ts';
 
-const QUEUES: QueueName[] = ['poll', 'detect', 'deliver'];
 /** Ids of finished jobs are remembered this long, so a late duplicate add is still a no-op. */
 const KEEP_DONE_MS = 3_600_000;
 
@@ -43,7 +43,7 @@ export class EmbeddedQueue implements JobQueue {
 
   constructor(opts: { log?: Logger } = {}) {
     this.log = opts.log;
-    for (const q of QUEUES) {
+    for (const q of QUEUE_NAMES) {
       this.lanes.set(q, {
         waiting: [],
         delayed: new Map(),
@@ -88,7 +88,7 @@ export class EmbeddedQueue implements JobQueue {
 
   counts(): Promise<Record<QueueName, number>> {
     const out = {} as Record<QueueName, number>;
-    for (const q of QUEUES) {
+    for (const q of QUEUE_NAMES) {
       const l = this.lane(q);
       out[q] = l.waiting.length + l.delayed.size + l.running.size;
     }

@@ -1,6 +1,8 @@
 /** The queue seam: BullMQ when REDIS_URL is set, the embedded in-process queue otherwise. */
 
-export type QueueName = 'poll' | 'detect' | 'deliver';
+/** Every queue, in one place: both queues create exactly these. */
+export const QUEUE_NAMES = ['poll', 'detect', 'deliver', 'escalate'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobOptions {
   /** Deterministic id: adding an id that is already queued, running or recently done is a no-op. */

@@ -30,8 +30,8 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'NODE_OPTIONS', 'TMPDIR', 'LANG'];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
-  // No .env of the developer's may leak into a test daemon.
-  return { ...env, LOG_LEVEL: 'info', EARSHOT_ENV_FILE: '', ...extra };
+  // No .env of the developer's may leak into a test daemon, nor may it take the HTTP port.
+  return { ...env, LOG_LEVEL: 'info', EARSHOT_ENV_FILE: '', EARSHOT_HTTP_LISTEN: 'off', ...extra };
 }
 
 export interface RunResult {

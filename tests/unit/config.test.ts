@@ -24,7 +24,27 @@ describe('configuration', () => {
     expect(cfg.brands[0]?.name).toBe('united');
     expect(cfg.brands[0]?.sources[0]).toMatchObject({ key: 'rss', source: 'rss', everyMs: 300_000 });
     expect(Object.keys(cfg.channels)).toEqual(['console']);
-    expect(cfg.disabled).toEqual(['channel slack-pr: disabled because SLACK_WEBHOOK_URL is not set']);
+    expect(cfg.disabled).toEqual([
+      'channel slack-pr: disabled because SLACK_WEBHOOK_URL is not set',
+      'channel slack-support: disabled because SLACK_SUPPORT_WEBHOOK_URL is not set',
+      'channel slack-marketing: disabled because SLACK_MARKETING_WEBHOOK_URL is not set',
+      'channel oncall: disabled because PAGERDUTY_ROUTING_KEY is not set',
+      'channel pr-lead-mail: disabled because SMTP_URL is not set',
+    ]);
+    expect(cfg.routes.map((r) => r.name)).toEqual([
+      'console',
+      'pr',
+      'support',
+      'marketing',
+      'marketing-buyers',
+      'on-call',
+      'pr-lead',
+    ]);
+    expect(cfg.routes.find((r) => r.name === 'on-call')).toMatchObject({
+      escalate_after: 15 * 60_000,
+      escalate_to: 'pr-lead',
+    });
+    expect(cfg.settings.http.listen).toEqual({ host: '127.0.0.1', port: 8787 });
   });
 
   it('reads secrets from the environment into channel options', () => {
@@ -35,7 +55,7 @@ describe('configuration', () => {
     expect(cfg.channels['slack-pr']?.options).toEqual({
       webhook_url: 'https://hooks.slack.com/services/T/B/x',
     });
-    expect(cfg.disabled).toEqual([]);
+    expect(cfg.disabled).not.toContainEqual(expect.stringContaining('slack-pr'));
   });
 
   it('lists every problem with its path, and no secret value', () => {
