@@ -15,7 +15,11 @@ export const deliverJob = {
   queue: 'deliver' as const,
   attempts: 8,
   backoffMs: 1_000,
-  jobId: (alertId: string, channel: string) => jobIdFor('deliver', alertId, channel),
+  /** `retries`: how many times a person asked for it again; each retry is a job of its own. */
+  jobId: (alertId: string, channel: string, retries = 0) =>
+    retries === 0
+      ? jobIdFor('deliver', alertId, channel)
+      : jobIdFor('deliver', alertId, channel, `retry${retries}`),
   async handle(ctx: JobContext, data: DeliverPayload, meta: JobMeta): Promise<void> {
     const db = ctx.store;
     const row = getDelivery(db, data.alertId, data.channel);

@@ -15,12 +15,12 @@ export async function relayOutbox(ctx: JobContext): Promise<number> {
     if (batch.length === 0) return moved;
     for (const entry of batch) {
       try {
-        for (const channel of entry.channels) {
+        for (const { channel, retries } of entry.deliveries) {
           await ctx.queue.add(
             'deliver',
             { alertId: entry.alertId, channel },
             {
-              jobId: deliverJob.jobId(entry.alertId, channel),
+              jobId: deliverJob.jobId(entry.alertId, channel, retries),
               attempts: deliverJob.attempts,
               backoffMs: deliverJob.backoffMs,
             },

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AlertPayload } from '../types.ts';
 import type Database from 'better-sqlite3';
 import type { Store } from './client.ts';
@@ -91,7 +91,8 @@ export function enqueueAlert(
 
 export interface OutboxEntry {
   alertId: string;
-  channels: string[];
+  /** Deliveries still to send, with how many times each was retried by hand (part of its job id). */
+  deliveries: { channel: string; retries: number }[];
 }
 
 /** Alerts not yet handed to the queue, oldest first, with their pending deliveries. */
@@ -105,14 +106,17 @@ export function unrelayed(store: Store, limit = 500): OutboxEntry[] {
     .all();
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
+  // 'failed' too: after a restart, a delivery between two tries has lost its job in the embedded queue.
   const pend = store.db
-    .select({ alertId: deliveries.alertId, channel: deliveries.channel })
+    .select({ alertId: deliveries.alertId, channel: deliveries.channel, retries: deliveries.retries })
     .from(deliveries)
-    .where(and(inArray(deliveries.alertId, ids), eq(deliveries.status, 'pending')))
+    .where(and(inArray(deliveries.alertId, ids), inArray(deliveries.status, ['pending', 'failed'])))
     .all();
   return ids.map((alertId) => ({
     alertId,
-    channels: pend.filter((p) => p.alertId === alertId).map((p) => p.channel),
+    deliveries: pend
+      .filter((p) => p.alertId === alertId)
+      .map((p) => ({ channel: p.channel, retries: p.retries })),
   }));
 }
 
@@ -152,4 +156,43 @@ export function recordDelivery(
     })
     .where(and(eq(deliveries.alertId, alertId), eq(deliveries.channel, channel)))
     .run();
+}
+
+/**
+ * Puts an alert's given-up deliveries (or the one to `channel`) back in the outbox, each with a new
+ * retry number. Returns the channels put back; throws a one-line reason when there is none.
+ */
+export function retryDeliveries(
+  store: Store,
+  alertId: string,
+  opts: { channel?: string; configured: string[] },
+): string[] {
+  const { channel } = opts;
+  return store.sqlite.transaction(() => {
+    const exists = store.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, alertId)).get();
+    if (!exists) throw new Error(`no alert ${alertId} (earshot alerts lists them)`);
+    const rows = store.db
+      .select({ channel: deliveries.channel, status: deliveries.status })
+      .from(deliveries)
+      .where(eq(deliveries.alertId, alertId))
+      .all()
+      .filter((r) => !channel || r.channel === channel);
+    if (channel && rows.length === 0) throw new Error(`alert ${alertId} never went to ${channel}`);
+    const given = rows.filter((r) => r.status === 'dead').map((r) => r.channel);
+    if (given.length === 0) {
+      const how = rows.map((r) => `${r.channel} ${r.status}`).join(', ');
+      throw new Error(`alert ${alertId} has no given-up delivery to retry (${how || 'no channel'})`);
+    }
+    const dead = given.filter((c) => opts.configured.includes(c));
+    if (dead.length === 0)
+      throw new Error(`alert ${alertId} gave up on ${given.join(', ')}, no longer in the configuration`);
+    const now = Date.now();
+    store.db
+      .update(deliveries)
+      .set({ status: 'pending', retries: sql`${deliveries.retries} + 1`, lastError: null, updatedAt: now })
+      .where(and(eq(deliveries.alertId, alertId), inArray(deliveries.channel, dead)))
+      .run();
+    store.db.update(alerts).set({ relayedAt: null }).where(eq(alerts.id, alertId)).run();
+    return dead;
+  })();
 }
