@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { buildConfig } from '../src/config.ts';
 import { startDaemon } from '../src/daemon.ts';
-import { enqueueAlert } from '../src/db/incidents.ts';
+import { enqueueAlert } from '../src/db/outbox.ts';
 import { redisAnswers } from '../tests/helpers/redis.ts';
 import type { AlertPayload } from '../src/types.ts';
 
@@ -107,7 +107,8 @@ export async function main(n = Number(process.env.BENCH_DELIVER_N ?? 5_000)): Pr
   console.log(`\ndeliveries: ${n.toLocaleString('en')} alerts, outbox → queue → webhook → a local receiver`);
   console.log(['queue', 'delivered', 'deliveries/s', 'latency p50 ms', 'latency p99 ms'].join('\t'));
   const queues: ('embedded' | 'bullmq')[] = (await redisAnswers()) ? ['embedded', 'bullmq'] : ['embedded'];
-  for (const queue of queues) {
+  const only = process.env.BENCH_DELIVER_QUEUES?.split(',');
+  for (const queue of queues.filter((q) => !only || only.includes(q))) {
     const r = await run(queue, n);
     console.log([queue, r.delivered, Math.round(r.perSec).toLocaleString('en'), r.p50, r.p99].join('\t'));
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channels as channelRegistry } from '../src/alerts/channels/index.ts';
 import type { AnyChannel } from '../src/alerts/channels/types.ts';
-import { getAlertPayload, getDelivery, recordDelivery } from '../src/db/incidents.ts';
+import { deliveryToSend, recordDelivery } from '../src/db/outbox.ts';
 import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../src/errors.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
@@ -22,15 +22,15 @@ export const deliverJob = {
       : jobIdFor('deliver', alertId, channel, `retry${retries}`),
   async handle(ctx: JobContext, data: DeliverPayload, meta: JobMeta): Promise<void> {
     const db = ctx.store;
-    const row = getDelivery(db, data.alertId, data.channel);
+    const row = deliveryToSend(db, data.alertId, data.channel);
     if (!row || row.status === 'sent' || row.status === 'dead') return;
     const at = () => ctx.clock.now().getTime();
     const entry = ctx.config.channels[data.channel];
     const impl = entry ? (channelRegistry as Record<string, AnyChannel>)[entry.type] : undefined;
-    const alert = getAlertPayload(db, data.alertId);
+    const alert = row.alert;
     if (!entry || !impl || !alert) {
       const why = !alert ? 'the alert is gone' : `channel ${data.channel} is no longer configured`;
-      recordDelivery(db, data.alertId, data.channel, {
+      await recordDelivery(db, data.alertId, data.channel, {
         status: 'dead',
         error: why,
         at: at(),
@@ -49,13 +49,13 @@ export const deliverJob = {
         log,
         deliveryId: `${data.alertId}.${data.channel}`,
       });
-      recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
+      await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
       log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
     } catch (err) {
       const message = errorMessage(err);
       const permanent = err instanceof ChannelPermanentError;
       const last = permanent || meta.attempt >= meta.attemptsMax;
-      recordDelivery(db, data.alertId, data.channel, {
+      await recordDelivery(db, data.alertId, data.channel, {
         status: last ? 'dead' : 'failed',
         error: message,
         at: at(),

@@ -1,7 +1,7 @@
 import { channelsFor } from '../src/alerts/routes.ts';
 import type { Config } from '../src/config.ts';
 import type { Store } from '../src/db/client.ts';
-import { alertCount, enqueueAlert } from '../src/db/incidents.ts';
+import { alertCount, enqueueAlert } from '../src/db/outbox.ts';
 import type { AlertPayload } from '../src/types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Store } from '../db/client.ts';
-import { retryDeliveries } from '../db/incidents.ts';
+import { retryDeliveries } from '../db/outbox.ts';
 
 interface Row {
   id: string;

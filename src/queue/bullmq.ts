@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type MinimalJob } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.ts';
@@ -64,20 +64,23 @@ export class BullQueue implements JobQueue {
     return withTimeout(
       (async () => {
         if (await q.getJob(opts.jobId)) return false;
-        await q.add(queue, data, {
-          jobId: opts.jobId,
-          ...(opts.delayMs ? { delay: opts.delayMs } : {}),
-          attempts: opts.attempts ?? 1,
-          backoff: { type: 'earshot', delay: opts.backoffMs ?? 1_000 },
-          // Finished ids are kept an hour, so a late duplicate from another process is still a no-op.
-          removeOnComplete: { age: 3_600 },
-          removeOnFail: { age: 7 * 86_400 },
-        });
+        await q.add(queue, data, bullOptions(opts));
         return true;
       })(),
       ADD_TIMEOUT_MS,
-      `queue unavailable: redis at ${this.where} is not answering`,
+      this.unavailable(),
     );
+  }
+
+  async addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    // BullMQ skips an id it already holds, so no look-up first: one round trip for the batch.
+    const bulk = jobs.map((j) => ({ name: queue, data: j.data, opts: bullOptions(j.opts) }));
+    await withTimeout(this.queue(queue).addBulk(bulk), ADD_TIMEOUT_MS, this.unavailable());
+  }
+
+  private unavailable(): string {
+    return `queue unavailable: redis at ${this.where} is not answering`;
   }
 
   work<T>(queue: QueueName, handler: JobHandler<T>, opts: { concurrency?: number } = {}): void {
@@ -149,6 +152,18 @@ export class BullQueue implements JobQueue {
     this.lastErrorLog = now;
     this.log?.error(`redis at ${this.where}: ${errorMessage(err)} (retrying)`);
   }
+}
+
+function bullOptions(opts: JobOptions): JobsOptions {
+  return {
+    jobId: opts.jobId,
+    ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+    attempts: opts.attempts ?? 1,
+    backoff: { type: 'earshot', delay: opts.backoffMs ?? 1_000 },
+    // Finished ids are kept an hour, so a late duplicate from another process is still a no-op.
+    removeOnComplete: { age: 3_600 },
+    removeOnFail: { age: 7 * 86_400 },
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -79,6 +79,10 @@ export class EmbeddedQueue implements JobQueue {
     return Promise.resolve(true);
   }
 
+  async addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void> {
+    for (const j of jobs) await this.add(queue, j.data, j.opts);
+  }
+
   work<T>(queue: QueueName, handler: JobHandler<T>, opts: { concurrency?: number } = {}): void {
     const lane = this.lane(queue);
     lane.handler = handler as JobHandler<unknown>;

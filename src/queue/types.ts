@@ -41,6 +41,8 @@ export interface JobQueue {
   readonly kind: 'embedded' | 'bullmq';
   /** Returns false when a job with this id already existed. */
   add<T>(queue: QueueName, data: T, opts: JobOptions): Promise<boolean>;
+  /** Many jobs in order, in one round trip where the queue has them; known ids are no-ops, as in `add`. */
+  addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void>;
   /** Starts consuming `queue`. Call once per queue per process. */
   work<T>(queue: QueueName, handler: JobHandler<T>, opts?: { concurrency?: number }): void;
   /** Jobs waiting, delayed or running, per queue. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { openStore } from '../../src/db/client.ts';
-import { enqueueAlert } from '../../src/db/incidents.ts';
+import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { cleanEnv, startCli, tempDir, type Running } from './cli.ts';
 import { sampleAlert } from './alert.ts';

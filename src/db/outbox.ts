@@ -1,0 +1,212 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import type { AlertPayload } from '../types.ts';
+import type { Store } from './client.ts';
+import { GroupCommit } from './group-commit.ts';
+import { alerts, deliveries } from './schema.ts';
+
+// The outbox (alerts) and its deliveries. Every delivery reads and writes here once or twice, so
+// those statements are prepared once per database rather than built by drizzle on each call.
+/** The count of alerts an incident has had, to number the next one. */
+export function alertCount(store: Store, incidentId: string): number {
+  return store.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.incidentId, incidentId)).all()
+    .length;
+}
+
+/** Puts an alert in the outbox with one pending delivery per channel (same transaction as the caller's). */
+export function enqueueAlert(
+  store: Store,
+  id: string,
+  alert: AlertPayload,
+  channels: string[],
+  at: number,
+): void {
+  store.db
+    .insert(alerts)
+    .values({
+      id,
+      incidentId: alert.incident_id,
+      brand: alert.brand,
+      kind: alert.kind,
+      severity: alert.severity,
+      createdAt: at,
+      payload: alert,
+    })
+    .run();
+  for (const channel of channels) {
+    store.db
+      .insert(deliveries)
+      .values({ alertId: id, channel, status: 'pending', createdAt: at, updatedAt: at })
+      .onConflictDoNothing()
+      .run();
+  }
+}
+
+export interface OutboxEntry {
+  alertId: string;
+  /** Deliveries still to send, with how many times each was retried by hand (part of its job id). */
+  deliveries: { channel: string; retries: number }[];
+}
+
+/** Alerts not yet handed to the queue, oldest first, with their pending deliveries. */
+export function unrelayed(store: Store, limit = 500): OutboxEntry[] {
+  const rows = store.db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(isNull(alerts.relayedAt))
+    .orderBy(asc(alerts.createdAt), asc(alerts.id))
+    .limit(limit)
+    .all();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  // 'failed' too: after a restart, a delivery between two tries has lost its job in the embedded queue.
+  const pend = store.db
+    .select({ alertId: deliveries.alertId, channel: deliveries.channel, retries: deliveries.retries })
+    .from(deliveries)
+    .where(and(inArray(deliveries.alertId, ids), inArray(deliveries.status, ['pending', 'failed'])))
+    .all();
+  return ids.map((alertId) => ({
+    alertId,
+    deliveries: pend
+      .filter((p) => p.alertId === alertId)
+      .map((p) => ({ channel: p.channel, retries: p.retries })),
+  }));
+}
+
+/** One transaction for the whole batch the relay has just queued. */
+export function markRelayed(store: Store, alertIds: string[], at: number): void {
+  if (alertIds.length === 0) return;
+  store.sqlite.transaction(() => {
+    for (let i = 0; i < alertIds.length; i += 500)
+      store.db
+        .update(alerts)
+        .set({ relayedAt: at })
+        .where(inArray(alerts.id, alertIds.slice(i, i + 500)))
+        .run();
+  })();
+}
+
+export type DeliveryStatus = (typeof deliveries.$inferSelect)['status'];
+
+export interface DeliveryToSend {
+  status: DeliveryStatus;
+  attempts: number;
+  /** Absent when the alert row is gone. */
+  alert?: AlertPayload;
+}
+
+interface Statements {
+  toSend: Database.Statement<
+    [string, string],
+    { status: DeliveryStatus; attempts: number; payload: string | null }
+  >;
+  record: Database.Statement<[DeliveryStatus, string | null, number, number, number | null, string, string]>;
+}
+const statements = new WeakMap<Database.Database, Statements>();
+
+function prepared(store: Store): Statements {
+  let s = statements.get(store.sqlite);
+  if (!s) {
+    s = {
+      toSend: store.sqlite.prepare(
+        `select d.status, d.attempts, a.payload from deliveries d left join alerts a on a.id = d.alert_id
+         where d.alert_id = ? and d.channel = ?`,
+      ),
+      record: store.sqlite.prepare(
+        `update deliveries set status = ?, last_error = ?, attempts = ?, updated_at = ?,
+                sent_at = coalesce(?, sent_at)
+         where alert_id = ? and channel = ?`,
+      ),
+    };
+    statements.set(store.sqlite, s);
+  }
+  return s;
+}
+
+/** The delivery row of (alert, channel) and the alert it carries, in one read. */
+export function deliveryToSend(store: Store, alertId: string, channel: string): DeliveryToSend | undefined {
+  const row = prepared(store).toSend.get(alertId, channel);
+  if (!row) return undefined;
+  return {
+    status: row.status,
+    attempts: row.attempts,
+    ...(row.payload !== null ? { alert: JSON.parse(row.payload) as AlertPayload } : {}),
+  };
+}
+
+export interface DeliveryOutcome {
+  status: 'sent' | 'failed' | 'dead';
+  error?: string;
+  at: number;
+  attempts: number;
+}
+
+const recorders = new WeakMap<
+  Database.Database,
+  GroupCommit<{ alertId: string; channel: string } & DeliveryOutcome>
+>();
+
+/** Resolves once the outcome is committed, together with those of the deliveries finishing with it. */
+export function recordDelivery(
+  store: Store,
+  alertId: string,
+  channel: string,
+  outcome: DeliveryOutcome,
+): Promise<void> {
+  let recorder = recorders.get(store.sqlite);
+  if (!recorder) {
+    const record = prepared(store).record;
+    recorder = new GroupCommit(store.sqlite, (o) =>
+      record.run(
+        o.status,
+        o.error ?? null,
+        o.attempts,
+        o.at,
+        o.status === 'sent' ? o.at : null,
+        o.alertId,
+        o.channel,
+      ),
+    );
+    recorders.set(store.sqlite, recorder);
+  }
+  return recorder.add({ alertId, channel, ...outcome });
+}
+
+/**
+ * Puts an alert's given-up deliveries (or the one to `channel`) back in the outbox, each with a new
+ * retry number. Returns the channels put back; throws a one-line reason when there is none.
+ */
+export function retryDeliveries(
+  store: Store,
+  alertId: string,
+  opts: { channel?: string; configured: string[] },
+): string[] {
+  const { channel } = opts;
+  return store.sqlite.transaction(() => {
+    const exists = store.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, alertId)).get();
+    if (!exists) throw new Error(`no alert ${alertId} (earshot alerts lists them)`);
+    const rows = store.db
+      .select({ channel: deliveries.channel, status: deliveries.status })
+      .from(deliveries)
+      .where(eq(deliveries.alertId, alertId))
+      .all()
+      .filter((r) => !channel || r.channel === channel);
+    if (channel && rows.length === 0) throw new Error(`alert ${alertId} never went to ${channel}`);
+    const given = rows.filter((r) => r.status === 'dead').map((r) => r.channel);
+    if (given.length === 0) {
+      const how = rows.map((r) => `${r.channel} ${r.status}`).join(', ');
+      throw new Error(`alert ${alertId} has no given-up delivery to retry (${how || 'no channel'})`);
+    }
+    const dead = given.filter((c) => opts.configured.includes(c));
+    if (dead.length === 0)
+      throw new Error(`alert ${alertId} gave up on ${given.join(', ')}, no longer in the configuration`);
+    const now = Date.now();
+    store.db
+      .update(deliveries)
+      .set({ status: 'pending', retries: sql`${deliveries.retries} + 1`, lastError: null, updatedAt: now })
+      .where(and(eq(deliveries.alertId, alertId), inArray(deliveries.channel, dead)))
+      .run();
+    store.db.update(alerts).set({ relayedAt: null }).where(eq(alerts.id, alertId)).run();
+    return dead;
+  })();
+}
