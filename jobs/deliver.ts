@@ -4,11 +4,40 @@ import type { AnyChannel } from '../src/alerts/channels/types.ts';
 import { deliveryToSend, recordDelivery } from '../src/db/outbox.ts';
 import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../src/errors.ts';
 import { jobIdFor } from '../src/queue/index.ts';
-import { PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
+import { reserveSlot, sleep } from '../src/sources/pace.ts';
+import { DeferJobError, PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
 import type { JobContext } from './context.ts';
 
-export const deliverPayload = z.object({ alertId: z.string(), channel: z.string() });
+export const deliverPayload = z.object({
+  alertId: z.string(),
+  channel: z.string(),
+  /** The pace slot booked for this try (`attempt`), when the channel has a pace. */
+  slot: z.object({ at: z.number(), attempt: z.number() }).optional(),
+});
 export type DeliverPayload = z.infer<typeof deliverPayload>;
+
+/** A wait this short is slept in the worker; a longer one is spent in the queue. */
+const SLEEP_MAX_MS = 50;
+
+/**
+ * Books the try's slot in the channel's pace once and waits for it in the queue (the job comes back
+ * with its slot), so that a thousand Slack alerts waiting their turn leave the workers to others.
+ */
+async function waitForSlot(impl: AnyChannel, options: unknown, data: DeliverPayload, meta: JobMeta) {
+  if (!impl.pace) return;
+  let at = data.slot?.attempt === meta.attempt ? data.slot.at : undefined;
+  if (at === undefined) {
+    const { key, everyMs } = impl.pace(options);
+    at = Date.now() + (await reserveSlot(key, everyMs));
+  }
+  const wait = at - Date.now();
+  if (wait > SLEEP_MAX_MS)
+    throw new DeferJobError(`waits ${wait} ms for its slot`, wait, {
+      ...data,
+      slot: { at, attempt: meta.attempt },
+    });
+  await sleep(wait);
+}
 
 /** One job per (alert, channel); the delivery row, not the job, says whether it was sent. */
 export const deliverJob = {
@@ -38,6 +67,7 @@ export const deliverJob = {
       });
       throw new PermanentJobError(why);
     }
+    await waitForSlot(impl, entry.options, data, meta);
     const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
     const attempts = row.attempts + 1;
     try {
@@ -48,6 +78,7 @@ export const deliverJob = {
         http: ctx.http,
         log,
         deliveryId: `${data.alertId}.${data.channel}`,
+        slotTaken: impl.pace !== undefined,
       });
       await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
       log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);

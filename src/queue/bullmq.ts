@@ -1,9 +1,18 @@
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type MinimalJob } from 'bullmq';
+import {
+  DelayedError,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type Job,
+  type JobsOptions,
+  type MinimalJob,
+} from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.ts';
 import { backoffDelay } from './backoff.ts';
 import {
+  DeferJobError,
   PermanentJobError,
   RetryLaterError,
   type JobHandler,
@@ -86,7 +95,7 @@ export class BullQueue implements JobQueue {
   work<T>(queue: QueueName, handler: JobHandler<T>, opts: { concurrency?: number } = {}): void {
     const worker = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         try {
           await handler(job.data as T, {
             id: job.id ?? '',
@@ -95,6 +104,12 @@ export class BullQueue implements JobQueue {
           });
         } catch (err) {
           if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          if (err instanceof DeferJobError) {
+            await job.updateData(err.data);
+            await job.moveToDelayed(Date.now() + err.delayMs, token);
+            // BullMQ's way of saying "moved, not failed": no try is counted.
+            throw new DelayedError();
+          }
           throw err;
         }
       },

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.ts';
 import {
+  DeferJobError,
   PermanentJobError,
   RetryLaterError,
   type JobHandler,
@@ -166,6 +167,10 @@ export class EmbeddedQueue implements JobQueue {
 
   private failed(queue: QueueName, job: Job, attemptsMax: number, err: unknown): void {
     const lane = this.lane(queue);
+    if (err instanceof DeferJobError && !this.closed) {
+      this.delay(queue, { ...job, data: err.data }, err.delayMs);
+      return;
+    }
     const permanent = err instanceof PermanentJobError;
     const retry = !permanent && !this.closed && job.attempt < attemptsMax;
     this.log?.[retry ? 'warn' : 'error'](

@@ -37,6 +37,21 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler to run the job again after `delayMs` with `data`, without counting a try and
+ * without holding a worker meanwhile (a delivery waiting for its slot in a channel's pace).
+ */
+export class DeferJobError extends Error {
+  override name = 'DeferJobError';
+  constructor(
+    message: string,
+    readonly delayMs: number,
+    readonly data: unknown,
+  ) {
+    super(message);
+  }
+}
+
 export interface JobQueue {
   readonly kind: 'embedded' | 'bullmq';
   /** Returns false when a job with this id already existed. */
