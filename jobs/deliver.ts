@@ -6,6 +6,7 @@ import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../s
 import { jobIdFor } from '../src/queue/index.ts';
 import { reserveSlot, sleep } from '../src/sources/pace.ts';
 import { DeferJobError, PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
+import type { AlertPayload } from '../src/types.ts';
 import type { JobContext } from './context.ts';
 
 export const deliverPayload = z.object({
@@ -15,6 +16,17 @@ export const deliverPayload = z.object({
   slot: z.object({ at: z.number(), attempt: z.number() }).optional(),
 });
 export type DeliverPayload = z.infer<typeof deliverPayload>;
+
+const inFlight = new WeakMap<object, Set<string>>();
+/** The (alert, channel) deliveries this process is sending now, per database. */
+function sending(store: object): Set<string> {
+  let set = inFlight.get(store);
+  if (!set) inFlight.set(store, (set = new Set()));
+  return set;
+}
+
+/** How often a delivery waiting for an earlier alert of its incident (or its twin) looks again. */
+const RECHECK_MS = 300;
 
 /** A wait this short is slept in the worker; a longer one is spent in the queue. */
 const SLEEP_MAX_MS = 50;
@@ -67,39 +79,62 @@ export const deliverJob = {
       });
       throw new PermanentJobError(why);
     }
-    await waitForSlot(impl, entry.options, data, meta);
-    const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
-    const attempts = row.attempts + 1;
+    // A job offered again (Redis came back empty) while this process still sends the first one.
+    const key = `${data.alertId}|${data.channel}`;
+    const running = sending(db);
+    if (running.has(key)) throw new DeferJobError('already being sent here', RECHECK_MS, data);
+    // An incident's alerts reach a channel in order: PagerDuty drops a resolve it gets before the trigger.
+    if (row.waitsFor) throw new DeferJobError(`waits for alert ${row.waitsFor}`, RECHECK_MS, data);
+    running.add(key);
     try {
-      const ackUrl = ctx.publicUrl
-        ? `${ctx.publicUrl}/ack/${encodeURIComponent(alert.incident_id)}`
-        : undefined;
-      await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), entry.options, {
-        http: ctx.http,
-        log,
-        deliveryId: `${data.alertId}.${data.channel}`,
-        slotTaken: impl.pace !== undefined,
-      });
-      await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
-      log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
-    } catch (err) {
-      const message = errorMessage(err);
-      const permanent = err instanceof ChannelPermanentError;
-      const last = permanent || meta.attempt >= meta.attemptsMax;
-      await recordDelivery(db, data.alertId, data.channel, {
-        status: last ? 'dead' : 'failed',
-        error: message,
-        at: at(),
-        attempts,
-      });
-      log[last ? 'error' : 'warn'](
-        { attempts },
-        `delivery of alert ${data.alertId} to ${data.channel} failed${last ? ' for good' : ''}: ${message}`,
-      );
-      if (permanent) throw new PermanentJobError(message);
-      if (err instanceof ChannelTransientError && err.retryAfterMs !== undefined)
-        throw new RetryLaterError(message, err.retryAfterMs);
-      throw err;
+      await waitForSlot(impl, entry.options, data, meta);
+      await sendOnce(ctx, data, meta, { impl, options: entry.options, alert, attempts: row.attempts + 1 });
+    } finally {
+      running.delete(key);
     }
   },
 };
+
+/** One try: the send, its outcome recorded, then the queue told whether and when to retry. */
+async function sendOnce(
+  ctx: JobContext,
+  data: DeliverPayload,
+  meta: JobMeta,
+  d: { impl: AnyChannel; options: unknown; alert: AlertPayload; attempts: number },
+): Promise<void> {
+  const { impl, alert, attempts } = d;
+  const db = ctx.store;
+  const at = () => ctx.clock.now().getTime();
+  const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
+  try {
+    const ackUrl = ctx.publicUrl
+      ? `${ctx.publicUrl}/ack/${encodeURIComponent(alert.incident_id)}`
+      : undefined;
+    await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), d.options, {
+      http: ctx.http,
+      log,
+      deliveryId: `${data.alertId}.${data.channel}`,
+      slotTaken: impl.pace !== undefined,
+    });
+    await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
+    log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
+  } catch (err) {
+    const message = errorMessage(err);
+    const permanent = err instanceof ChannelPermanentError;
+    const last = permanent || meta.attempt >= meta.attemptsMax;
+    await recordDelivery(db, data.alertId, data.channel, {
+      status: last ? 'dead' : 'failed',
+      error: message,
+      at: at(),
+      attempts,
+    });
+    log[last ? 'error' : 'warn'](
+      { attempts },
+      `delivery of alert ${data.alertId} to ${data.channel} failed${last ? ' for good' : ''}: ${message}`,
+    );
+    if (permanent) throw new PermanentJobError(message);
+    if (err instanceof ChannelTransientError && err.retryAfterMs !== undefined)
+      throw new RetryLaterError(message, err.retryAfterMs);
+    throw err;
+  }
+}

@@ -67,6 +67,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   });
 
   reopenUnfinished(ctx);
+  queue.onReconnect(() => {
+    // Offered again: a no-op for every job Redis still holds, a rescue for those it lost.
+    reopenUnfinished(ctx);
+    void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`));
+  });
   void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`));
 
   const timers: NodeJS.Timeout[] = [];

@@ -93,12 +93,14 @@ export interface DeliveryToSend {
   attempts: number;
   /** Absent when the alert row is gone. */
   alert?: AlertPayload;
+  /** An earlier alert of the same incident whose delivery to this channel is not finished yet. */
+  waitsFor?: string;
 }
 
 interface Statements {
   toSend: Database.Statement<
     [string, string],
-    { status: DeliveryStatus; attempts: number; payload: string | null }
+    { status: DeliveryStatus; attempts: number; payload: string | null; waits_for: string | null }
   >;
   record: Database.Statement<[DeliveryStatus, string | null, number, number, number | null, string, string]>;
 }
@@ -109,7 +111,11 @@ function prepared(store: Store): Statements {
   if (!s) {
     s = {
       toSend: store.sqlite.prepare(
-        `select d.status, d.attempts, a.payload from deliveries d left join alerts a on a.id = d.alert_id
+        `select d.status, d.attempts, a.payload,
+                (select e.id from alerts e join deliveries f on f.alert_id = e.id and f.channel = d.channel
+                 where e.incident_id = a.incident_id and e.rowid < a.rowid and f.status in ('pending', 'failed')
+                 limit 1) as waits_for
+         from deliveries d left join alerts a on a.id = d.alert_id
          where d.alert_id = ? and d.channel = ?`,
       ),
       record: store.sqlite.prepare(
@@ -131,6 +137,7 @@ export function deliveryToSend(store: Store, alertId: string, channel: string): 
     status: row.status,
     attempts: row.attempts,
     ...(row.payload !== null ? { alert: JSON.parse(row.payload) as AlertPayload } : {}),
+    ...(row.waits_for !== null ? { waitsFor: row.waits_for } : {}),
   };
 }
 

@@ -117,6 +117,10 @@ export class BullQueue implements JobQueue {
         connection: { ...this.connection, maxRetriesPerRequest: null },
         prefix: this.prefix,
         concurrency: opts.concurrency ?? 1,
+        // A job whose daemon died (SIGKILL, power loss) is taken over within about 15 s rather
+        // than BullMQ's default of up to a minute; the lock is renewed every 5 s meanwhile.
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) => {
             if (err instanceof RetryLaterError) return err.delayMs;
@@ -135,6 +139,13 @@ export class BullQueue implements JobQueue {
       );
     });
     this.workers.push(worker);
+  }
+
+  onReconnect(fn: () => void): void {
+    // The client resolves once first connected: every later 'ready' is a reconnection.
+    void this.queue('deliver')
+      .client.then((c) => c.on('ready', fn))
+      .catch(() => undefined);
   }
 
   async counts(): Promise<Record<QueueName, number>> {

@@ -91,6 +91,10 @@ export class EmbeddedQueue implements JobQueue {
     this.pump(queue);
   }
 
+  onReconnect(): void {
+    // In process: there is no connection to lose.
+  }
+
   counts(): Promise<Record<QueueName, number>> {
     const out = {} as Record<QueueName, number>;
     for (const q of QUEUES) {

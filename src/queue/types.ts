@@ -60,6 +60,11 @@ export interface JobQueue {
   addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void>;
   /** Starts consuming `queue`. Call once per queue per process. */
   work<T>(queue: QueueName, handler: JobHandler<T>, opts?: { concurrency?: number }): void;
+  /**
+   * `fn` runs each time the connection to the queue's server comes back after a loss: a Redis
+   * restarted without persistence has forgotten its jobs, which the caller may then offer again.
+   */
+  onReconnect(fn: () => void): void;
   /** Jobs waiting, delayed or running, per queue. */
   counts(): Promise<Record<QueueName, number>>;
   /** Resolves once every queued job has finished (tests, `poll --once`). */
