@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { AlertPayload } from '../types.ts';
 import type { Store } from './client.ts';
@@ -7,6 +7,7 @@ import { alerts, deliveries } from './schema.ts';
 
 // The outbox (alerts) and its deliveries. Every delivery reads and writes here once or twice, so
 // those statements are prepared once per database rather than built by drizzle on each call.
+
 /** The count of alerts an incident has had, to number the next one. */
 export function alertCount(store: Store, incidentId: string): number {
   return store.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.incidentId, incidentId)).all()
@@ -21,25 +22,17 @@ export function enqueueAlert(
   channels: string[],
   at: number,
 ): void {
-  store.db
-    .insert(alerts)
-    .values({
-      id,
-      incidentId: alert.incident_id,
-      brand: alert.brand,
-      kind: alert.kind,
-      severity: alert.severity,
-      createdAt: at,
-      payload: alert,
-    })
-    .run();
-  for (const channel of channels) {
-    store.db
-      .insert(deliveries)
-      .values({ alertId: id, channel, status: 'pending', createdAt: at, updatedAt: at })
-      .onConflictDoNothing()
-      .run();
-  }
+  const s = prepared(store);
+  s.insertAlert.run(
+    id,
+    alert.incident_id,
+    alert.brand,
+    alert.kind,
+    alert.severity,
+    at,
+    JSON.stringify(alert),
+  );
+  for (const channel of channels) s.insertDelivery.run(id, channel, at, at);
 }
 
 export interface OutboxEntry {
@@ -48,29 +41,15 @@ export interface OutboxEntry {
   deliveries: { channel: string; retries: number }[];
 }
 
-/** Alerts not yet handed to the queue, oldest first, with their pending deliveries. */
+/** Alerts not yet handed to the queue, oldest first, with their deliveries still to send. */
 export function unrelayed(store: Store, limit = 500): OutboxEntry[] {
-  const rows = store.db
-    .select({ id: alerts.id })
-    .from(alerts)
-    .where(isNull(alerts.relayedAt))
-    .orderBy(asc(alerts.createdAt), asc(alerts.id))
-    .limit(limit)
-    .all();
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  // 'failed' too: after a restart, a delivery between two tries has lost its job in the embedded queue.
-  const pend = store.db
-    .select({ alertId: deliveries.alertId, channel: deliveries.channel, retries: deliveries.retries })
-    .from(deliveries)
-    .where(and(inArray(deliveries.alertId, ids), inArray(deliveries.status, ['pending', 'failed'])))
-    .all();
-  return ids.map((alertId) => ({
-    alertId,
-    deliveries: pend
-      .filter((p) => p.alertId === alertId)
-      .map((p) => ({ channel: p.channel, retries: p.retries })),
-  }));
+  const out: OutboxEntry[] = [];
+  for (const r of prepared(store).unrelayed.all(limit)) {
+    let entry = out.at(-1);
+    if (entry?.alertId !== r.id) out.push((entry = { alertId: r.id, deliveries: [] }));
+    if (r.channel !== null) entry.deliveries.push({ channel: r.channel, retries: r.retries ?? 0 });
+  }
+  return out;
 }
 
 /** One transaction for the whole batch the relay has just queued. */
@@ -98,6 +77,9 @@ export interface DeliveryToSend {
 }
 
 interface Statements {
+  insertAlert: Database.Statement<[string, string, string, string, string, number, string]>;
+  insertDelivery: Database.Statement<[string, string, number, number]>;
+  unrelayed: Database.Statement<[number], { id: string; channel: string | null; retries: number | null }>;
   toSend: Database.Statement<
     [string, string],
     { status: DeliveryStatus; attempts: number; payload: string | null; waits_for: string | null }
@@ -110,6 +92,20 @@ function prepared(store: Store): Statements {
   let s = statements.get(store.sqlite);
   if (!s) {
     s = {
+      insertAlert: store.sqlite.prepare(
+        `insert into alerts (id, incident_id, brand, kind, severity, created_at, payload) values (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertDelivery: store.sqlite.prepare(
+        `insert into deliveries (alert_id, channel, status, created_at, updated_at) values (?, ?, 'pending', ?, ?)
+         on conflict do nothing`,
+      ),
+      // 'failed' too: after a restart, a delivery between two tries has lost its job in the embedded queue.
+      unrelayed: store.sqlite.prepare(
+        `select a.id, d.channel, d.retries
+         from (select id, created_at from alerts where relayed_at is null order by created_at, id limit ?) a
+         left join deliveries d on d.alert_id = a.id and d.status in ('pending', 'failed')
+         order by a.created_at, a.id, d.id`,
+      ),
       toSend: store.sqlite.prepare(
         `select d.status, d.attempts, a.payload,
                 (select e.id from alerts e join deliveries f on f.alert_id = e.id and f.channel = d.channel
