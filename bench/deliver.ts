@@ -1,16 +1,19 @@
 // Deliveries through the queue: alerts written to the outbox, relayed into the "deliver" queue (one
 // job per alert and channel), sent by the webhook channel to a local receiver in a child process.
 // Reports deliveries per second and the latency from an alert's creation to its arrival, for the
-// embedded queue and, when Redis answers, for BullMQ. The receiver answers at once.
+// embedded queue and, when Redis answers, for BullMQ: once for a burst (throughput, and latency as
+// the wait in line), once at a steady rate below capacity (latency as it is in operation). The
+// receiver answers at once.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildConfig } from '../src/config.ts';
-import { startDaemon } from '../src/daemon.ts';
-import { enqueueAlert } from '../src/db/incidents.ts';
+import { startDaemon, type Daemon } from '../src/daemon.ts';
+import { enqueueAlert } from '../src/db/outbox.ts';
 import { redisAnswers } from '../tests/helpers/redis.ts';
 import type { AlertPayload } from '../src/types.ts';
 
@@ -47,8 +50,10 @@ function receiver(): Promise<{ url: string; arrivals: Map<string, number>; close
   );
 }
 
-async function run(queue: 'embedded' | 'bullmq', n: number) {
-  const rx = await receiver();
+type Queue = 'embedded' | 'bullmq';
+
+/** A daemon (no schedules) delivering to `url` through `queue`; `stop()` removes its data. */
+function daemonFor(queue: Queue, url: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-deliver-'));
   const env = {
     EARSHOT_DATA_DIR: dir,
@@ -58,58 +63,130 @@ async function run(queue: 'embedded' | 'bullmq', n: number) {
   };
   const config = buildConfig(
     {
-      channels: { hook: { type: 'webhook', url: rx.url, secret: 'bench-secret-0123456789' } },
+      channels: { hook: { type: 'webhook', url, secret: 'bench-secret-0123456789' } },
       routes: [{ channels: ['hook'] }],
     },
     env,
   );
   const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
-  const created = new Map<string, number>();
-  const t0 = performance.now();
-  // Written in batches, as detection writes them: the relay moves them while more come.
-  for (let i = 0; i < n; i += 100) {
-    const at = Date.now();
-    daemon.ctx.store.sqlite.transaction(() => {
-      for (let j = i; j < Math.min(n, i + 100); j++) {
-        const id = `inc-${j}`;
-        const alert: AlertPayload = {
-          at: new Date(at).toISOString(),
-          brand: 'acme',
-          kind: 'volume_spike',
-          polarity: 'negative',
-          severity: 'warning',
-          incident_id: id,
-          title: `alert ${j}`,
-          mention_ids: [],
-          evidence: {},
-        };
-        enqueueAlert(daemon.ctx.store, `a${j}`, alert, ['hook'], at);
-        created.set(id, at);
+  return {
+    daemon,
+    stop: async () => {
+      await daemon.stop();
+      const prefix = env.EARSHOT_QUEUE_PREFIX;
+      // The finished jobs BullMQ keeps an hour would pile up in the shared Redis run after run.
+      if (prefix) {
+        const r = new Redis('redis://127.0.0.1:6379');
+        const keys = await r.keys(`${prefix}:*`);
+        for (let i = 0; i < keys.length; i += 1_000) await r.del(...keys.slice(i, i + 1_000));
+        r.disconnect();
       }
-    })();
-    void daemon.relay();
-    await new Promise((r) => setImmediate(r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Writes alerts `from`..`to`-1 in one transaction, as detection does, then relays as it does. */
+function writeAlerts(daemon: Daemon, created: Map<string, number>, from: number, to: number): void {
+  const at = Date.now();
+  daemon.ctx.store.sqlite.transaction(() => {
+    for (let j = from; j < to; j++) {
+      const id = `inc-${j}`;
+      const alert: AlertPayload = {
+        at: new Date(at).toISOString(),
+        brand: 'acme',
+        kind: 'volume_spike',
+        polarity: 'negative',
+        severity: 'warning',
+        incident_id: id,
+        title: `alert ${j}`,
+        mention_ids: [],
+        evidence: {},
+      };
+      enqueueAlert(daemon.ctx.store, `a${j}`, alert, ['hook'], at);
+      created.set(id, at);
+    }
+  })();
+  void daemon.relay();
+}
+
+/**
+ * `rate` undefined: a burst of `n` alerts written as fast as they can be (batches of 100), which
+ * measures throughput; latency is then the wait in line. `rate` given: `n` alerts spread at that
+ * many a second (a batch every 10 ms), which measures latency below capacity.
+ */
+/** CPU milliseconds Redis has used so far (every client's, not only ours). */
+async function redisCpuMs(): Promise<number> {
+  const r = new Redis('redis://127.0.0.1:6379');
+  try {
+    const info = await r.info('cpu');
+    const f = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return (f('used_cpu_user') + f('used_cpu_sys')) * 1000;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function run(queue: Queue, n: number, rate?: number) {
+  const rx = await receiver();
+  const bench = daemonFor(queue, rx.url);
+  const { daemon } = bench;
+  const created = new Map<string, number>();
+  const cpu0 = process.cpuUsage();
+  const redis0 = queue === 'bullmq' ? await redisCpuMs() : 0;
+  const t0 = performance.now();
+  if (rate === undefined) {
+    for (let i = 0; i < n; i += 100) {
+      writeAlerts(daemon, created, i, Math.min(n, i + 100));
+      await new Promise((r) => setImmediate(r));
+    }
+  } else {
+    for (let i = 0; i < n;) {
+      const due = Math.min(n, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+      if (due > i) writeAlerts(daemon, created, i, due);
+      i = Math.max(i, due);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
   while (rx.arrivals.size < n && performance.now() - t0 < 120_000) {
     await daemon.relay();
     await new Promise((r) => setTimeout(r, 20));
   }
-  const secs = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const redisMs = queue === 'bullmq' ? (await redisCpuMs()) - redis0 : 0;
+  const secs = (Math.max(...rx.arrivals.values()) - Math.min(...created.values())) / 1000;
   const lat = [...created].map(([id, at]) => (rx.arrivals.get(id) ?? Infinity) - at).sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
-  await daemon.stop();
+  await bench.stop();
   rx.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { delivered: rx.arrivals.size, perSec: rx.arrivals.size / secs, p50: q(0.5), p99: q(0.99) };
+  return {
+    delivered: rx.arrivals.size,
+    perSec: rx.arrivals.size / secs,
+    p50: q(0.5),
+    p99: q(0.99),
+    // CPU a delivery, which the machine's other load does not change the way it changes wall time.
+    cpuUs: Math.round((cpu.user + cpu.system) / rx.arrivals.size),
+    redisUs: Math.round((redisMs * 1000) / rx.arrivals.size),
+  };
 }
 
 export async function main(n = Number(process.env.BENCH_DELIVER_N ?? 5_000)): Promise<void> {
-  console.log(`\ndeliveries: ${n.toLocaleString('en')} alerts, outbox → queue → webhook → a local receiver`);
-  console.log(['queue', 'delivered', 'deliveries/s', 'latency p50 ms', 'latency p99 ms'].join('\t'));
-  const queues: ('embedded' | 'bullmq')[] = (await redisAnswers()) ? ['embedded', 'bullmq'] : ['embedded'];
-  for (const queue of queues) {
-    const r = await run(queue, n);
-    console.log([queue, r.delivered, Math.round(r.perSec).toLocaleString('en'), r.p50, r.p99].join('\t'));
+  const rate = Number(process.env.BENCH_DELIVER_RATE ?? 200);
+  const steadyN = rate * Number(process.env.BENCH_DELIVER_SECONDS ?? 5);
+  console.log(`\ndeliveries: outbox → queue → webhook → a local receiver (in another process)`);
+  const columns = ['queue', 'load', 'delivered', 'deliveries/s', 'latency p50 ms', 'latency p99 ms'];
+  console.log([...columns, 'Earshot CPU µs a delivery', 'Redis CPU µs a delivery'].join('\t'));
+  const queues: Queue[] = (await redisAnswers()) ? ['embedded', 'bullmq'] : ['embedded'];
+  const only = process.env.BENCH_DELIVER_QUEUES?.split(',');
+  for (const queue of queues.filter((q) => !only || only.includes(q))) {
+    for (const [load, r] of [
+      [`burst of ${n.toLocaleString('en')}`, await run(queue, n)],
+      [`${rate}/s for ${steadyN / rate} s`, await run(queue, steadyN, rate)],
+    ] as const) {
+      const perSec = Math.round(r.perSec).toLocaleString('en');
+      const redisUs = queue === 'bullmq' ? r.redisUs : '-';
+      console.log([queue, load, r.delivered, perSec, r.p50, r.p99, r.cpuUs, redisUs].join('\t'));
+    }
   }
   if (queues.length === 1) console.log('(Redis does not answer at 127.0.0.1:6379: BullMQ not measured)');
 }

@@ -1,34 +1,78 @@
 import { z } from 'zod';
 import { channels as channelRegistry } from '../src/alerts/channels/index.ts';
 import type { AnyChannel } from '../src/alerts/channels/types.ts';
-import { getAlertPayload, getDelivery, recordDelivery } from '../src/db/incidents.ts';
+import { deliveryToSend, recordDelivery } from '../src/db/outbox.ts';
 import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../src/errors.ts';
 import { ackExpiry, ackUrl } from '../src/alerts/ack-link.ts';
 import { jobIdFor } from '../src/queue/index.ts';
+import { reserveSlot, sleep } from '../src/sources/pace.ts';
+import { DeferJobError, PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
 import type { AlertPayload } from '../src/types.ts';
-import { PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
 import type { JobContext } from './context.ts';
 
-export const deliverPayload = z.object({ alertId: z.string(), channel: z.string() });
+export const deliverPayload = z.object({
+  alertId: z.string(),
+  channel: z.string(),
+  /** The pace slot booked for this try (`attempt`), when the channel has a pace. */
+  slot: z.object({ at: z.number(), attempt: z.number() }).optional(),
+});
 export type DeliverPayload = z.infer<typeof deliverPayload>;
+
+const inFlight = new WeakMap<object, Set<string>>();
+/** The (alert, channel) deliveries this process is sending now, per database. */
+function sending(store: object): Set<string> {
+  let set = inFlight.get(store);
+  if (!set) inFlight.set(store, (set = new Set()));
+  return set;
+}
+
+/** How often a delivery waiting for an earlier alert of its incident (or its twin) looks again. */
+const RECHECK_MS = 300;
+
+/** A wait this short is slept in the worker; a longer one is spent in the queue. */
+const SLEEP_MAX_MS = 50;
+
+/**
+ * Books the try's slot in the channel's pace once and waits for it in the queue (the job comes back
+ * with its slot), so that a thousand Slack alerts waiting their turn leave the workers to others.
+ */
+async function waitForSlot(impl: AnyChannel, options: unknown, data: DeliverPayload, meta: JobMeta) {
+  if (!impl.pace) return;
+  let at = data.slot?.attempt === meta.attempt ? data.slot.at : undefined;
+  if (at === undefined) {
+    const { key, everyMs } = impl.pace(options);
+    at = Date.now() + (await reserveSlot(key, everyMs));
+  }
+  const wait = at - Date.now();
+  if (wait > SLEEP_MAX_MS)
+    throw new DeferJobError(`waits ${wait} ms for its slot`, wait, {
+      ...data,
+      slot: { at, attempt: meta.attempt },
+    });
+  await sleep(wait);
+}
 
 /** One job per (alert, channel); the delivery row, not the job, says whether it was sent. */
 export const deliverJob = {
   queue: 'deliver' as const,
   attempts: 8,
   backoffMs: 1_000,
-  jobId: (alertId: string, channel: string) => jobIdFor('deliver', alertId, channel),
+  /** `retries`: how many times a person asked for it again; each retry is a job of its own. */
+  jobId: (alertId: string, channel: string, retries = 0) =>
+    retries === 0
+      ? jobIdFor('deliver', alertId, channel)
+      : jobIdFor('deliver', alertId, channel, `retry${retries}`),
   async handle(ctx: JobContext, data: DeliverPayload, meta: JobMeta): Promise<void> {
     const db = ctx.store;
-    const row = getDelivery(db, data.alertId, data.channel);
+    const row = deliveryToSend(db, data.alertId, data.channel);
     if (!row || row.status === 'sent' || row.status === 'dead') return;
     const at = () => ctx.clock.now().getTime();
     const entry = ctx.config.channels[data.channel];
     const impl = entry ? (channelRegistry as Record<string, AnyChannel>)[entry.type] : undefined;
-    const alert = getAlertPayload(db, data.alertId);
+    const alert = row.alert;
     if (!entry || !impl || !alert) {
       const why = !alert ? 'the alert is gone' : `channel ${data.channel} is no longer configured`;
-      recordDelivery(db, data.alertId, data.channel, {
+      await recordDelivery(db, data.alertId, data.channel, {
         status: 'dead',
         error: why,
         at: at(),
@@ -36,38 +80,63 @@ export const deliverJob = {
       });
       throw new PermanentJobError(why);
     }
-    const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
-    const attempts = row.attempts + 1;
+    // A job offered again (Redis came back empty) while this process still sends the first one.
+    const key = `${data.alertId}|${data.channel}`;
+    const running = sending(db);
+    if (running.has(key)) throw new DeferJobError('already being sent here', RECHECK_MS, data);
+    // An incident's alerts reach a channel in order: PagerDuty drops a resolve it gets before the trigger.
+    if (row.waitsFor) throw new DeferJobError(`waits for alert ${row.waitsFor}`, RECHECK_MS, data);
+    running.add(key);
     try {
-      const ackUrl = ackLinkFor(ctx, alert, data.channel);
-      await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), entry.options, {
-        http: ctx.http,
-        log,
-        deliveryId: `${data.alertId}.${data.channel}`,
-      });
-      recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
-      log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
-    } catch (err) {
-      const message = errorMessage(err);
-      const permanent = err instanceof ChannelPermanentError;
-      const last = permanent || meta.attempt >= meta.attemptsMax;
-      recordDelivery(db, data.alertId, data.channel, {
-        status: last ? 'dead' : 'failed',
-        error: message,
-        at: at(),
-        attempts,
-      });
-      log[last ? 'error' : 'warn'](
-        { attempts },
-        `delivery of alert ${data.alertId} to ${data.channel} failed${last ? ' for good' : ''}: ${message}`,
-      );
-      if (permanent) throw new PermanentJobError(message);
-      if (err instanceof ChannelTransientError && err.retryAfterMs !== undefined)
-        throw new RetryLaterError(message, err.retryAfterMs);
-      throw err;
+      await waitForSlot(impl, entry.options, data, meta);
+      await sendOnce(ctx, data, meta, { impl, options: entry.options, alert, attempts: row.attempts + 1 });
+    } finally {
+      running.delete(key);
     }
   },
 };
+
+/** One try: the send, its outcome recorded, then the queue told whether and when to retry. */
+async function sendOnce(
+  ctx: JobContext,
+  data: DeliverPayload,
+  meta: JobMeta,
+  d: { impl: AnyChannel; options: unknown; alert: AlertPayload; attempts: number },
+): Promise<void> {
+  const { impl, alert, attempts } = d;
+  const db = ctx.store;
+  const at = () => ctx.clock.now().getTime();
+  const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
+  try {
+    const ackUrl = ackLinkFor(ctx, alert, data.channel);
+    await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), d.options, {
+      http: ctx.http,
+      log,
+      deliveryId: `${data.alertId}.${data.channel}`,
+      slotTaken: impl.pace !== undefined,
+    });
+    await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
+    log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
+  } catch (err) {
+    const message = errorMessage(err);
+    const permanent = err instanceof ChannelPermanentError;
+    const last = permanent || meta.attempt >= meta.attemptsMax;
+    await recordDelivery(db, data.alertId, data.channel, {
+      status: last ? 'dead' : 'failed',
+      error: message,
+      at: at(),
+      attempts,
+    });
+    log[last ? 'error' : 'warn'](
+      { attempts },
+      `delivery of alert ${data.alertId} to ${data.channel} failed${last ? ' for good' : ''}: ${message}`,
+    );
+    if (permanent) throw new PermanentJobError(message);
+    if (err instanceof ChannelTransientError && err.retryAfterMs !== undefined)
+      throw new RetryLaterError(message, err.retryAfterMs);
+    throw err;
+  }
+}
 
 /**
  * The signed acknowledge link of an alert, naming the channel it went to; the same on every retry

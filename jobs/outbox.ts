@@ -1,7 +1,7 @@
 import { channelsOf, dominantIntents, matchingRoutes, passesCooldown } from '../src/alerts/routes.ts';
 import type { Config } from '../src/config.ts';
 import type { Store } from '../src/db/client.ts';
-import { alertCount, enqueueAlert } from '../src/db/incidents.ts';
+import { alertCount, enqueueAlert } from '../src/db/outbox.ts';
 import { intentsOf, rememberRouteSend, routeRecords } from '../src/db/routing.ts';
 import type { AlertPayload } from '../src/types.ts';
 

@@ -1,38 +1,41 @@
 import { sql } from 'drizzle-orm';
-import { markRelayed, unrelayed } from '../src/db/incidents.ts';
+import { markRelayed, unrelayed } from '../src/db/outbox.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { JobContext } from './context.ts';
 import { deliverJob } from './deliver.ts';
 
 /**
- * Moves alerts from the outbox into the queue, oldest first. Stops at the first failure (Redis
- * down) so that alerts go out in order once it is back; nothing is lost meanwhile.
+ * Moves alerts from the outbox into the queue, oldest first, a batch at a time (one round trip to
+ * Redis, one transaction to mark them). Stops at the first failure (Redis down) so that alerts go
+ * out in order once it is back; nothing is lost meanwhile.
  */
 export async function relayOutbox(ctx: JobContext): Promise<number> {
   let moved = 0;
   for (;;) {
     const batch = unrelayed(ctx.store);
     if (batch.length === 0) return moved;
-    for (const entry of batch) {
-      try {
-        for (const channel of entry.channels) {
-          await ctx.queue.add(
-            'deliver',
-            { alertId: entry.alertId, channel },
-            {
-              jobId: deliverJob.jobId(entry.alertId, channel),
-              attempts: deliverJob.attempts,
-              backoffMs: deliverJob.backoffMs,
-            },
-          );
-        }
-      } catch (err) {
-        ctx.log.warn(`alerts wait in the outbox: ${errorMessage(err)}`);
-        return moved;
-      }
-      markRelayed(ctx.store, entry.alertId, ctx.clock.now().getTime());
-      moved++;
+    const jobs = batch.flatMap((entry) =>
+      entry.deliveries.map(({ channel, retries }) => ({
+        data: { alertId: entry.alertId, channel },
+        opts: {
+          jobId: deliverJob.jobId(entry.alertId, channel, retries),
+          attempts: deliverJob.attempts,
+          backoffMs: deliverJob.backoffMs,
+        },
+      })),
+    );
+    try {
+      await ctx.queue.addBulk('deliver', jobs);
+    } catch (err) {
+      ctx.log.warn(`alerts wait in the outbox: ${errorMessage(err)}`);
+      return moved;
     }
+    markRelayed(
+      ctx.store,
+      batch.map((e) => e.alertId),
+      ctx.clock.now().getTime(),
+    );
+    moved += batch.length;
   }
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { userInfo } from 'node:os';
 import { runAck } from './commands/ack.ts';
-import { listAlerts } from './commands/alerts.ts';
+import { listAlerts, retryAlert } from './commands/alerts.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
@@ -189,7 +189,7 @@ program
     process.stdout.write(`database ready: ${config.settings.sqlitePath}\n`);
   });
 
-program
+const alertsCommand = program
   .command('alerts')
   .description('list the latest alerts and how each channel fared (sent, retrying, given up and why)')
   .option('-n, --limit <n>', 'how many alerts', '20')
@@ -202,6 +202,21 @@ program
     const store = openStore(config.settings.sqlitePath);
     try {
       process.stdout.write(listAlerts(store, { limit, ...(o.brand ? { brand: o.brand } : {}) }));
+    } finally {
+      store.close();
+    }
+  });
+
+alertsCommand
+  .command('retry')
+  .description('send an alert again where its delivery was given up (the running daemon sends it)')
+  .argument('<id>', 'the alert id, as `earshot alerts` shows it')
+  .option('--channel <name>', 'only this channel (default: every channel that gave up)')
+  .action((id: string, o: { channel?: string }) => {
+    const config = loadConfig({ file: configFile(), env });
+    const store = openStore(config.settings.sqlitePath);
+    try {
+      process.stdout.write(retryAlert(store, config, id, o.channel));
     } finally {
       store.close();
     }

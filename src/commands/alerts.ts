@@ -1,4 +1,6 @@
+import type { Config } from '../config.ts';
 import type { Store } from '../db/client.ts';
+import { retryDeliveries } from '../db/outbox.ts';
 
 interface Row {
   id: string;
@@ -51,4 +53,18 @@ export function listAlerts(store: Store, opts: { limit: number; brand?: string }
     out.push(`    → ${r.channel}: ${how}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `earshot alerts retry ID [--channel C]`: the alert's given-up deliveries go back to the outbox,
+ * where the daemon's relay (any daemon on this database) picks them up. Throws a one-line reason.
+ */
+export function retryAlert(store: Store, config: Config, alertId: string, channel?: string): string {
+  if (channel && !config.channels[channel])
+    throw new Error(`no channel is named "${channel}" in ${config.file ?? 'the configuration'}`);
+  const again = retryDeliveries(store, alertId, {
+    ...(channel ? { channel } : {}),
+    configured: Object.keys(config.channels),
+  });
+  return `alert ${alertId}: ${again.join(', ')} queued again; the running daemon sends it within seconds\n`;
 }

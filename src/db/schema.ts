@@ -136,6 +136,11 @@ export const deliveries = sqliteTable(
     channel: text('channel').notNull(),
     status: text('status', { enum: ['pending', 'sent', 'failed', 'dead'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * How many times a person asked for it again (`earshot alerts retry`). Part of its job id: a
+     * queue ignores an id it has already seen, so each retry needs one of its own.
+     */
+    retries: integer('retries').notNull().default(0),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

@@ -1,9 +1,18 @@
-import { Queue, UnrecoverableError, Worker, type Job, type MinimalJob } from 'bullmq';
+import {
+  DelayedError,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type Job,
+  type JobsOptions,
+  type MinimalJob,
+} from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.ts';
 import { backoffDelay } from './backoff.ts';
 import {
+  DeferJobError,
   PermanentJobError,
   RetryLaterError,
   type JobHandler,
@@ -64,26 +73,29 @@ export class BullQueue implements JobQueue {
     return withTimeout(
       (async () => {
         if (await q.getJob(opts.jobId)) return false;
-        await q.add(queue, data, {
-          jobId: opts.jobId,
-          ...(opts.delayMs ? { delay: opts.delayMs } : {}),
-          attempts: opts.attempts ?? 1,
-          backoff: { type: 'earshot', delay: opts.backoffMs ?? 1_000 },
-          // Finished ids are kept an hour, so a late duplicate from another process is still a no-op.
-          removeOnComplete: { age: 3_600 },
-          removeOnFail: { age: 7 * 86_400 },
-        });
+        await q.add(queue, data, bullOptions(opts));
         return true;
       })(),
       ADD_TIMEOUT_MS,
-      `queue unavailable: redis at ${this.where} is not answering`,
+      this.unavailable(),
     );
+  }
+
+  async addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    // BullMQ skips an id it already holds, so no look-up first: one round trip for the batch.
+    const bulk = jobs.map((j) => ({ name: queue, data: j.data, opts: bullOptions(j.opts) }));
+    await withTimeout(this.queue(queue).addBulk(bulk), ADD_TIMEOUT_MS, this.unavailable());
+  }
+
+  private unavailable(): string {
+    return `queue unavailable: redis at ${this.where} is not answering`;
   }
 
   work<T>(queue: QueueName, handler: JobHandler<T>, opts: { concurrency?: number } = {}): void {
     const worker = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         try {
           await handler(job.data as T, {
             id: job.id ?? '',
@@ -92,6 +104,12 @@ export class BullQueue implements JobQueue {
           });
         } catch (err) {
           if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          if (err instanceof DeferJobError) {
+            await job.updateData(err.data);
+            await job.moveToDelayed(Date.now() + err.delayMs, token);
+            // BullMQ's way of saying "moved, not failed": no try is counted.
+            throw new DelayedError();
+          }
           throw err;
         }
       },
@@ -99,6 +117,10 @@ export class BullQueue implements JobQueue {
         connection: { ...this.connection, maxRetriesPerRequest: null },
         prefix: this.prefix,
         concurrency: opts.concurrency ?? 1,
+        // A job whose daemon died (SIGKILL, power loss) is taken over within about 15 s rather
+        // than BullMQ's default of up to a minute; the lock is renewed every 5 s meanwhile.
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) => {
             if (err instanceof RetryLaterError) return err.delayMs;
@@ -117,6 +139,13 @@ export class BullQueue implements JobQueue {
       );
     });
     this.workers.push(worker);
+  }
+
+  onReconnect(fn: () => void): void {
+    // The client resolves once first connected: every later 'ready' is a reconnection.
+    void this.queue('deliver')
+      .client.then((c) => c.on('ready', fn))
+      .catch(() => undefined);
   }
 
   async counts(): Promise<Record<QueueName, number>> {
@@ -149,6 +178,18 @@ export class BullQueue implements JobQueue {
     this.lastErrorLog = now;
     this.log?.error(`redis at ${this.where}: ${errorMessage(err)} (retrying)`);
   }
+}
+
+function bullOptions(opts: JobOptions): JobsOptions {
+  return {
+    jobId: opts.jobId,
+    ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+    attempts: opts.attempts ?? 1,
+    backoff: { type: 'earshot', delay: opts.backoffMs ?? 1_000 },
+    // Finished ids are kept an hour, so a late duplicate from another process is still a no-op.
+    removeOnComplete: { age: 3_600 },
+    removeOnFail: { age: 7 * 86_400 },
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

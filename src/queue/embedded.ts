@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.ts';
 import {
+  DeferJobError,
   PermanentJobError,
   RetryLaterError,
   type JobHandler,
@@ -79,11 +80,19 @@ export class EmbeddedQueue implements JobQueue {
     return Promise.resolve(true);
   }
 
+  async addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void> {
+    for (const j of jobs) await this.add(queue, j.data, j.opts);
+  }
+
   work<T>(queue: QueueName, handler: JobHandler<T>, opts: { concurrency?: number } = {}): void {
     const lane = this.lane(queue);
     lane.handler = handler as JobHandler<unknown>;
     lane.concurrency = Math.max(1, opts.concurrency ?? 1);
     this.pump(queue);
+  }
+
+  onReconnect(): void {
+    // In process: there is no connection to lose.
   }
 
   counts(): Promise<Record<QueueName, number>> {
@@ -162,6 +171,10 @@ export class EmbeddedQueue implements JobQueue {
 
   private failed(queue: QueueName, job: Job, attemptsMax: number, err: unknown): void {
     const lane = this.lane(queue);
+    if (err instanceof DeferJobError && !this.closed) {
+      this.delay(queue, { ...job, data: err.data }, err.delayMs);
+      return;
+    }
     const permanent = err instanceof PermanentJobError;
     const retry = !permanent && !this.closed && job.attempt < attemptsMax;
     this.log?.[retry ? 'warn' : 'error'](

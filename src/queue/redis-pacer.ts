@@ -36,16 +36,20 @@ export class RedisPacer implements Pacer {
   }
 
   async pace(key: string, minIntervalMs: number): Promise<void> {
+    await sleep(await this.reserve(key, minIntervalMs));
+  }
+
+  async reserve(key: string, minIntervalMs: number): Promise<number> {
     let wait: number;
     // A daemon that has just started is still connecting: worth a moment before pacing alone.
     if (this.redis.status === 'connecting' || this.redis.status === 'connect') await this.ready(1_000);
     try {
       wait = await this.redis.paceSlot(`${this.prefix}:pace:${key}`, 'slot', minIntervalMs);
     } catch {
-      return this.local.pace(key, minIntervalMs);
+      return this.local.reserve(key, minIntervalMs);
     }
     // A hold seen here first (Redis was away when it was announced) still counts.
-    await Promise.all([sleep(wait), this.local.pace(key, 0)]);
+    return Math.max(wait, await this.local.reserve(key, 0));
   }
 
   private ready(withinMs: number): Promise<void> {

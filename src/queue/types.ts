@@ -39,12 +39,34 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler to run the job again after `delayMs` with `data`, without counting a try and
+ * without holding a worker meanwhile (a delivery waiting for its slot in a channel's pace).
+ */
+export class DeferJobError extends Error {
+  override name = 'DeferJobError';
+  constructor(
+    message: string,
+    readonly delayMs: number,
+    readonly data: unknown,
+  ) {
+    super(message);
+  }
+}
+
 export interface JobQueue {
   readonly kind: 'embedded' | 'bullmq';
   /** Returns false when a job with this id already existed. */
   add<T>(queue: QueueName, data: T, opts: JobOptions): Promise<boolean>;
+  /** Many jobs in order, in one round trip where the queue has them; known ids are no-ops, as in `add`. */
+  addBulk<T>(queue: QueueName, jobs: { data: T; opts: JobOptions }[]): Promise<void>;
   /** Starts consuming `queue`. Call once per queue per process. */
   work<T>(queue: QueueName, handler: JobHandler<T>, opts?: { concurrency?: number }): void;
+  /**
+   * `fn` runs each time the connection to the queue's server comes back after a loss: a Redis
+   * restarted without persistence has forgotten its jobs, which the caller may then offer again.
+   */
+  onReconnect(fn: () => void): void;
   /** Jobs waiting, delayed or running, per queue. */
   counts(): Promise<Record<QueueName, number>>;
   /** Resolves once every queued job has finished (tests, `poll --once`). */

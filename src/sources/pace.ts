@@ -16,6 +16,8 @@ export function credentialKey(prefix: string, secret: string): string {
 export interface Pacer {
   /** Resolves at this key's next free slot; slots are `minIntervalMs` apart. */
   pace(key: string, minIntervalMs: number): Promise<void>;
+  /** Books this key's next free slot like `pace`, but returns the wait instead of sleeping it. */
+  reserve(key: string, minIntervalMs: number): Promise<number>;
   /** No call on this key before `untilMs` (epoch ms, this machine's clock). */
   hold(key: string, untilMs: number): void;
 }
@@ -27,10 +29,14 @@ export class LocalPacer implements Pacer {
   constructor(private readonly now: () => number = Date.now) {}
 
   async pace(key: string, minIntervalMs: number): Promise<void> {
+    await sleep(await this.reserve(key, minIntervalMs));
+  }
+
+  reserve(key: string, minIntervalMs: number): Promise<number> {
     const t = this.now();
     const at = Math.max(t, this.nextAt.get(key) ?? 0);
     this.nextAt.set(key, at + minIntervalMs);
-    await sleep(at - t);
+    return Promise.resolve(at - t);
   }
 
   hold(key: string, untilMs: number): void {
@@ -41,6 +47,8 @@ export class LocalPacer implements Pacer {
 let current: Pacer = new LocalPacer();
 
 export const pace = (key: string, minIntervalMs: number): Promise<void> => current.pace(key, minIntervalMs);
+export const reserveSlot = (key: string, minIntervalMs: number): Promise<number> =>
+  current.reserve(key, minIntervalMs);
 export const holdUntil = (key: string, untilMs: number): void => current.hold(key, untilMs);
 
 /** Paces every source's calls with `p` from now on (the daemon's Redis one). Returns the undo. */

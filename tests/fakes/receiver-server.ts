@@ -5,6 +5,8 @@ export interface Received {
   path: string;
   body: string;
   headers: http.IncomingHttpHeaders;
+  /** When it was read (epoch ms). */
+  at: number;
 }
 
 /**
@@ -15,20 +17,38 @@ export async function startReceiver(
   answer: (r: Received) => ScriptedAnswer = () => ({ status: 200, body: 'ok' }),
 ) {
   const requests: Received[] = [];
+  /** What each request got, in the order of `requests`, and when (epoch ms). */
+  const answered: { status: number; at: number }[] = [];
   const script = scriptedAnswers();
+  let decide = answer;
+  let delayMs = 0;
   const server = await listenLocal((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      const r = { path: req.url ?? '/', body, headers: req.headers };
-      requests.push(r);
-      if (script.answer(res, { 'content-type': 'application/json' })) return;
-      const a = answer(r);
-      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body);
+      const r = { path: req.url ?? '/', body, headers: req.headers, at: Date.now() };
+      const i = requests.push(r) - 1;
+      const reply = () => {
+        if (script.answer(res, { 'content-type': 'application/json' })) return;
+        const a = decide(r);
+        answered[i] = { status: a.status, at: Date.now() };
+        res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body);
+      };
+      if (delayMs > 0) setTimeout(reply, delayMs);
+      else reply();
     });
   });
   return {
     requests,
+    answered,
+    /** From now on, what `answer` would have decided is decided by `fn`. */
+    answerWith(fn: (r: Received) => ScriptedAnswer) {
+      decide = fn;
+    },
+    /** Reads each request at once and answers it `ms` later: deliveries stay in flight that long. */
+    slow(ms: number) {
+      delayMs = ms;
+    },
     url: (path = '/hook') => `${server.base}${path}`,
     /** The next answer: a status (0 hangs), a body, headers. */
     queue: (a: ScriptedAnswer) => script.push(a),

@@ -7,7 +7,7 @@ import type { WebhookBody } from '../../src/alerts/channels/webhook.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
-import { getAlertPayload } from '../../src/db/incidents.ts';
+import { getAlertPayload } from '../../src/db/outbox.ts';
 import { startReceiver } from '../fakes/receiver-server.ts';
 import { startSlackServer } from '../fakes/slack-server.ts';
 import { tempDir, waitUntil } from '../helpers/cli.ts';

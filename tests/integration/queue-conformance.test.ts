@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BullQueue } from '../../src/queue/bullmq.ts';
 import { EmbeddedQueue } from '../../src/queue/embedded.ts';
 import { jobIdFor } from '../../src/queue/index.ts';
-import { PermanentJobError, RetryLaterError, type JobQueue } from '../../src/queue/types.ts';
+import { DeferJobError, PermanentJobError, RetryLaterError, type JobQueue } from '../../src/queue/types.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -95,6 +95,23 @@ describe.each([
     await q.drain('deliver', 10_000);
     expect(at).toHaveLength(2);
     expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(350);
+  });
+
+  it('defers a job with new data, without counting a try', async () => {
+    const q = make();
+    const seen: { step: number; attempt: number; at: number }[] = [];
+    q.work<{ step: number }>('deliver', async (d, meta) => {
+      seen.push({ step: d.step, attempt: meta.attempt, at: Date.now() });
+      if (d.step < 3) throw new DeferJobError('its slot is later', 150, { step: d.step + 1 });
+    });
+    await q.add('deliver', { step: 1 }, { jobId: 'deferred', attempts: 1 });
+    await q.drain('deliver', 10_000);
+    expect(seen.map((s) => [s.step, s.attempt])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
+    expect((seen[2]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(280);
   });
 
   it('lets a running job finish on close', async () => {

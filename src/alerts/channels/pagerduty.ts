@@ -78,9 +78,10 @@ export const pagerduty: Channel<PagerDutyOptions, PagerDutyEvent> = {
     if (links.length > 0) event.links = links;
     return event;
   },
+  // About 120 events a minute per integration key (§10.2).
+  pace: (o) => ({ key: credentialKey('pagerduty', o.routing_key), everyMs: 500 }),
   async send(event, o, ctx) {
-    // About 120 events a minute per integration key (§10.2).
-    await pace(credentialKey('pagerduty', o.routing_key), 500);
+    if (!ctx.slotTaken) await pace(credentialKey('pagerduty', o.routing_key), 500);
     const res = await postJson(
       'pagerduty',
       o.api_url,

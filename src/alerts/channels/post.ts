@@ -1,7 +1,8 @@
-import { isAxiosError, type AxiosResponse } from 'axios';
+import { isAxiosError } from 'axios';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import { retryAfterMs } from '../../sources/http.ts';
 import { truncate } from '../format.ts';
+import { directPost, proxyConfigured, type PostAnswer } from './direct-post.ts';
 import type { ChannelContext } from './types.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -18,19 +19,26 @@ export async function postJson(
   ctx: ChannelContext,
   /** What the URL is, in the message when it cannot be reached. */
   what = 'receiver',
-): Promise<AxiosResponse<string>> {
+): Promise<PostAnswer> {
   const timeout = Math.min(ctx.http.defaults.timeout || TIMEOUT_MS, TIMEOUT_MS);
+  const userAgent = String(ctx.http.defaults.headers['User-Agent'] ?? 'earshot');
+  const all = { 'Content-Type': 'application/json', 'User-Agent': userAgent, ...headers };
   try {
-    return await ctx.http.post<string>(url, body, {
-      headers: { 'Content-Type': 'application/json', ...headers },
+    if (!proxyConfigured()) return await directPost(url, body, all, timeout);
+    const res = await ctx.http.post<string>(url, body, {
+      headers: all,
       responseType: 'text',
       transformRequest: (d: unknown) => d,
       transformResponse: (d: unknown) => d,
       timeout,
       validateStatus: () => true,
+      // A receiver that moves is told by its status, not followed: a redirected POST would
+      // arrive as a GET without its body.
+      maxRedirects: 0,
     });
+    return { status: res.status, headers: res.headers as PostAnswer['headers'], data: res.data };
   } catch (err) {
-    const code = isAxiosError(err) ? err.code : undefined;
+    const code = isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException).code;
     const why =
       code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         ? `no answer within ${timeout / 1000}s`
@@ -40,7 +48,7 @@ export async function postJson(
 }
 
 /** What the receiver said, on one short line, with the secret URL (and its path) taken out. */
-export function said(res: AxiosResponse, url: string, max = 200): string {
+export function said(res: PostAnswer, url: string, max = 200): string {
   const raw = typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? '');
   let text = raw.slice(0, 4_000).split(url).join('…');
   const path = URL.canParse(url) ? new URL(url).pathname : '';
@@ -58,7 +66,7 @@ export function said(res: AxiosResponse, url: string, max = 200): string {
  * The usual meaning of a receiver's status: 2xx delivered; 429 and 5xx (and 408) worth retrying,
  * after `Retry-After` when given; anything else (400, 401, 403, 404, 410 …) will not get better.
  */
-export function judge(channel: string, res: AxiosResponse, url: string, defaultWaitMs = 1_000): void {
+export function judge(channel: string, res: PostAnswer, url: string, defaultWaitMs = 1_000): void {
   const s = res.status;
   if (s >= 200 && s < 300) return;
   const text = said(res, url);

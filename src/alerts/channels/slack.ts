@@ -115,8 +115,10 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
 /** Slack allows about one message a second per webhook (§10.1): every daemon on it keeps to that. */
 const PACE_MS = 1_000;
 
+const slot = (opts: SlackOptions) => ({ key: credentialKey('slack', opts.webhook_url), everyMs: PACE_MS });
+
 async function post(body: unknown, opts: SlackOptions, ctx: ChannelContext) {
-  await pace(credentialKey('slack', opts.webhook_url), PACE_MS);
+  if (!ctx.slotTaken) await pace(slot(opts).key, PACE_MS);
   return postJson('slack', opts.webhook_url, JSON.stringify(body), {}, ctx, 'webhook');
 }
 
@@ -126,6 +128,7 @@ export const slack: Channel<SlackOptions, SlackMessage> = {
     'Slack incoming webhook, Block Kit messages. Settings: webhook_url (a secret: write ${SLACK_WEBHOOK_URL}).',
   options,
   render,
+  pace: slot,
   async send(payload, opts, ctx) {
     const res = await post(payload, opts, ctx);
     const s = res.status;

@@ -8,6 +8,8 @@ export interface ChannelContext {
   log: Logger;
   /** The same for every attempt at one (alert, channel): receivers dedupe on it. */
   deliveryId?: string;
+  /** The caller already waited for this send's slot in the channel's `pace`: do not book another. */
+  slotTaken?: boolean;
 }
 
 export interface RenderContext {
@@ -27,6 +29,12 @@ export interface Channel<O = unknown, P = unknown> {
   readonly options: z.ZodType<O>;
   /** Pure: the message as the receiver will get it. */
   render(alert: AlertPayload, ctx: RenderContext): P;
+  /**
+   * The receiver's rate limit, per configured channel: the delivery job books a slot of `key`
+   * every `everyMs` and waits for it in the queue, so that a paced channel never holds a worker
+   * another channel could use.
+   */
+  pace?(options: O): { key: string; everyMs: number };
   /** Sends; throws `ChannelPermanentError` (never retried) or `ChannelTransientError` (retried). */
   send(payload: P, options: O, ctx: ChannelContext): Promise<void>;
   /** Proves the settings work WITHOUT delivering a message (for `earshot doctor`); throws in plain words. */
