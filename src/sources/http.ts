@@ -145,6 +145,8 @@ export function wrapNetworkError(
 }
 
 const CONFIDENTIAL = /^(?:(?:proxy-)?authorization|cookie)$/i;
+/** The body as it came: made once, not per call (under tsx a closure made in a call is also named). */
+const asIs = (d: unknown) => d;
 
 /** Whether `host` is a subdomain of `of` (follow-redirects keeps credentials for those). */
 const isSubdomain = (host: string, of: string) => {
@@ -173,7 +175,7 @@ async function follow(
         headers,
         maxRedirects: 0,
         responseType: 'text',
-        transformResponse: (d: unknown) => d,
+        transformResponse: asIs,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
     } catch (err) {
