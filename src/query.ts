@@ -140,10 +140,15 @@ function termNode(raw: string, phrase: boolean, pos: number): QueryNode {
 const SPLIT = /[^\p{L}\p{N}#@_]+/u;
 const DIACRITICS = /\p{M}+/gu;
 
+/** Printable ASCII and the usual white space (other text takes the full pass). */
+const ASCII = /^[\t\n\r -~]*$/;
+
 /** Lowercase, accent-free words; # and @ stay attached; a possessive 's is its own token. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const part of text.normalize('NFKD').replace(DIACRITICS, '').toLowerCase().split(SPLIT)) {
+  // Plain ASCII has nothing to decompose and no marks to drop: most posts skip that pass.
+  const folded = ASCII.test(text) ? text : text.normalize('NFKD').replace(DIACRITICS, '');
+  for (const part of folded.toLowerCase().split(SPLIT)) {
     if (part === '' || part === '#' || part === '@') continue;
     out.push(part);
   }
@@ -181,8 +186,9 @@ function evaluate(n: QueryNode, tokens: string[], set: Set<string>): boolean {
   }
 }
 
+const strip = (t: string) => t.replace(/^[#@]/, '');
+
 function hasPhrase(tokens: string[], phrase: string[]): boolean {
-  const strip = (t: string) => t.replace(/^[#@]/, '');
   outer: for (let i = 0; i + phrase.length <= tokens.length; i++) {
     for (let j = 0; j < phrase.length; j++) if (strip(tokens[i + j] as string) !== phrase[j]) continue outer;
     return true;

@@ -196,6 +196,7 @@ for (const [lang, words] of Object.entries(STOPWORDS)) {
   for (const w of words) INDEX.set(w, [...(INDEX.get(w) ?? []), lang]);
 }
 const WORD = /[\p{L}']+/gu;
+const SCRIPTS = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0400-\u04ff\u0600-\u06ff]/;
 
 /**
  * The language the source reported (primary subtag), else a stopword vote among seven common
@@ -204,11 +205,14 @@ const WORD = /[\p{L}']+/gu;
 export function detectLanguage(text: string, reported?: string): string {
   const tag = reported?.trim().toLowerCase().split(/[-_]/)[0];
   if (tag && /^[a-z]{2,3}$/.test(tag) && tag !== 'und') return tag;
-  if (/[\u3040-\u30ff]/.test(text)) return 'ja';
-  if (/[\u4e00-\u9fff]/.test(text)) return 'zh';
-  if (/[\uac00-\ud7af]/.test(text)) return 'ko';
-  if (/[\u0400-\u04ff]/.test(text)) return 'ru';
-  if (/[\u0600-\u06ff]/.test(text)) return 'ar';
+  // One look for any of these scripts, then which (in this order): most texts have none.
+  if (SCRIPTS.test(text)) {
+    if (/[\u3040-\u30ff]/.test(text)) return 'ja';
+    if (/[\u4e00-\u9fff]/.test(text)) return 'zh';
+    if (/[\uac00-\ud7af]/.test(text)) return 'ko';
+    if (/[\u0400-\u04ff]/.test(text)) return 'ru';
+    return 'ar';
+  }
   const votes = new Map<string, number>();
   let total = 0;
   for (const w of text.toLowerCase().match(WORD) ?? []) {

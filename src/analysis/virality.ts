@@ -73,16 +73,18 @@ export function virality(input: {
   const last = points[points.length - 1] ?? { t: input.createdAt, e: 0 };
   const prev = points[points.length - 2];
   const velocity = prev ? Math.max(0, (last.e - prev.e) / ((last.t - prev.t) / HOUR)) : 0;
-  const paces = points
-    .slice(1)
-    .map((p, i) => (p.e - (points[i]?.e ?? 0)) / ((p.t - (points[i]?.t ?? p.t)) / HOUR))
-    .filter((v) => v > 0);
+  const paces: number[] = [];
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i] as { t: number; e: number };
+    const before = points[i - 1] as { t: number; e: number };
+    const pace = (p.e - before.e) / ((p.t - before.t) / HOUR);
+    if (pace > 0) paces.push(pace);
+  }
   const spread = paces.length >= 3 ? Math.max(0.2, stdev(paces.slice(-6).map(Math.log))) : UNKNOWN_SPREAD;
   const horizon = input.horizonHours ?? 6;
-  const gain = (hours: number) => velocity * att.tau * (1 - Math.exp(-Math.max(0, hours) / att.tau));
-  const ahead = gain(horizon);
+  const ahead = gain(velocity, att.tau, horizon);
   const ageHours = (last.t - input.createdAt) / HOUR;
-  const firstDay = last.e + gain(24 - ageHours);
+  const firstDay = last.e + gain(velocity, att.tau, 24 - ageHours);
   const usual = usualEngagement(input.source, input.followers);
   return {
     engagement: round(last.e),
@@ -97,6 +99,14 @@ export function virality(input: {
     usual: round(usual),
     score: round(Math.min(1, Math.max(0, Math.log10(firstDay / usual) / 2))),
   };
+}
+
+/**
+ * Engagement gained in `hours` at `velocity`, slowing down with the platform's attention span.
+ * A module function, not a closure: under tsx every closure made in a call is also given its name.
+ */
+function gain(velocity: number, tau: number, hours: number): number {
+  return velocity * tau * (1 - Math.exp(-Math.max(0, hours) / tau));
 }
 
 function stdev(xs: number[]): number {

@@ -115,7 +115,7 @@ export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> =
   normalize(status, o): Mention | null {
     // A boost carries the boosted post: the mention is the original.
     const s = status.reblog ?? status;
-    const text = toText([s.spoiler_text, s.content].filter(Boolean).join(' '));
+    const text = toText(s.spoiler_text ? `${s.spoiler_text} ${s.content}` : s.content);
     if (!text) return null;
     const m: Mention = {
       // The instance's own id, so that the post can be read again there (engagement refresh).

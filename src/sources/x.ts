@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { parseQuery, type QueryNode } from '../query.ts';
 import type { Mention } from '../types.ts';
-import { retryAfterMs } from './http.ts';
+import { AGENT_OPTIONS, retryAfterMs } from './http.ts';
 import { credentialKey, holdUntil, pace } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
 
@@ -112,9 +112,10 @@ function client(o: XOptions, timeoutMs: number): TwitterApi {
       params.timeout ??= timeoutMs;
     },
   };
+  // An http: base (a fake, a proxy) needs an http agent; keep-alive, as Node's own agents are.
   c = new TwitterApi(o.bearer_token, {
     plugins: [plugin],
-    ...(base?.startsWith('http:') ? { httpAgent: new http.Agent() } : {}),
+    ...(base?.startsWith('http:') ? { httpAgent: new http.Agent(AGENT_OPTIONS) } : {}),
   });
   clients.set(key, c);
   return c;

@@ -83,6 +83,13 @@ describe('language', () => {
     ['Le vol est en retard et il ne faut pas attendre', 'fr'],
     ['Der Flug ist nicht pünktlich und ich bin sehr sauer', 'de'],
     ['ok', 'und'],
+    // Told by script, in this order: kana before Han (Japanese writes both), Cyrillic before Arabic.
+    ['東京のホテルは最高でした', 'ja'],
+    ['航班又晚点了', 'zh'],
+    ['비행기가 늦었어요', 'ko'],
+    ['Рейс задержали на три часа', 'ru'],
+    ['تأخرت الرحلة', 'ar'],
+    ['acme Рейс تأخرت', 'ru'],
   ])('%s → %s', (text, lang) => {
     expect(detectLanguage(text)).toBe(lang);
   });

@@ -26,6 +26,8 @@ describe('brand queries', () => {
     ['refund*', 'I want my refunds now', true],
     ['refund*', 'no money back', false],
     ['cafe', 'Best café in town', true],
+    ['acme', 'ＡＣＭＥ in full width', true],
+    ['café', 'plain cafe', true],
     [
       '"United Airlines" OR (united AND flight) NOT "Manchester United"',
       'Manchester United flight delayed',
