@@ -181,6 +181,7 @@ program
   .option('-d, --days <d>', 'how many days of traffic', '14')
   .option('--seed <s>', 'the same seed gives the same stream', '1')
   .option('--start <time>', 'when the stream begins (ISO 8601)', '2026-01-05T00:00:00Z')
+  .option('-r, --rate <n>', 'everyday mentions an hour per brand (default: 6 to 40, drawn per brand)')
   .option('-o, --out <file>', 'write the observations here instead of stdout')
   .option('-t, --truth <file>', 'write the ground truth (JSON) here')
   .action(async (o: SimulateCliOptions) => {

@@ -14,6 +14,7 @@ export interface SimulateCliOptions {
   days: string;
   seed: string;
   start: string;
+  rate?: string;
   out?: string;
   truth?: string;
 }
@@ -36,7 +37,9 @@ export function simulateOptions(o: SimulateCliOptions): SimulateOptions {
   const start = Date.parse(o.start);
   if (Number.isNaN(start))
     throw new Error(`--start ${o.start}: not a date (use ISO 8601, e.g. 2026-01-05T00:00:00Z)`);
-  return { scenario, brands, days, seed, start };
+  const rate = o.rate === undefined ? undefined : Number(o.rate);
+  if (rate !== undefined && !(rate > 0)) throw new Error(`--rate ${o.rate}: give mentions an hour above 0`);
+  return { scenario, brands, days, seed, start, ...(rate !== undefined ? { rate } : {}) };
 }
 
 /**

@@ -41,13 +41,15 @@ export function* simulate(opts: SimulateOptions): Generator<Observation, Truth, 
   const brands = kinds.map((kind, i): Brand => {
     const profile = brandProfile(i);
     const rnd = root.fork(`brand${i}`);
+    // Small and large brands alike, from a few mentions an hour to a few dozen; drawn even when
+    // --rate is given, so that the rate changes the volume and nothing else.
+    const drawnRate = 6 * Math.exp(rnd.next() * Math.log(40 / 6));
     const ctx: BrandContext = {
       profile,
       rnd,
       authors: new AuthorPool(rnd.fork('authors')),
       ids: new IdMint(i),
-      // Small and large brands alike: from a few mentions an hour to a few dozen.
-      baseRate: 6 * Math.exp(rnd.next() * Math.log(40 / 6)),
+      baseRate: opts.rate ?? drawnRate,
     };
     return { profile, kind, ...planBrand(kind, ctx, opts.start, end), ids: [] };
   });
@@ -117,4 +119,6 @@ function checkOptions(o: SimulateOptions): void {
     throw new Error(`days ${o.days}: give a number of days above 0 (at most 3650)`);
   if (!Number.isSafeInteger(o.seed)) throw new Error(`seed ${o.seed}: give a whole number`);
   if (!Number.isFinite(o.start)) throw new Error('start: not a time');
+  if (o.rate !== undefined && !(o.rate > 0 && o.rate <= 1_000_000))
+    throw new Error(`rate ${o.rate}: give mentions an hour above 0`);
 }

@@ -59,4 +59,6 @@ export interface SimulateOptions {
   seed: number;
   /** Epoch ms of the stream's first minute. */
   start: number;
+  /** Everyday mentions an hour per brand (on an average hour of the week); drawn per brand, 6 to 40, when absent. */
+  rate?: number;
 }
