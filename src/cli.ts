@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { listAlerts } from './commands/alerts.ts';
+import { runDemo } from './commands/demo.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
@@ -194,6 +195,13 @@ program
     });
     await runSimulate(opts, out, o.truth);
     if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
+  });
+
+program
+  .command('demo')
+  .description('replay a simulated outrage and show the alerts and incidents you would have received')
+  .action(async () => {
+    await runDemo(process.stdout);
   });
 
 program

@@ -87,6 +87,7 @@ export function simulateAll(opts: SimulateOptions): { observations: Observation[
 }
 
 function kindsFor(opts: SimulateOptions, rnd: Random): ScenarioKind[] {
+  if (opts.kinds) return opts.kinds;
   if (opts.scenario !== 'mixed')
     return Array.from({ length: opts.brands }, () => opts.scenario as ScenarioKind);
   const order = [...SCENARIO_KINDS];
@@ -113,6 +114,7 @@ function truthOf(opts: SimulateOptions, end: number, brands: Brand[]): Truth {
 }
 
 function checkOptions(o: SimulateOptions): void {
+  if (o.kinds && o.kinds.length === 0) throw new Error('kinds: name at least one');
   if (!Number.isInteger(o.brands) || o.brands < 1 || o.brands > 100_000)
     throw new Error(`brands ${o.brands}: give a whole number from 1 to 100000`);
   if (!(o.days > 0 && o.days <= 3_650))

@@ -59,6 +59,8 @@ export interface SimulateOptions {
   seed: number;
   /** Epoch ms of the stream's first minute. */
   start: number;
+  /** The kind of each brand, in order, instead of `scenario` and `brands` (the demo picks its own). */
+  kinds?: ScenarioKind[];
   /** Everyday mentions an hour per brand (on an average hour of the week); drawn per brand, 6 to 40, when absent. */
   rate?: number;
 }
