@@ -2,7 +2,8 @@ import type { BrandContext, Component } from './component.ts';
 import { Everyday } from './everyday.ts';
 import { DAY, HOUR, MINUTE, seconds } from './posts.ts';
 import type { Random } from './random.ts';
-import { BigComplaint, Launch, Outrage, TakeOff } from './stories.ts';
+import { Outrage } from './outrage.ts';
+import { BigComplaint, Launch, TakeOff } from './stories.ts';
 import type { ScenarioKind } from './types.ts';
 
 /** A brand's traffic, and when its incident (if any) began and ended. */
