@@ -26,8 +26,8 @@ import {
 const START = Date.parse('2026-01-05T00:00:00Z');
 const HOUR = 3_600_000;
 
-function run(scenario: ScenarioName, seed = 1, days = 10, brands = 1) {
-  return simulateAll({ scenario, brands, days, seed, start: START });
+function run(scenario: ScenarioName, seed = 1, days = 10, brands = 1, rate?: number) {
+  return simulateAll({ scenario, brands, days, seed, start: START, ...(rate ? { rate } : {}) });
 }
 
 function incidentOf(r: ReturnType<typeof run>, i = 0): TruthIncident {
@@ -81,12 +81,15 @@ describe('simulate: texts', () => {
   });
 });
 
-describe('simulate: the stream', () => {
+// Streams of days take a second or two; a shared, busy machine must not fail them on time.
+describe('simulate: the stream', { timeout: 30_000 }, () => {
   it('is the same for the same seed, and another for another seed', () => {
-    const a = run('mixed', 3, 3, 8);
-    const b = run('mixed', 3, 3, 8);
+    // Small brands, so that the comparison stays quick on a busy machine.
+    const a = run('mixed', 3, 4, 8, 3);
+    const b = run('mixed', 3, 4, 8, 3);
+    expect(a.truth.brands.filter((x) => x.incident).length).toBeGreaterThan(0);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-    expect(JSON.stringify(run('mixed', 4, 3, 8).observations)).not.toBe(JSON.stringify(a.observations));
+    expect(JSON.stringify(run('mixed', 4, 4, 8, 3).observations)).not.toBe(JSON.stringify(a.observations));
   });
 
   it('comes in the order polls saw it, with string ids, a brand, authors and metrics', () => {
@@ -144,7 +147,7 @@ describe('simulate: the stream', () => {
   });
 });
 
-describe('simulate: scenarios', () => {
+describe('simulate: scenarios', { timeout: 30_000 }, () => {
   it('outrage: story mentions double every half hour while it grows', () => {
     const slopes: number[] = [];
     for (const seed of [1, 2, 3, 4]) {
