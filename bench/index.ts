@@ -2,6 +2,7 @@
 import { main as accuracy } from './accuracy.ts';
 import { main as analyze } from './analyze.ts';
 import { main as deliver } from './deliver.ts';
+import { main as detect } from './detect.ts';
 import { main as ingest } from './ingest.ts';
 import { main as language } from './language.ts';
 import { main as replay } from './replay.ts';
@@ -10,5 +11,6 @@ accuracy();
 analyze();
 await language();
 await replay();
+await detect();
 await ingest();
 await deliver();

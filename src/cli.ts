@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { userInfo } from 'node:os';
 import { runAck } from './commands/ack.ts';
 import { listAlerts, retryAlert } from './commands/alerts.ts';
+import { runDemo } from './commands/demo.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
+import { outputOf, runSimulate, simulateOptions, type SimulateCliOptions } from './commands/simulate.ts';
 import { runTrain, saveModel } from './commands/train.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { systemClock } from './clock.ts';
@@ -178,6 +180,39 @@ program
       config,
       report: o.report ?? false,
     });
+  });
+
+program
+  .command('simulate')
+  .description('write observations of a realistic scenario (JSON Lines, replay input), and its ground truth')
+  .requiredOption(
+    '-s, --scenario <name>',
+    'quiet, outrage, souring, viral, launch, positive_viral, silence, unanswered or mixed',
+  )
+  .option('-b, --brands <n>', 'how many brands (default 1; 8 for mixed)')
+  .option('-d, --days <d>', 'how many days of traffic', '14')
+  .option('--seed <s>', 'the same seed gives the same stream', '1')
+  .option('--start <time>', 'when the stream begins (ISO 8601)', '2026-01-05T00:00:00Z')
+  .option('-r, --rate <n>', 'everyday mentions an hour per brand (default: 6 to 40, drawn per brand)')
+  .option('-o, --out <file>', 'write the observations here instead of stdout')
+  .option('-t, --truth <file>', 'write the ground truth (JSON) here')
+  .action(async (o: SimulateCliOptions) => {
+    const opts = simulateOptions(o);
+    const out = outputOf(o.out);
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      // A reader that has seen enough (`| head`) closes the pipe: that is not a failure.
+      if (err.code === 'EPIPE' && out === process.stdout) process.exit(0);
+      fail(new Error(`cannot write ${o.out ?? 'stdout'}: ${err.code ?? err.message}`));
+    });
+    await runSimulate(opts, out, o.truth);
+    if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
+  });
+
+program
+  .command('demo')
+  .description('replay a simulated outrage and show the alerts and incidents you would have received')
+  .action(async () => {
+    await runDemo(process.stdout);
   });
 
 program

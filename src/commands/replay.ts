@@ -1,10 +1,13 @@
 import readline from 'node:readline';
+import { asc } from 'drizzle-orm';
 import { z } from 'zod';
 import { runDetection, SLOW_EVERY } from '../../jobs/detect.ts';
 import { markCopies, rescore } from '../../jobs/twins.ts';
 import { analyzeMention } from '../analysis/index.ts';
 import type { Brand, Config } from '../config.ts';
 import { openStore, type Store } from '../db/client.ts';
+import type { IncidentRow } from '../db/incidents.ts';
+import { incidents } from '../db/schema.ts';
 import { storeMentions } from '../db/mentions.ts';
 import { compileQuery } from '../query.ts';
 import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
@@ -43,21 +46,69 @@ interface Entry {
   obs: Observation;
 }
 
+/** What a replay gives besides its alerts: the incidents as they stand at the end, and the counts. */
+export interface ReplayResult {
+  alerts: AlertPayload[];
+  incidents: ReplayedIncident[];
+  observations: number;
+  badLines: number;
+  /** The summary `--report` prints: alerts per brand and day. */
+  report: string;
+}
+
+export type ReplayedIncident = Pick<
+  IncidentRow,
+  | 'id'
+  | 'brand'
+  | 'kind'
+  | 'polarity'
+  | 'severity'
+  | 'status'
+  | 'title'
+  | 'openedAt'
+  | 'resolvedAt'
+  | 'mentionCount'
+>;
+
+export interface ReplayHooks {
+  /** Each alert as soon as it is decided, in simulated time order. */
+  onAlert?: (alert: AlertPayload) => void;
+  onBadLine?: (lineNo: number, problem: string) => void;
+}
+
 /**
  * `earshot replay`: the whole pipeline on recorded observations in simulated time, printing the
  * alerts that would have been sent. Returns the exit code (1 when some lines could not be read).
  */
 export async function runReplay(opts: ReplayOptions): Promise<number> {
+  const lines = readline.createInterface({ input: opts.input, crlfDelay: Infinity });
+  const result = await replayObservations(lines, opts.config, {
+    onAlert: (alert) => write(opts.output, alert),
+    onBadLine: (lineNo, problem) => opts.errors.write(`line ${lineNo}: ${problem}\n`),
+  });
+  if (opts.report) opts.errors.write(result.report);
+  return result.badLines > 0 ? 1 : 0;
+}
+
+/**
+ * The replay itself, for the CLI and for benchmarks alike: JSON Lines of observations in, the
+ * alerts the pipeline would have sent out, with the incidents they belong to.
+ */
+export async function replayObservations(
+  lines: AsyncIterable<string> | Iterable<string>,
+  config: Config,
+  hooks: ReplayHooks = {},
+): Promise<ReplayResult> {
   const entries: Entry[] = [];
   let bad = 0;
   let lineNo = 0;
-  for await (const line of readline.createInterface({ input: opts.input, crlfDelay: Infinity })) {
+  for await (const line of lines) {
     lineNo++;
     if (line.trim() === '') continue;
     const problem = readLine(line, entries);
     if (problem) {
       bad++;
-      opts.errors.write(`line ${lineNo}: ${problem}\n`);
+      hooks.onBadLine?.(lineNo, problem);
     }
   }
   // Observations are applied in the order they were seen; ties keep the file order.
@@ -65,17 +116,48 @@ export async function runReplay(opts: ReplayOptions): Promise<number> {
 
   const store = openStore(':memory:');
   try {
-    const sim = new Simulation(store, opts.config);
+    const sim = new Simulation(store, config);
+    const alerts: AlertPayload[] = [];
+    const emit = (list: AlertPayload[]) => {
+      for (const alert of list) {
+        alerts.push(alert);
+        hooks.onAlert?.(alert);
+      }
+    };
     for (const e of entries) {
-      for (const alert of sim.advanceTo(e.at)) write(opts.output, alert);
+      emit(sim.advanceTo(e.at));
       sim.add(e);
     }
-    for (const alert of sim.finish()) write(opts.output, alert);
-    if (opts.report) opts.errors.write(sim.report(entries.length, bad));
+    emit(sim.finish());
+    return {
+      alerts,
+      incidents: readIncidents(store),
+      observations: entries.length,
+      badLines: bad,
+      report: sim.report(entries.length, bad),
+    };
   } finally {
     store.close();
   }
-  return bad > 0 ? 1 : 0;
+}
+
+function readIncidents(store: Store): ReplayedIncident[] {
+  return store.db
+    .select({
+      id: incidents.id,
+      brand: incidents.brand,
+      kind: incidents.kind,
+      polarity: incidents.polarity,
+      severity: incidents.severity,
+      status: incidents.status,
+      title: incidents.title,
+      openedAt: incidents.openedAt,
+      resolvedAt: incidents.resolvedAt,
+      mentionCount: incidents.mentionCount,
+    })
+    .from(incidents)
+    .orderBy(asc(incidents.openedAt), asc(incidents.id))
+    .all();
 }
 
 function readLine(line: string, into: Entry[]): string | null {
