@@ -39,7 +39,10 @@ export async function relayOutbox(ctx: JobContext): Promise<number> {
   }
 }
 
-/** After a restart, deliveries whose queue job may have died with the process go back to the outbox. */
+/**
+ * After a restart (or Redis coming back), deliveries whose queue job may have died with the process
+ * (or with Redis) go back to the outbox; offering a job the queue still holds again is a no-op.
+ */
 export function reopenUnfinished(ctx: JobContext): void {
   ctx.store.db.run(
     sql`update alerts set relayed_at = null where id in (select alert_id from deliveries where status in ('pending', 'failed'))`,

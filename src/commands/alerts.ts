@@ -12,6 +12,7 @@ interface Row {
   channel: string | null;
   status: string | null;
   attempts: number | null;
+  retries: number | null;
   last_error: string | null;
   sent_at: number | null;
 }
@@ -24,7 +25,7 @@ export function listAlerts(store: Store, opts: { limit: number; brand?: string }
   const rows = store.sqlite
     .prepare<[string | null, string | null, number], Row>(
       `select a.id, a.brand, a.kind, a.severity, a.created_at, json_extract(a.payload, '$.title') as title,
-              d.channel, d.status, d.attempts, d.last_error, d.sent_at
+              d.channel, d.status, d.attempts, d.retries, d.last_error, d.sent_at
        from (select * from alerts where (? is null or brand = ?) order by created_at desc, id desc limit ?) a
        left join deliveries d on d.alert_id = a.id
        order by a.created_at desc, a.id desc, d.channel`,
@@ -50,7 +51,8 @@ export function listAlerts(store: Store, opts: { limit: number; brand?: string }
           : r.status === 'failed'
             ? `retrying (${r.attempts} attempt(s) so far): ${r.last_error ?? ''}`
             : 'waiting to be sent';
-    out.push(`    → ${r.channel}: ${how}`);
+    const byHand = r.retries ? ` (retried by hand ${r.retries}×)` : '';
+    out.push(`    → ${r.channel}: ${how}${byHand}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -38,6 +38,8 @@ describe.each([
     expect(hook.requests[1]?.headers['earshot-delivery']).toBe(hook.requests[0]?.headers['earshot-delivery']);
     expect(rig.deliveries()).toMatchObject([{ status: 'sent', attempts: 2, retries: 1, last_error: null }]);
 
+    const listed = await runCli(['alerts'], { env: rig.env });
+    expect(listed.stdout).toMatch(/→ hook: sent \S+ \(retried by hand 1×\)\n/);
     const again = await runCli(['alerts', 'retry', id!], { env: rig.env });
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(`earshot: alert ${id} has no given-up delivery to retry (hook sent)\n`);
