@@ -208,15 +208,16 @@ async function readTimeline(
         'mastodon',
         `unexpected answer from ${o.instance}${path}: no list of statuses`,
       );
-    const statuses = list.flatMap((raw) => {
+    const statuses: MastodonStatus[] = [];
+    for (const raw of list) {
       const r = statusSchema.safeParse(raw);
-      if (!r.success)
+      if (r.success) statuses.push(r.data);
+      else
         ctx.log.warn(
           { source: 'mastodon' },
           `skipped a status that could not be read: ${r.error.issues[0]?.message ?? ''}`,
         );
-      return r.success ? [r.data] : [];
-    });
+    }
     if (statuses.length === 0) break;
     if (since) {
       out.push(...statuses);
