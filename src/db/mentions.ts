@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AnalyzedMention, Metrics, SentimentLabel } from '../types.ts';
+import type { AnalyzedMention, Metrics } from '../types.ts';
 import type { Store } from './client.ts';
 
 // The hot path (every mention of every poll, every detection tick) uses statements prepared once
@@ -74,20 +74,6 @@ function prepare(db: Database.Database) {
     ),
     recent: db.prepare<[string, string, number, number], { id: string }>(
       'select id from mentions where brand = ? and source_key = ? and created_at >= ? order by created_at desc limit ?',
-    ),
-    windowCount: db.prepare<[string, string, number, number], { n: number }>(
-      'select count(*) as n from mentions where brand = ? and sentiment_label = ? and created_at >= ? and created_at < ?',
-    ),
-    hourCount: db.prepare<[string, string, number, number], { n: number | null }>(
-      'select sum(n) as n from mention_counts where brand = ? and label = ? and hour >= ? and hour < ?',
-    ),
-    firstHour: db.prepare<[string], { h: number | null }>(
-      'select min(hour) as h from mention_counts where brand = ?',
-    ),
-    inWindow: db.prepare<[string, string, number, number, number], MentionRow>(
-      `select id, url, text, author_handle, author_followers, sentiment_score, created_at from mentions
-       where brand = ? and sentiment_label = ? and created_at >= ? and created_at <= ?
-       order by coalesce(author_followers, 0) desc, created_at desc limit ?`,
     ),
   };
 }
@@ -343,74 +329,3 @@ export function recordPollFailure(
 ): number {
   return stmts(store).failure.get(f)?.n ?? 1;
 }
-
-/** Mentions of one label created in [from, to). */
-export function countMentions(
-  store: Store,
-  brand: string,
-  label: SentimentLabel,
-  from: number,
-  to: number,
-): number {
-  return stmts(store).windowCount.get(brand, label, from, to)?.n ?? 0;
-}
-
-/** Mentions of one label in the whole hours of [from, to): cheap over weeks. */
-export function countByHours(
-  store: Store,
-  brand: string,
-  label: SentimentLabel,
-  from: number,
-  to: number,
-): number {
-  return stmts(store).hourCount.get(brand, label, from, to)?.n ?? 0;
-}
-
-/** The hour of the brand's oldest stored mention. */
-export function firstHour(store: Store, brand: string): number | null {
-  return stmts(store).firstHour.get(brand)?.h ?? null;
-}
-
-interface MentionRow {
-  id: string;
-  url: string | null;
-  text: string;
-  author_handle: string | null;
-  author_followers: number | null;
-  sentiment_score: number;
-  created_at: number;
-}
-
-export interface MentionSummary {
-  id: string;
-  url: string | null;
-  text: string;
-  authorHandle: string | null;
-  authorFollowers: number | null;
-  sentimentScore: number;
-  createdAt: number;
-}
-
-/** Mentions of one label in [from, to], most followed authors first. */
-export function mentionsInWindow(
-  store: Store,
-  brand: string,
-  label: SentimentLabel,
-  from: number,
-  to: number,
-  limit: number,
-): MentionSummary[] {
-  return stmts(store)
-    .inWindow.all(brand, label, from, to, limit)
-    .map((r) => ({
-      id: r.id,
-      url: r.url,
-      text: r.text,
-      authorHandle: r.author_handle,
-      authorFollowers: r.author_followers,
-      sentimentScore: r.sentiment_score,
-      createdAt: r.created_at,
-    }));
-}
-
-export { HOUR };

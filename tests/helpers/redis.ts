@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 
-/** True when a Redis answers PING at 127.0.0.1:6379 within a second. */
-export async function redisAnswers(): Promise<boolean> {
+/** True when a Redis answers PING at 127.0.0.1:`port` within a second. */
+export async function redisAnswers(port = 6379): Promise<boolean> {
   const r = new Redis({
     host: '127.0.0.1',
-    port: 6379,
+    port,
     lazyConnect: true,
     connectTimeout: 1_000,
     maxRetriesPerRequest: 0,
@@ -35,24 +35,7 @@ export async function startPrivateRedis() {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-redis-'));
   let server: ChildProcess | undefined;
-  const answers = async () => {
-    const r = new Redis({
-      host: '127.0.0.1',
-      port,
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
-  };
+  const answers = () => redisAnswers(port);
   const handle = {
     url: `redis://127.0.0.1:${port}`,
     async start(): Promise<void> {
