@@ -6,17 +6,18 @@ import {
   historyStart,
   hourlyCounts,
   labelledMentions,
+  sourceCounts,
   unansweredComplaints,
   viralMentions,
   windowCounts,
 } from '../src/db/series.ts';
-import { buildBaseline, expectedIn, HOUR, type Baseline } from '../src/detection/baseline.ts';
+import { buildBaseline, expectedIn, HOUR, WEEKLY_AFTER, type Baseline } from '../src/detection/baseline.ts';
 import { decide, incidentId } from '../src/detection/incidents.ts';
 import { detectNegativeShift } from '../src/detection/negative-shift.ts';
 import { excerpt, type DetectedMention, type Finding } from '../src/detection/types.ts';
 import { detectUnanswered } from '../src/detection/unanswered.ts';
 import { detectViralPosts } from '../src/detection/viral-post.ts';
-import { detectVolumeDrop } from '../src/detection/volume-drop.ts';
+import { detectVolumeDrops, type DropCount } from '../src/detection/volume-drop.ts';
 import { detectNegativeSpike } from '../src/detection/volume-spike.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import type { AlertPayload } from '../src/types.ts';
@@ -186,15 +187,9 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
         shift.mentionIds = worst.map((m) => m.id);
         findings.push(shift);
       }
-      const dropStart = now - s.drop_window;
-      const d = windowCounts(store, brand.name, dropStart, now + 1, true);
-      const drop = detectVolumeDrop({
-        brand,
-        total: d.negative + d.neutral + d.positive,
-        expected: expectedIn(before, before.totalPerHour, dropStart, now),
-        settings: s,
-      });
-      if (drop) findings.push(drop);
+      // A drop means less than usual for these hours of this weekday: the rhythm must be known.
+      if (before.hours * HOUR >= WEEKLY_AFTER)
+        findings.push(...detectDrops(store, brand, before, shiftStart, now));
     }
     const waiting = unansweredComplaints(
       store,
@@ -206,6 +201,45 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
     findings.push(...detectUnanswered(keep(waiting), now, s));
   }
   return { findings, ran, mentions };
+}
+
+/**
+ * The brand's volume over the drop window against its baseline, in all and per source. A source
+ * whose polls already raised "source silent" is left to that alert.
+ */
+function detectDrops(
+  store: Store,
+  brand: Brand,
+  before: Baseline,
+  baselineEnd: number,
+  now: number,
+): Finding[] {
+  const s = brand.detection;
+  const dropStart = now - s.drop_window;
+  const d = windowCounts(store, brand.name, dropStart, now + 1, true);
+  const all = {
+    total: d.negative + d.neutral + d.positive,
+    expected: expectedIn(before, before.totalPerHour, dropStart, now),
+  };
+  const end = Math.floor(baselineEnd / HOUR) * HOUR;
+  const usual = sourceCounts(store, brand.name, end - before.hours * HOUR, end, true);
+  const seen = sourceCounts(store, brand.name, dropStart, now + 1);
+  const open = getOpenIncidents(store, brand.name);
+  const silent = new Set(
+    open
+      .filter((o) => o.kind.startsWith('source_silent:'))
+      .map((o) => brand.sources.find((e) => `source_silent:${e.key}` === o.kind)?.source),
+  );
+  const ongoing = new Set(open.filter((o) => o.kind === 'volume_drop').map((o) => o.subject));
+  const bySource = new Map<string, DropCount>();
+  for (const [source, n] of usual) {
+    if (silent.has(source) || before.hours === 0) continue;
+    bySource.set(source, {
+      total: seen.get(source) ?? 0,
+      expected: expectedIn(before, n / before.hours, dropStart, now),
+    });
+  }
+  return detectVolumeDrops({ brand, all, bySource, ongoing, settings: s });
 }
 
 const baselines = new WeakMap<Store, Map<string, Baseline>>();

@@ -75,7 +75,7 @@ const DETECTION_BASE = {
   warmup: 12 * 3_600_000,
   min_negative: 5,
   spike_ratio: 3,
-  p_value: 0.001,
+  p_value: 0.0001,
   critical_ratio: 10,
   shift_window: 12 * 3_600_000,
   shift_min_mentions: 30,
@@ -93,7 +93,7 @@ export const SENSITIVITY_PRESETS: Record<(typeof SENSITIVITIES)[number], Partial
   sensitive: {
     min_negative: 3,
     spike_ratio: 2,
-    p_value: 0.01,
+    p_value: 0.001,
     critical_ratio: 6,
     shift_increase: 0.1,
     viral_score: 0.5,
@@ -103,7 +103,7 @@ export const SENSITIVITY_PRESETS: Record<(typeof SENSITIVITIES)[number], Partial
   strict: {
     min_negative: 10,
     spike_ratio: 5,
-    p_value: 0.0001,
+    p_value: 0.00001,
     critical_ratio: 20,
     shift_increase: 0.25,
     viral_score: 0.75,

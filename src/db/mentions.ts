@@ -21,6 +21,10 @@ function prepare(db: Database.Database) {
        on conflict (brand, id) do nothing`,
     ),
     updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
+    // Views only grow: a later reading can show the post reached more people than first estimated.
+    reread: db.prepare(
+      'update mentions set metrics = ?, last_seen_at = ?, reach = max(coalesce(reach, 0), ?) where brand = ? and id = ?',
+    ),
     facts: db.prepare<
       [string, string],
       { source: string; created_at: number; author_followers: number | null }
@@ -41,6 +45,9 @@ function prepare(db: Database.Database) {
     snapshot: db.prepare('insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)'),
     count: db.prepare<[string, string, number, number], unknown>(
       'insert into mention_counts (brand, label, hour, n) values (?, ?, ?, ?) on conflict (brand, label, hour) do update set n = n + excluded.n',
+    ),
+    sourceCount: db.prepare<[string, string, number, number], unknown>(
+      'insert into source_counts (brand, source, hour, n) values (?, ?, ?, ?) on conflict (brand, source, hour) do update set n = n + excluded.n',
     ),
     cursor: db.prepare<
       [string, string],
@@ -160,6 +167,7 @@ export function storeMentions(
   let updated = 0;
   // Counts are added once per (label, hour) of the batch, not once per mention.
   const counts = new Map<string, number>();
+  const sourceCounts = new Map<string, number>();
   // Copies per original, applied once per batch: a campaign of 10,000 copies is one reading a poll.
   const copies = new Map<string, number>();
   for (const m of list) {
@@ -195,18 +203,18 @@ export function storeMentions(
     // counted here, and the original's copies and virality grow; sentiment shares leave it out.
     if (fresh && m.duplicateOf !== undefined) copies.set(m.duplicateOf, (copies.get(m.duplicateOf) ?? 0) + 1);
     if (fresh) {
-      const key = `${m.sentiment.label}|${Math.floor(m.createdAt.getTime() / HOUR) * HOUR}`;
+      const hour = Math.floor(m.createdAt.getTime() / HOUR) * HOUR;
+      const key = `${m.sentiment.label}|${hour}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
+      const bySource = `${m.source}|${hour}`;
+      sourceCounts.set(bySource, (sourceCounts.get(bySource) ?? 0) + 1);
       inserted.push(m.id);
     } else {
       // The brand's answer can come in a later poll than the post.
       if (m.answeredAt) s.answered.run(m.answeredAt.getTime(), brand, m.id);
       const before = s.known.get(brand, m.id);
-      const merged = withCopies(metrics, before?.metrics);
-      if (!hasMetrics || before?.metrics === merged) continue;
-      s.updateMetrics.run(merged, at, brand, m.id);
-      s.snapshot.run(brand, m.id, at, merged);
-      updated++;
+      if (!hasMetrics || !before) continue;
+      if (reread(s, brand, m.id, metrics, before.metrics, at, rescore)) updated++;
       continue;
     }
     if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
@@ -216,7 +224,33 @@ export function storeMentions(
     const [label, hour] = key.split('|');
     s.count.run(brand, label as string, Number(hour), n);
   }
+  for (const [key, n] of sourceCounts) {
+    const cut = key.lastIndexOf('|');
+    s.sourceCount.run(brand, key.slice(0, cut), Number(key.slice(cut + 1)), n);
+  }
   return { inserted, updated };
+}
+
+/**
+ * A new reading of a known mention (a poll seeing it again, a refresh, a replayed observation): its
+ * metrics, a snapshot, its reach and its virality. False when nothing changed.
+ */
+function reread(
+  s: Statements,
+  brand: string,
+  id: string,
+  metrics: string,
+  before: string,
+  at: number,
+  rescore: Rescore | undefined,
+): boolean {
+  const merged = withCopies(metrics, before);
+  if (merged === before) return false;
+  const views = (JSON.parse(merged) as Metrics).views;
+  s.reread.run(merged, at, typeof views === 'number' ? Math.round(views) : 0, brand, id);
+  s.snapshot.run(brand, id, at, merged);
+  if (rescore) rescoreVirality(s, brand, id, rescore);
+  return true;
 }
 
 /**
@@ -305,12 +339,7 @@ export function recordReadings(
       if (r.answeredAt) s.answered.run(r.answeredAt.getTime(), brand, r.id);
       const fresh = JSON.stringify(r.metrics);
       if (fresh === '{}') continue;
-      const metrics = withCopies(fresh, before.metrics);
-      if (metrics === before.metrics) continue;
-      s.updateMetrics.run(metrics, at, brand, r.id);
-      s.snapshot.run(brand, r.id, at, metrics);
-      changed++;
-      if (rescore) rescoreVirality(s, brand, r.id, rescore);
+      if (reread(s, brand, r.id, fresh, before.metrics, at, rescore)) changed++;
     }
     return changed;
   })();

@@ -54,6 +54,18 @@ export const mentionCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.brand, t.label, t.hour] })],
 );
 
+/** Mentions an hour per source (copies included): how a source that went quiet is noticed. */
+export const sourceCounts = sqliteTable(
+  'source_counts',
+  {
+    brand: text('brand').notNull(),
+    source: text('source').notNull(),
+    hour: integer('hour').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.brand, t.source, t.hour] })],
+);
+
 /** Each engagement reading of a mention: virality is computed from these. */
 export const metricSnapshots = sqliteTable(
   'metric_snapshots',

@@ -63,6 +63,12 @@ function prepare(db: Database.Database) {
          and coalesce(reach, 0) >= ? and (sentiment_label = 'negative' or intents like '%"complaint"%')
        order by reach desc limit 50`,
     ),
+    sourceHours: db.prepare<[string, number, number], { source: string; n: number }>(
+      'select source, sum(n) as n from source_counts where brand = ? and hour >= ? and hour < ? group by source',
+    ),
+    sourceWindow: db.prepare<[string, number, number], { source: string; n: number }>(
+      'select source, count(*) as n from mentions where brand = ? and created_at >= ? and created_at < ? group by source',
+    ),
     firstHour: db.prepare<[string], { h: number | null }>(
       'select min(hour) as h from mention_counts where brand = ?',
     ),
@@ -153,4 +159,20 @@ export function unansweredComplaints(
 /** The hour of the brand's oldest counted mention. */
 export function historyStart(store: Store, brand: string): number | null {
   return stmts(store).firstHour.get(brand)?.h ?? null;
+}
+
+/**
+ * Mentions per source (copies included): over the whole hours of [from, to) from the hourly
+ * counts with `hours`, else counted exactly over [from, to).
+ */
+export function sourceCounts(
+  store: Store,
+  brand: string,
+  from: number,
+  to: number,
+  hours = false,
+): Map<string, number> {
+  const st = stmts(store);
+  const rows = hours ? st.sourceHours.all(brand, from, to) : st.sourceWindow.all(brand, from, to);
+  return new Map(rows.map((r) => [r.source, r.n]));
 }

@@ -2,8 +2,9 @@ import type { SentimentLabel } from '../types.ts';
 
 export const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** A week of history before hour-of-day and day-of-week rhythms are trusted. */
-const SEASONAL_AFTER = 7 * DAY;
+/** Two days of history before the hour-of-day rhythm is trusted, a week before the day-of-week one. */
+const DAILY_AFTER = 2 * DAY;
+export const WEEKLY_AFTER = 7 * DAY;
 /** Counts worth of "like every other hour" each rhythm bucket starts with, so a thin bucket stays near 1. */
 const PRIOR = 10;
 
@@ -42,10 +43,11 @@ export function buildBaseline(
     byDay[new Date(r.hour).getUTCDay()]! += r.n;
   }
   const perHour = hours > 0 ? total / hours : 0;
-  const seasonal = hours * HOUR >= SEASONAL_AFTER && perHour > 0;
+  const daily = hours * HOUR >= DAILY_AFTER && perHour > 0;
+  const weekly = hours * HOUR >= WEEKLY_AFTER && perHour > 0;
   const hourF = new Float64Array(24).fill(1);
   const dayF = new Float64Array(7).fill(1);
-  if (seasonal) {
+  if (daily) {
     // Hours of each bucket in the span: close to hours/24 and hours/168*24, computed exactly.
     const nHour = new Float64Array(24);
     const nDay = new Float64Array(7);
@@ -54,7 +56,7 @@ export function buildBaseline(
       nDay[new Date(t).getUTCDay()]!++;
     }
     for (let h = 0; h < 24; h++) hourF[h] = (byHour[h]! + PRIOR) / (nHour[h]! * perHour + PRIOR);
-    for (let d = 0; d < 7; d++) dayF[d] = (byDay[d]! + PRIOR) / (nDay[d]! * perHour + PRIOR);
+    if (weekly) for (let d = 0; d < 7; d++) dayF[d] = (byDay[d]! + PRIOR) / (nDay[d]! * perHour + PRIOR);
   }
   return {
     hours,

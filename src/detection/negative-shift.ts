@@ -19,7 +19,7 @@ export interface ShiftInput {
 
 /**
  * The share of negative mentions souring at ordinary volume: the window's share against the
- * baseline's, by a one-sided test on the proportion, and by at least `shift_increase` points, so a
+ * baseline's, by a one-sided test on the two proportions, and by at least `shift_increase` points, so a
  * large brand's trivial drift is not news.
  */
 export function detectNegativeShift(input: ShiftInput): Finding | null {
@@ -29,7 +29,10 @@ export function detectNegativeShift(input: ShiftInput): Finding | null {
   const p0 = Math.min(0.95, Math.max(0.01, input.baselineShare));
   const share = input.negatives / n;
   if (share < p0 + s.shift_increase) return null;
-  const z = (input.negatives - n * p0) / Math.sqrt(n * p0 * (1 - p0));
+  // Two proportions, the baseline's with its own sample: a day of history is not a month of it.
+  const n0 = input.baselineTotal;
+  const pooled = Math.min(0.95, Math.max(0.01, (input.negatives + p0 * n0) / (n + n0)));
+  const z = (share - p0) / Math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / n0));
   if (z < Z_WARNING) return null;
   const hours = Math.round(s.shift_window / 3_600_000);
   const severity =

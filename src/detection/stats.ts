@@ -40,3 +40,37 @@ export function poissonUpperTail(k: number, lambda: number): number {
   }
   return Math.min(1, sum);
 }
+
+/**
+ * P(X ≥ k) when the usual rate is itself only estimated: from `shape` events seen over the baseline,
+ * the count expected in the window is `mean`. That is the negative binomial predictive (a Poisson
+ * whose rate is Gamma(shape) uncertain): a baseline of a few hours asks for more than a month of
+ * history does, and with a long history it is the Poisson tail above.
+ */
+export function predictiveUpperTail(k: number, mean: number, shape: number): number {
+  if (k <= 0) return 1;
+  if (mean <= 0) return 0;
+  if (!(shape > 0) || shape > 1e6) return poissonUpperTail(k, mean);
+  const q = shape / (shape + mean);
+  const logStep = Math.log(1 - q);
+  const logAt = (x: number) =>
+    lnGamma(x + shape) - lnGamma(shape) - lnGamma(x + 1) + shape * Math.log(q) + x * logStep;
+  if (k <= mean) {
+    let lower = 0;
+    let logTerm = logAt(0);
+    for (let x = 0; x < k; x++) {
+      lower += Math.exp(logTerm);
+      logTerm += Math.log((x + shape) / (x + 1)) + logStep;
+    }
+    return Math.min(1, Math.max(0, 1 - lower));
+  }
+  let sum = 0;
+  let logTerm = logAt(k);
+  for (let x = k; x < k + 100_000; x++) {
+    const term = Math.exp(logTerm);
+    sum += term;
+    if (term < sum * 1e-12) break;
+    logTerm += Math.log((x + shape) / (x + 1)) + logStep;
+  }
+  return Math.min(1, sum);
+}

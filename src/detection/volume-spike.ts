@@ -2,9 +2,13 @@ import type { DetectionSettings } from '../config.ts';
 import type { Severity } from '../types.ts';
 import { sharedPhrase } from './phrases.ts';
 import { amplifiers, amplify } from './severity.ts';
-import { poissonUpperTail } from './stats.ts';
+import { predictiveUpperTail } from './stats.ts';
 import { excerpt, round, type DetectedMention, type Finding } from './types.ts';
 
+/** Hours of history the expected-count floor is worth. */
+const PRIOR_HOURS = 24;
+/** Share of the window's mentions a warm-up burst must be negative. */
+const WARMING_SHARE = 0.5;
 /** Expected negatives per window assumed for a brand with no history yet, so min_negative governs. */
 const EXPECTED_FLOOR = 0.5;
 
@@ -38,12 +42,19 @@ export function detectNegativeSpike(input: SpikeInput): Finding | null {
   const warming = input.historyHours * 3_600_000 < s.warmup;
   const least = warming ? 3 * s.min_negative : s.min_negative;
   if (k < least || k < s.spike_ratio * lambda) return null;
-  const p = poissonUpperTail(k, lambda);
+  // A young baseline is an uncertain one: the predictive tail asks more of a day's history than of
+  // a month's. Its shape is what the history saw (as many windows as it spans, at this rate), and
+  // the floor for a brand without history counts like a day of it.
+  const windows = ((input.historyHours + PRIOR_HOURS) * 3_600_000) / s.window;
+  const p = predictiveUpperTail(k, lambda, lambda * windows);
   if (p >= s.p_value) return null;
   const share = input.total > 0 ? k / input.total : 1;
   const volumeRatio = input.total / Math.max(input.expectedTotal, EXPECTED_FLOOR);
   const toneHeld = share <= Math.max(1.5 * input.baselineShare, input.baselineShare + 0.1);
   if (!warming && volumeRatio >= s.spike_ratio && toneHeld) return null;
+  // With no usual tone to compare with yet, a burst must be most of what is said to be a story:
+  // a busy brand's first hour holds fifteen grumbles among a hundred posts as a matter of course.
+  if (warming && share < WARMING_SHARE) return null;
   const ratio = k / lambda;
   const mentions = typeof input.mentions === 'function' ? input.mentions() : input.mentions;
   const amp = amplifiers(mentions);

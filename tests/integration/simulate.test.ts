@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertPayload } from '../../src/types.ts';
-import type { Truth, TruthIncident } from '../../src/simulate/index.ts';
+import { replayObservations } from '../../src/commands/replay.ts';
+import { buildConfig } from '../../src/config.ts';
+import { simulate, type ScenarioKind, type Truth, type TruthIncident } from '../../src/simulate/index.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
 
 /** `earshot simulate ARGS | earshot replay`, through the CLI as a user runs it. */
@@ -22,6 +24,24 @@ async function simulateAndReplay(
   return { alerts, truth: JSON.parse(readFileSync(truthFile, 'utf8')) as Truth };
 }
 
+/**
+ * The same pipeline in this process: what `simulate | replay` prints, without two CLI start-ups
+ * per scenario (the CLI path itself is the first tests').
+ */
+async function replayScenario(
+  scenario: ScenarioKind,
+  days: number,
+  rate?: number,
+): Promise<{ alerts: AlertPayload[]; truth: Truth }> {
+  const lines: string[] = [];
+  const it = simulate({ scenario, brands: 1, days, seed: 1, start: START, ...(rate ? { rate } : {}) });
+  let r = it.next();
+  for (; !r.done; r = it.next()) lines.push(JSON.stringify(r.value));
+  const { alerts } = await replayObservations(lines, buildConfig({}, {}));
+  return { alerts, truth: r.value };
+}
+
+const START = Date.parse('2026-01-05T00:00:00Z');
 const RANK = { info: 0, warning: 1, critical: 2 };
 
 /** Alerts of `polarity`, warning or higher, during the incident, naming at least one of its mentions. */
@@ -43,7 +63,8 @@ function incidentOf(truth: Truth): TruthIncident {
   return incident;
 }
 
-describe('earshot simulate | earshot replay', () => {
+// Whole weeks replayed minute by minute: seconds each on a quiet machine, more on a busy one.
+describe('earshot simulate | earshot replay', { timeout: 180_000 }, () => {
   const tmp = tempDir();
   let env: NodeJS.ProcessEnv;
   beforeAll(() => {
@@ -71,28 +92,18 @@ describe('earshot simulate | earshot replay', () => {
     expect(alerts).toEqual([]);
   });
 
-  // Not met yet: the volume-spike rule compares the last hour with the week's flat mean, so every
-  // evening peak of a brand with 30 or 300 mentions an hour looks like three times the usual
-  // (measured: 2 to 3 alerts in each such quiet week). Needs the hour-of-day and weekday baseline of
-  // issue 5; turn these into `it` when the detectors land.
-  for (const rate of ['30', '300'])
-    it.todo(`a quiet week of a brand with ${rate} mentions an hour raises nothing`, async () => {
-      const { alerts } = await simulateAndReplay(env, tmp.dir, [
-        '--scenario',
-        'quiet',
-        '--days',
-        '7',
-        '--rate',
-        rate,
-      ]);
+  // Evening peaks of a busy brand are its rhythm, learned hour by hour, not spikes.
+  for (const [rate, days] of [
+    [30, 7],
+    [300, 3],
+  ] as const)
+    it(`${days} quiet days of a brand with ${rate} mentions an hour raise nothing`, async () => {
+      const { alerts } = await replayScenario('quiet', days, rate);
       expect(alerts).toEqual([]);
     });
 
-  // Not met yet: the volume-spike rule counts negatives only, and a launch at five times the volume
-  // brings a few grumbles that, against the flat weekly mean, look like a spike (measured: a negative
-  // alert during the launch for a brand of 6 and of 30 mentions an hour).
-  it.todo('a launch (volume up, tone glad) is not a crisis', async () => {
-    const { alerts, truth } = await simulateAndReplay(env, tmp.dir, ['--scenario', 'launch', '--days', '7']);
+  it('a launch (volume up, tone glad) is not a crisis', async () => {
+    const { alerts, truth } = await replayScenario('launch', 7);
     const incident = incidentOf(truth);
     const during = alerts.filter(
       (a) => Date.parse(a.at) >= Date.parse(incident.start) && Date.parse(a.at) <= Date.parse(incident.end),
@@ -100,35 +111,26 @@ describe('earshot simulate | earshot replay', () => {
     expect(during.filter((a) => a.polarity === 'negative')).toEqual([]);
   });
 
-  // Not met yet: the rules of issue 5 that are being written (negative shift, viral post,
-  // opportunity, unanswered complaint, volume drop). Turn each into `it` when its rule lands.
-  const pending: [string, string, string][] = [
+  const stories: [ScenarioKind, string, string][] = [
     ['souring', 'negative', 'a slow souring raises a negative alert'],
     ['viral', 'negative', 'one negative post going viral raises a negative alert naming it'],
     ['positive_viral', 'positive', 'a positive post going viral raises an opportunity (positive) alert'],
     ['unanswered', 'negative', 'a large account’s complaint left unanswered raises an alert naming it'],
   ];
-  for (const [scenario, polarity, title] of pending)
-    it.todo(title, async () => {
-      const { alerts, truth } = await simulateAndReplay(env, tmp.dir, [
-        '--scenario',
-        scenario,
-        '--days',
-        '10',
-      ]);
+  for (const [scenario, polarity, title] of stories)
+    it(title, async () => {
+      const { alerts, truth } = await replayScenario(scenario, 10);
       expect(alertsFor(alerts, incidentOf(truth), polarity).length).toBeGreaterThan(0);
     });
 
-  it.todo('a source going silent (volume halved) raises an alert', async () => {
-    const { alerts, truth } = await simulateAndReplay(env, tmp.dir, [
-      '--scenario',
-      'silence',
-      '--days',
-      '10',
-    ]);
+  it('a source going silent raises a volume drop naming the source', async () => {
+    const { alerts, truth } = await replayScenario('silence', 10);
     const incident = incidentOf(truth);
-    expect(
-      alerts.some((a) => /silent|drop/.test(a.kind) && Date.parse(a.at) >= Date.parse(incident.start)),
-    ).toBe(true);
+    const drops = alerts.filter((a) => a.kind === 'volume_drop');
+    expect(drops.length).toBeGreaterThan(0);
+    // The silence is found after it began, and it is one incident, not one a night.
+    expect(drops.every((a) => Date.parse(a.at) >= Date.parse(incident.start))).toBe(true);
+    expect(new Set(drops.map((a) => a.incident_id)).size).toBe(1);
+    expect(drops[0]?.evidence).toMatchObject({ source: 'x' });
   });
 });

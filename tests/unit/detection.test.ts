@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config.ts';
 import { decide, incidentId } from '../../src/detection/incidents.ts';
-import { lnGamma, poissonUpperTail } from '../../src/detection/stats.ts';
+import { lnGamma, poissonUpperTail, predictiveUpperTail } from '../../src/detection/stats.ts';
 import { detectNegativeSpike } from '../../src/detection/volume-spike.ts';
 import { channelsFor } from '../../src/alerts/routes.ts';
 import type { AlertPayload } from '../../src/types.ts';
@@ -20,6 +20,14 @@ describe('Poisson tail', () => {
     expect(poissonUpperTail(5, 0.5)).toBeCloseTo(1 - lower, 12);
     expect(poissonUpperTail(0, 3)).toBe(1);
     expect(poissonUpperTail(3, 0)).toBe(0);
+  });
+  it('widens with an uncertain baseline and becomes the Poisson tail with a long one', () => {
+    // Shape 1 is the geometric law: P(X >= k) = (mean / (1 + mean))^k.
+    expect(predictiveUpperTail(5, 0.5, 1)).toBeCloseTo((0.5 / 1.5) ** 5, 12);
+    expect(predictiveUpperTail(9, 2.4, 24)).toBeGreaterThan(1.5 * poissonUpperTail(9, 2.4));
+    expect(predictiveUpperTail(9, 2.4, 800) / poissonUpperTail(9, 2.4)).toBeCloseTo(1, 1);
+    expect(predictiveUpperTail(2, 5, 10)).toBeGreaterThan(0.9);
+    expect(predictiveUpperTail(0, 5, 10)).toBe(1);
   });
   it('stays finite for large counts', () => {
     const p = poissonUpperTail(4_000, 3_000);
@@ -47,8 +55,8 @@ describe('negative volume spike', () => {
 
   it.each([
     // [negatives in the last hour, negatives in the week before, expected outcome]
-    [4, 0, null],
-    [5, 0, 'warning'],
+    [5, 0, null], // where 0.5 an hour are assumed, 5 happen by chance about 1 hour in 6,000
+    [6, 0, 'warning'],
     [12, 0, 'critical'],
     [5, 168, null], // usually 1 an hour: 5 happens by chance about 1 hour in 270
     [30, 168 * 3, 'critical'],

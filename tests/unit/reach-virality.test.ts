@@ -27,6 +27,15 @@ describe('reach', () => {
     expect(estimateReach({ source: 'appstore', metrics: { stars: 1 } }).basis).toBe('floor');
   });
 
+  it("does not let a large account's first few views stand for its audience", () => {
+    const author = { handle: 'guru', followers: 240_000, verified: true };
+    const early = estimateReach({ source: 'x', author, metrics: { views: 1_100 } });
+    expect(early.basis).toBe('followers');
+    expect(early.impressions).toBeGreaterThan(10_000);
+    const later = estimateReach({ source: 'x', author, metrics: { views: 400_000 } });
+    expect(later).toEqual({ impressions: 400_000, basis: 'views' });
+  });
+
   it('counts reposts as audience beyond the author', () => {
     const a = { handle: 'a', followers: 100 };
     expect(
