@@ -65,7 +65,10 @@ describe('two daemon processes on one Redis and one API', () => {
     const hn = await startHnServer();
     const tmp = tempDir();
     try {
-      const brands = ['a', 'b', 'c'].map((name) => ({
+      // Six brands on one API, the same config for both daemons as in a scale-out. Their workers
+      // share the queue, so the six polls happen once each (one tick) or twice (two ticks): six
+      // calls or more, either way paced as one.
+      const brands = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => ({
         name,
         query: 'acme',
         sources: [{ source: 'hackernews', api_url: hn.apiUrl, pace_ms: 1_000, tags: ['story'] }],
@@ -86,8 +89,8 @@ describe('two daemon processes on one Redis and one API', () => {
         ),
       );
       expect([one?.code, two?.code], `${one?.stderr}\n${two?.stderr}`).toEqual([0, 0]);
-      // Each daemon polls the three brands: six calls, none within most of the pace of another (a
-      // process may send a little after its slot: arrival jitter, not a second slot).
+      // No call within most of the pace of another (a process may send a little after its slot:
+      // arrival jitter, not a second slot).
       // The logs (warnings and up) of both processes say why a poll made no call, when one does not.
       expect(hn.arrivals.length, `${one?.stderr}\n${two?.stderr}`).toBeGreaterThanOrEqual(6);
       const gaps = hn.arrivals.slice(1).map((t, i) => t - (hn.arrivals[i] ?? 0));
