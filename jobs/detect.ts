@@ -11,7 +11,14 @@ import {
   viralMentions,
   windowCounts,
 } from '../src/db/series.ts';
-import { buildBaseline, expectedIn, HOUR, WEEKLY_AFTER, type Baseline } from '../src/detection/baseline.ts';
+import {
+  buildBaseline,
+  DAILY_AFTER,
+  expectedIn,
+  HOUR,
+  WEEKLY_AFTER,
+  type Baseline,
+} from '../src/detection/baseline.ts';
 import { decide, incidentId } from '../src/detection/incidents.ts';
 import { detectNegativeShift } from '../src/detection/negative-shift.ts';
 import { excerpt, type DetectedMention, type Finding } from '../src/detection/types.ts';
@@ -170,7 +177,9 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
     ran.add('negative_shift').add('unanswered_complaint').add('volume_drop');
     const shiftStart = now - s.shift_window;
     const before = baselineBefore(store, brand.name, shiftStart, s);
-    const warm = before.hours * HOUR >= s.warmup;
+    // Souring is a change over days: measured against less than two days of history, a morning's
+    // share of complaints against a night's is luck, not news.
+    const warm = before.hours * HOUR >= Math.max(s.warmup, 2 * DAILY_AFTER);
     if (warm) {
       const o = windowCounts(store, brand.name, shiftStart, now + 1);
       const shift = detectNegativeShift({

@@ -2,8 +2,8 @@ import type { SentimentLabel } from '../types.ts';
 
 export const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Two days of history before the hour-of-day rhythm is trusted, a week before the day-of-week one. */
-const DAILY_AFTER = 2 * DAY;
+/** A day of history before the hour-of-day rhythm is used (shrunk toward flat while thin), a week before the day-of-week one. */
+export const DAILY_AFTER = DAY;
 export const WEEKLY_AFTER = 7 * DAY;
 /** Counts worth of "like every other hour" each rhythm bucket starts with, so a thin bucket stays near 1. */
 const PRIOR = 10;

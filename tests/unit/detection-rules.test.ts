@@ -36,7 +36,7 @@ function mention(over: Partial<DetectedMention> = {}): DetectedMention {
 }
 
 describe('baseline', () => {
-  it('learns the hour-of-day rhythm after two days, the weekday one after a week, and stays flat before', () => {
+  it('learns the hour-of-day rhythm after a day, the weekday one after a week, and stays flat before', () => {
     const rows: { hour: number; label: 'negative' | 'neutral'; n: number }[] = [];
     // Two weeks: 20 mentions an hour by day (08:00-20:00 UTC), 2 at night; one in ten negative.
     for (let t = T0; t < T0 + 14 * 24 * HOUR; t += HOUR) {
@@ -62,7 +62,7 @@ describe('baseline', () => {
       end,
     );
     expect(weekday.factor(noon)).toBeCloseTo(young.factor(noon), 1);
-    const newborn = buildBaseline(rows, end - 36 * HOUR, end);
+    const newborn = buildBaseline(rows, end - 18 * HOUR, end);
     expect(newborn.factor(noon)).toBe(1);
   });
 });
