@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { userInfo } from 'node:os';
+import { constants as osConstants, userInfo } from 'node:os';
 import { runAck } from './commands/ack.ts';
 import { listAlerts, retryAlert } from './commands/alerts.ts';
 import { runDemo } from './commands/demo.ts';
@@ -86,15 +86,16 @@ program
     const log = createLogger(config.settings.logLevel);
     const daemon = startDaemon({ config, env, log });
     let stopping = false;
-    const stop = (signal: string) => {
+    const stop = (signal: 'SIGTERM' | 'SIGINT') => {
       if (stopping) {
-        log.warn(`${signal} again: exiting now`);
-        process.exit(130);
+        log.warn(`${signal} again: exiting now; what was running is left for the next start`);
+        // 128 + the signal's number, as a shell reports a process the signal ended.
+        process.exit(128 + osConstants.signals[signal]);
       }
       stopping = true;
       log.info(`${signal}: finishing running jobs, then stopping (send it again to exit at once)`);
-      daemon.stop().then(
-        () => process.exit(0),
+      daemon.shutdown().then(
+        (finished) => process.exit(finished ? 0 : 1),
         (err: unknown) => fail(err),
       );
     };
