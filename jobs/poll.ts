@@ -4,6 +4,7 @@ import type { Brand, SourceEntry } from '../src/config.ts';
 import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
 import { markCopies, rescore } from './twins.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
+import { countMentionsStored, countPollError } from '../src/metrics.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { getSource } from '../src/sources/index.ts';
@@ -117,6 +118,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       rescore,
       ...(res.answers ? { answers: res.answers } : {}),
     });
+    countMentionsStored(brand.name, entry.key, stored.inserted.length);
     log.info(
       {
         fetched: res.items.length,
@@ -141,6 +143,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       log.warn(`${entry.key} for ${brand.name}: ${message}`);
       return { fetched: 0, stored: 0, error: message };
     }
+    countPollError(brand.name, entry.key);
     const failures = recordPollFailure(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,

@@ -18,7 +18,9 @@ import { getSource } from './sources/index.ts';
 import { sharePacing } from './queue/redis-pacer.ts';
 import { ackRoute } from './http/ack.ts';
 import { loadAckSecret } from './http/ack-secret.ts';
+import { healthRoutes } from './http/health.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
+import { collectProcessMetrics } from './metrics.ts';
 
 export interface Daemon {
   ctx: JobContext;
@@ -270,9 +272,11 @@ function within(p: Promise<boolean>, ms: number): Promise<boolean> {
 async function serveHttp(ctx: JobContext, at: { host: string; port: number }): Promise<HttpServer | null> {
   if (!ctx.ackSecret) return null;
   try {
-    const server = await startHttpServer({ ...at, routes: [ackRoute(ctx, ctx.ackSecret)], log: ctx.log });
+    collectProcessMetrics();
+    const routes = [ackRoute(ctx, ctx.ackSecret), ...healthRoutes(ctx)];
+    const server = await startHttpServer({ ...at, routes, log: ctx.log });
     ctx.publicUrl ??= server.url;
-    ctx.log.info(`http: serving acknowledge links on ${server.url}`);
+    ctx.log.info(`http: serving acknowledge links, /healthz, /readyz and /metrics on ${server.url}`);
     return server;
   } catch (err) {
     ctx.log.error(
