@@ -5,6 +5,7 @@ import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } fr
 import { markCopies, rescore } from './twins.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
 import { countMentionsStored, countPollError } from '../src/metrics.ts';
+import { redact } from '../src/redact.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { getSource } from '../src/sources/index.ts';
@@ -137,7 +138,8 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     }
     return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
   } catch (err) {
-    const message = errorMessage(err);
+    // Stored and shown by `earshot alerts` and doctor, not only logged: no secret may stay in it.
+    const message = redact(errorMessage(err));
     if (err instanceof SourceRateLimitedError) {
       // Not the source's fault: wait as asked, without counting a failure.
       log.warn(`${entry.key} for ${brand.name}: ${message}`);
