@@ -194,7 +194,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   );
 
   const shutdown = async (stopOpts: { graceMs?: number } = {}): Promise<boolean> => {
-    const graceMs = stopOpts.graceMs ?? config.settings.shutdownTimeoutMs;
+    const graceMs = stopOpts.graceMs ?? config.settings.stopTimeoutMs;
     schedules?.stop();
     for (const t of timers) clearInterval(t);
     await (await httpReady)?.close();

@@ -57,7 +57,7 @@ describe.each([
   it('leaves a delivery that outlasts the shutdown timeout to the next start, which sends it (once more at most)', async () => {
     const { hook, rig } = await webhookRig({
       ...(redisUrl ? { redisUrl } : {}),
-      env: { EARSHOT_SHUTDOWN_TIMEOUT: '1s' },
+      env: { EARSHOT_STOP_TIMEOUT: '1s' },
     });
     const [id] = rig.writeAlerts(1);
     hook.slow(6_000);
