@@ -4,6 +4,8 @@ import type { AnyChannel } from '../src/alerts/channels/types.ts';
 import { deliveryToSend, recordDelivery } from '../src/db/outbox.ts';
 import { ChannelPermanentError, ChannelTransientError, errorMessage } from '../src/errors.ts';
 import { ackExpiry, ackUrl } from '../src/alerts/ack-link.ts';
+import { countDelivery } from '../src/metrics.ts';
+import { redact } from '../src/redact.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { reserveSlot, sleep } from '../src/sources/pace.ts';
 import { DeferJobError, PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
@@ -115,10 +117,13 @@ async function sendOnce(
       deliveryId: `${data.alertId}.${data.channel}`,
       slotTaken: impl.pace !== undefined,
     });
-    await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: at(), attempts });
+    const sentAt = at();
+    await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: sentAt, attempts });
+    countDelivery(data.channel, 'sent', Date.parse(alert.at), sentAt);
     log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
   } catch (err) {
-    const message = errorMessage(err);
+    // Stored and shown by `earshot alerts` and doctor, not only logged: no secret may stay in it.
+    const message = redact(errorMessage(err));
     const permanent = err instanceof ChannelPermanentError;
     const last = permanent || meta.attempt >= meta.attemptsMax;
     await recordDelivery(db, data.alertId, data.channel, {
@@ -127,6 +132,7 @@ async function sendOnce(
       at: at(),
       attempts,
     });
+    countDelivery(data.channel, last ? 'failed' : 'retry');
     log[last ? 'error' : 'warn'](
       { attempts },
       `delivery of alert ${data.alertId} to ${data.channel} failed${last ? ' for good' : ''}: ${message}`,

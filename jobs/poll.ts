@@ -4,6 +4,8 @@ import type { Brand, SourceEntry } from '../src/config.ts';
 import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
 import { markCopies, rescore } from './twins.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
+import { countMentionsStored, countPollError } from '../src/metrics.ts';
+import { redact } from '../src/redact.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { getSource } from '../src/sources/index.ts';
@@ -117,6 +119,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       rescore,
       ...(res.answers ? { answers: res.answers } : {}),
     });
+    countMentionsStored(brand.name, entry.key, stored.inserted.length);
     log.info(
       {
         fetched: res.items.length,
@@ -135,12 +138,14 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     }
     return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
   } catch (err) {
-    const message = errorMessage(err);
+    // Stored and shown by `earshot alerts` and doctor, not only logged: no secret may stay in it.
+    const message = redact(errorMessage(err));
     if (err instanceof SourceRateLimitedError) {
       // Not the source's fault: wait as asked, without counting a failure.
       log.warn(`${entry.key} for ${brand.name}: ${message}`);
       return { fetched: 0, stored: 0, error: message };
     }
+    countPollError(brand.name, entry.key);
     const failures = recordPollFailure(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,

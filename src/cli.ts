@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { userInfo } from 'node:os';
+import { constants as osConstants, userInfo } from 'node:os';
 import { runAck } from './commands/ack.ts';
 import { listAlerts, retryAlert } from './commands/alerts.ts';
 import { runDemo } from './commands/demo.ts';
@@ -12,17 +12,26 @@ import { outputOf, runSimulate, simulateOptions, type SimulateCliOptions } from 
 import { runTrain, saveModel } from './commands/train.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { systemClock } from './clock.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig as readConfig, type LoadOptions } from './config.ts';
 import { openStore } from './db/client.ts';
 import { pollOnce, startDaemon } from './daemon.ts';
 import { ConfigError, errorMessage } from './errors.ts';
 import { createLogger } from './log.ts';
+import { configSecrets, envSecrets, redact, rememberSecrets } from './redact.ts';
 
 // A .env file (EARSHOT_ENV_FILE, default ./.env; empty for none) is read if present; the real
 // environment wins over it.
 const envFile = process.env.EARSHOT_ENV_FILE ?? '.env';
 if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
 const env = process.env;
+rememberSecrets(envSecrets(env));
+
+/** The configuration, its secrets remembered so that no log line or message shows them. */
+function loadConfig(opts: LoadOptions) {
+  const config = readConfig(opts);
+  rememberSecrets(configSecrets(config, env));
+  return config;
+}
 
 /** Exits with a one-line reason (a config error lists every problem): never a stack trace. */
 function fail(err: unknown): never {
@@ -30,7 +39,7 @@ function fail(err: unknown): never {
     process.stderr.write(`earshot: ${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`earshot: ${errorMessage(err).split('\n')[0]}\n`);
+  process.stderr.write(`earshot: ${redact(errorMessage(err).split('\n')[0] ?? '')}\n`);
   process.exit(1);
 }
 
@@ -86,15 +95,16 @@ program
     const log = createLogger(config.settings.logLevel);
     const daemon = startDaemon({ config, env, log });
     let stopping = false;
-    const stop = (signal: string) => {
+    const stop = (signal: 'SIGTERM' | 'SIGINT') => {
       if (stopping) {
-        log.warn(`${signal} again: exiting now`);
-        process.exit(130);
+        log.warn(`${signal} again: exiting now; what was running is left for the next start`);
+        // 128 + the signal's number, as a shell reports a process the signal ended.
+        process.exit(128 + osConstants.signals[signal]);
       }
       stopping = true;
       log.info(`${signal}: finishing running jobs, then stopping (send it again to exit at once)`);
-      daemon.stop().then(
-        () => process.exit(0),
+      daemon.shutdown().then(
+        (finished) => process.exit(finished ? 0 : 1),
         (err: unknown) => fail(err),
       );
     };

@@ -291,6 +291,8 @@ export interface Settings {
   silentAfterFailures: number;
   refreshAgeMs: number;
   refreshEveryMs: number;
+  /** How long `earshot start` waits for running jobs on SIGTERM/SIGINT before leaving them to the next start. */
+  stopTimeoutMs: number;
   http: HttpSettings;
 }
 export interface Config {
@@ -645,6 +647,11 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL: "${logLevel}" is not one of trace, debug, info, warn, error, fatal, silent`);
   }
+  const stopTimeoutMs = parseDuration(env.EARSHOT_STOP_TIMEOUT ?? '30s');
+  if (stopTimeoutMs === null)
+    problems.push(
+      `EARSHOT_STOP_TIMEOUT: "${env.EARSHOT_STOP_TIMEOUT}" is not a duration: write it like 30s or 2m`,
+    );
   return {
     dataDir,
     sqlitePath,
@@ -656,6 +663,7 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     silentAfterFailures: sources.silent_after_failures,
     refreshAgeMs: sources.refresh_age,
     refreshEveryMs: sources.refresh_every,
+    stopTimeoutMs: stopTimeoutMs ?? 30_000,
     http: { listen: null, ackLinkTtlMs: HTTP_DEFAULTS.ack_link_ttl },
   };
 }

@@ -9,14 +9,18 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config, Env } from './config.ts';
 import { openStore } from './db/client.ts';
 import { errorMessage } from './errors.ts';
+import { formatDuration } from './duration.ts';
 import { createQueue } from './queue/index.ts';
+import type { JobHandler, QueueName } from './queue/types.ts';
 import { startSchedules } from './queue/schedule.ts';
 import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
 import { sharePacing } from './queue/redis-pacer.ts';
 import { ackRoute } from './http/ack.ts';
 import { loadAckSecret } from './http/ack-secret.ts';
+import { healthRoutes } from './http/health.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
+import { collectProcessMetrics } from './metrics.ts';
 
 export interface Daemon {
   ctx: JobContext;
@@ -25,6 +29,11 @@ export interface Daemon {
   /** The HTTP server once it listens; null when this daemon serves none (or could not bind). */
   http: Promise<HttpServer | null>;
   stop(): Promise<void>;
+  /**
+   * `stop()` that says how it went: takes no new jobs, waits up to `graceMs` for the running ones,
+   * closes the queue and the database. False when some were left to the next start.
+   */
+  shutdown(opts?: { graceMs?: number }): Promise<boolean>;
 }
 
 export interface DaemonOptions {
@@ -62,23 +71,33 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     return relaying;
   };
 
-  queue.work('poll', (data) => pollJob.handle(ctx, pollPayload.parse(data)), { concurrency: 4 });
+  const running = runningJobs();
+  queue.work(
+    'poll',
+    running.track('poll', (data) => pollJob.handle(ctx, pollPayload.parse(data))),
+    {
+      concurrency: 4,
+    },
+  );
   queue.work(
     'detect',
-    async (data) => {
+    running.track('detect', async (data) => {
       detectJob.handle(ctx, detectPayload.parse(data));
       await relay();
-    },
+    }),
     { concurrency: 1 },
   );
   queue.work(
     'escalate',
-    async (data) => {
+    running.track('escalate', async (data) => {
       if (escalateJob.handle(ctx, escalatePayload.parse(data))) await relay();
-    },
+    }),
     { concurrency: 1 },
   );
-  queue.work('deliver', (data, meta) => deliverJob.handle(ctx, deliverPayload.parse(data), meta), {
+  const deliver = running.track('deliver', (data, meta) =>
+    deliverJob.handle(ctx, deliverPayload.parse(data), meta),
+  );
+  queue.work('deliver', deliver, {
     // A delivery mostly waits on the receiver or on Redis: 48 at a time keep a worker busy (16 left
     // BullMQ at about 600/s in bench/deliver.ts, 48 near 1,000/s).
     concurrency: 48,
@@ -174,20 +193,76 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     `earshot started: ${config.brands.length} brand(s), ${queue.kind} queue`,
   );
 
+  const shutdown = async (stopOpts: { graceMs?: number } = {}): Promise<boolean> => {
+    const graceMs = stopOpts.graceMs ?? config.settings.stopTimeoutMs;
+    schedules?.stop();
+    for (const t of timers) clearInterval(t);
+    await (await httpReady)?.close();
+    const busy = running.describe();
+    log.info(
+      busy
+        ? `stopping: taking no new jobs; waiting up to ${formatDuration(graceMs)} for ${busy}`
+        : 'stopping: taking no new jobs',
+    );
+    const inTime = await within(
+      Promise.all([queue.close(), relaying?.catch(() => 0)]).then(() => true),
+      graceMs,
+    );
+    const left = running.describe();
+    if (!inTime || left) {
+      // What is left was not recorded as done: the next start polls from the same cursor and
+      // sends every delivery not marked sent (the one in flight may arrive twice).
+      log.warn(
+        `stopping: ${left || 'the queue'} still running after ${formatDuration(graceMs)}: left for the next start`,
+      );
+    } else log.info('stopping: running jobs finished, queue closed');
+    await pacing?.close();
+    store.close();
+    log.info('stopped: database closed');
+    return inTime && !left;
+  };
+
   return {
     ctx,
     relay,
     http: httpReady,
     async stop() {
-      schedules?.stop();
-      await (await httpReady)?.close();
-      for (const t of timers) clearInterval(t);
-      await queue.close();
-      await relaying?.catch(() => 0);
-      await pacing?.close();
-      store.close();
+      await shutdown();
+    },
+    shutdown,
+  };
+}
+
+/** Jobs of this process running now, per queue, so that a shutdown can say what it waits for. */
+function runningJobs() {
+  const counts = new Map<QueueName, number>();
+  const bump = (q: QueueName, by: number) => counts.set(q, (counts.get(q) ?? 0) + by);
+  return {
+    track<T>(q: QueueName, handler: JobHandler<T>): JobHandler<T> {
+      return async (data, meta) => {
+        bump(q, 1);
+        try {
+          await handler(data, meta);
+        } finally {
+          bump(q, -1);
+        }
+      };
+    },
+    /** `2 deliver and 1 poll job(s)`, or '' when none runs. */
+    describe(): string {
+      const parts = [...counts].filter(([, n]) => n > 0).map(([q, n]) => `${n} ${q}`);
+      return parts.length > 0 ? `${parts.join(' and ')} job(s)` : '';
     },
   };
+}
+
+/** Resolves with what `p` gives, or with false once `ms` have passed. */
+function within(p: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -197,9 +272,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
 async function serveHttp(ctx: JobContext, at: { host: string; port: number }): Promise<HttpServer | null> {
   if (!ctx.ackSecret) return null;
   try {
-    const server = await startHttpServer({ ...at, routes: [ackRoute(ctx, ctx.ackSecret)], log: ctx.log });
+    collectProcessMetrics();
+    const routes = [ackRoute(ctx, ctx.ackSecret), ...healthRoutes(ctx)];
+    const server = await startHttpServer({ ...at, routes, log: ctx.log });
     ctx.publicUrl ??= server.url;
-    ctx.log.info(`http: serving acknowledge links on ${server.url}`);
+    ctx.log.info(`http: serving acknowledge links, /healthz, /readyz and /metrics on ${server.url}`);
     return server;
   } catch (err) {
     ctx.log.error(

@@ -1,10 +1,12 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { CENSOR, redact } from './redact.ts';
 
 /**
  * Structured logs on stderr (stdout is kept for the JSON of `analyze` and `replay`): JSON lines for
  * log collectors, readable lines when a person watches a terminal (LOG_FORMAT=json|pretty forces
- * one). Secrets are redacted by key wherever they appear in a logged object.
+ * one). Secrets are redacted by key wherever they appear in a logged object, and by value and by
+ * shape in every line written (src/redact.ts), messages included.
  */
 export function createLogger(level = 'info', format = process.env.LOG_FORMAT): Logger {
   const readable = format === 'pretty' || (format !== 'json' && process.stderr.isTTY);
@@ -15,16 +17,25 @@ export function createLogger(level = 'info', format = process.env.LOG_FORMAT): L
       redact: {
         paths: [
           '*.webhook_url',
+          '*.smtp_url',
           '*.password',
           '*.token',
+          '*.secret',
+          '*.api_key',
+          '*.routing_key',
           '*.authorization',
           '*.headers',
           'webhook_url',
+          'smtp_url',
           'password',
           'token',
+          'secret',
+          'api_key',
+          'routing_key',
         ],
-        censor: '[secret]',
+        censor: CENSOR,
       },
+      hooks: { streamWrite: redact },
     },
     readable
       ? pretty({

@@ -3,6 +3,7 @@ import { channels as channelRegistry } from '../alerts/channels/index.ts';
 import type { AnyChannel } from '../alerts/channels/types.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig, type Config, type Env } from '../config.ts';
+import { configSecrets, redact, rememberSecrets } from '../redact.ts';
 import { openStore } from '../db/client.ts';
 import { ConfigError, errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
@@ -18,7 +19,7 @@ export interface DoctorOptions {
 /** Checks everything the daemon needs, in plain words, without sending any alert. Returns the exit code. */
 export async function runDoctor(opts: DoctorOptions): Promise<number> {
   const say = (ok: boolean | null, what: string, detail: string) =>
-    opts.out.write(`${ok === null ? '-' : ok ? '✓' : '✗'} ${what}: ${detail}\n`);
+    opts.out.write(`${ok === null ? '-' : ok ? '✓' : '✗'} ${what}: ${redact(detail)}\n`);
   let config: Config;
   try {
     config = loadConfig({ file: opts.file, env: opts.env, requireBrands: true });
@@ -28,6 +29,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
     for (const p of err.problems) opts.out.write(`    ${p}\n`);
     return 2;
   }
+  rememberSecrets(configSecrets(config, opts.env));
   let failures = 0;
   const check = async (what: string, fn: () => Promise<string> | string) => {
     try {

@@ -171,8 +171,11 @@ export class EmbeddedQueue implements JobQueue {
 
   private failed(queue: QueueName, job: Job, attemptsMax: number, err: unknown): void {
     const lane = this.lane(queue);
-    if (err instanceof DeferJobError && !this.closed) {
-      this.delay(queue, { ...job, data: err.data }, err.delayMs);
+    if (err instanceof DeferJobError) {
+      // Closing: a job that would wait is not a failure; what must survive is in the database.
+      if (!this.closed) return this.delay(queue, { ...job, data: err.data }, err.delayMs);
+      this.log?.debug({ queue, jobId: job.id }, `job ${job.id} left for the next start`);
+      lane.done.set(job.id, Date.now());
       return;
     }
     const permanent = err instanceof PermanentJobError;

@@ -32,6 +32,9 @@ export async function startSmtpServer(opts: { user?: string; password?: string }
         .catch((err: Error) => done(err));
     },
   });
+  // A client killed mid-session (a test SIGKILLs the daemon) resets its connection, which
+  // smtp-server emits here: without a listener it would crash the test process.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const auth = opts.user
