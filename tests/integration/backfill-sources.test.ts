@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SourceResponseError } from '../../src/errors.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { bluesky, type BlueskyPosition } from '../../src/sources/bluesky.ts';
 import { hackernews, type HnPosition } from '../../src/sources/hackernews.ts';
+import { x, type XPosition } from '../../src/sources/x.ts';
 import type { BackfillPage, SourceContext } from '../../src/sources/types.ts';
 import { startBlueskyServer } from '../fakes/bluesky-server.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
+import { startXServer } from '../fakes/x-server.ts';
 import { sourceContext } from '../helpers/daemon.ts';
 
 const DAY = 86_400_000;
@@ -119,5 +122,43 @@ describe('backfill against the fake APIs', () => {
     expect(rkeys).not.toContain('recent');
     expect(rkeys).not.toContain('ancient');
     expect(pages).toBe(2);
+  });
+
+  it('x reads recent search by start_time and end_time with next_token; older than 7 days X refuses', async () => {
+    const fake = await startXServer();
+    closers.push(() => fake.close());
+    const now = Date.now();
+    const ctx = sourceContext(new ManualClock(now));
+    let id = 1_800_000_000_000_000_000n;
+    const add = (text: string, ago: number) =>
+      fake.tweets.push({
+        id: String(id++),
+        text,
+        username: 'flyer',
+        followers: 10,
+        created: new Date(now - ago),
+      });
+    for (let i = 0; i < 230; i++) add(`acme delayed again ${i}`, 2 * DAY + i * 60_000);
+    add('acme live one', 60_000);
+    const options = x.options.parse({
+      bearer_token: 'AAAA-test-bearer-token',
+      api_url: fake.apiUrl,
+      pace_ms: 0,
+    });
+    const input = (since: number, position: XPosition | null) => ({
+      brand: { name: 'acme', query: 'acme delayed' },
+      options,
+      since: new Date(since),
+      until: new Date(now - DAY),
+      position,
+    });
+    const { items, pages } = await readAll<unknown, XPosition>((position) =>
+      x.backfill!(ctx, input(now - 6 * DAY, position)),
+    );
+    expect(items).toHaveLength(230);
+    expect(pages).toBe(3);
+    expect(fake.queries.every((q) => q.get('end_time') === new Date(now - DAY).toISOString())).toBe(true);
+    expect(x.backfillReachMs).toBe(7 * DAY);
+    await expect(x.backfill!(ctx, input(now - 8 * DAY, null))).rejects.toThrow(SourceResponseError);
   });
 });

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { ManualClock } from '../../src/clock.ts';
+import { planBackfill, runBackfill } from '../../src/commands/backfill.ts';
+import { buildConfig } from '../../src/config.ts';
+import { openStore } from '../../src/db/client.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createHttp } from '../../src/sources/http.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
+import { startXServer } from '../fakes/x-server.ts';
 import { cleanEnv, runCli, startCli, tempDir } from '../helpers/cli.ts';
 
 const DAY = 86_400;
@@ -173,5 +181,70 @@ describe('earshot backfill', () => {
       expect(r.stderr.trim().split('\n')[0]).toMatch(why);
     }
     expect(existsSync(`${dir}/earshot.db`)).toBe(false);
+  });
+
+  it('cuts a span to what the API reaches, and says so (X recent search: 7 days)', async () => {
+    const fake = await startXServer();
+    const tmp = tempDir();
+    closers.push(
+      () => tmp.cleanup(),
+      () => fake.close(),
+    );
+    const now = Date.now();
+    let id = 1_800_000_000_000_000_000n;
+    for (const days of [1, 3, 6, 9, 20])
+      fake.tweets.push({
+        id: String(id++),
+        text: `acme lost my bag ${days} days ago`,
+        username: 'flyer',
+        followers: 10,
+        created: new Date(now - days * DAY * 1000),
+      });
+    const config = buildConfig(
+      {
+        brands: [
+          {
+            name: 'acme',
+            query: 'acme',
+            sources: [
+              { source: 'x', bearer_token: 'AAAA-test-bearer-token', api_url: fake.apiUrl, pace_ms: 0 },
+            ],
+          },
+        ],
+      },
+      { EARSHOT_DATA_DIR: tmp.dir },
+    );
+    const store = openStore(config.settings.sqlitePath);
+    closers.push(() => store.close());
+    let said = '';
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        said += chunk.toString();
+        done();
+      },
+    });
+    const clock = new ManualClock(now);
+    const code = await runBackfill({
+      config,
+      store,
+      env: {},
+      log: silentLogger,
+      http: createHttp({ timeoutMs: 5_000, userAgent: 'earshot-test' }),
+      clock,
+      plan: planBackfill(config, { brand: 'acme', since: '30d' }, now),
+      out,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    expect(said).toContain('x: the x API reaches back 7d only; backfilling from ');
+    expect(said).toMatch(/x: 1 page\(s\), 3 mention\(s\) stored, back to .* \(done\)/);
+    const ids = store.sqlite.prepare('select text from mentions order by created_at').all() as {
+      text: string;
+    }[];
+    expect(ids.map((r) => r.text)).toEqual([
+      'acme lost my bag 6 days ago',
+      'acme lost my bag 3 days ago',
+      'acme lost my bag 1 days ago',
+    ]);
   });
 });
