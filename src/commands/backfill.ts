@@ -137,7 +137,11 @@ function resumeOrBegin(
   now: number,
 ): BackfillRow | null {
   const row = getBackfill(o.store, o.plan.brand.name, entry.key);
-  if (row && row.finishedAt === null && row.since <= since) return row;
+  // A span that began at the edge of what the API reaches (X: 7 days) has since slid past it: its
+  // pages would be refused, so it is read again from the present edge.
+  const reach = getSource(entry.source)?.backfillReachMs;
+  const reachable = !row || reach === undefined || row.since >= now - reach;
+  if (row && row.finishedAt === null && row.since <= since && reachable) return row;
   if (row && row.finishedAt !== null && row.since <= since) return null;
   return beginBackfill(o.store, {
     brand: o.plan.brand.name,

@@ -246,5 +246,28 @@ describe('earshot backfill', () => {
       'acme lost my bag 3 days ago',
       'acme lost my bag 1 days ago',
     ]);
+
+    // Stopped on a later page and resumed two hours on: the span's start has slid out of X's reach,
+    // so it is read again from the present edge rather than resumed with a token X would refuse.
+    store.sqlite.prepare(`update backfills set position = '{"token":"tok100"}', finished_at = null`).run();
+    clock.advance(2 * 3_600_000);
+    const asked = fake.queries.length;
+    const again = await runBackfill({
+      config,
+      store,
+      env: {},
+      log: silentLogger,
+      http: createHttp({ timeoutMs: 5_000, userAgent: 'earshot-test' }),
+      clock,
+      plan: planBackfill(config, { brand: 'acme', since: '30d' }, clock.now().getTime()),
+      out,
+      signal: new AbortController().signal,
+    });
+    expect(again).toBe(0);
+    const resumed = fake.queries.slice(asked);
+    expect(resumed.map((q) => q.get('next_token'))).toEqual([null]);
+    expect(Date.parse(resumed[0]?.get('start_time') ?? '')).toBeGreaterThan(
+      clock.now().getTime() - 7 * DAY * 1000,
+    );
   });
 });
