@@ -9,6 +9,8 @@ import { redact } from '../src/redact.ts';
 import { compileQuery } from '../src/query.ts';
 import { jobIdFor } from '../src/queue/index.ts';
 import { getSource } from '../src/sources/index.ts';
+import type { AnySource } from '../src/sources/types.ts';
+import type { Logger } from 'pino';
 import type { AnalyzedMention, Mention } from '../src/types.ts';
 import type { JobContext } from './context.ts';
 import { detectJob } from './detect.ts';
@@ -94,20 +96,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
         backfillSince: new Date(now - entry.backfillMs),
       },
     );
-    const match = matcherFor(brand.query);
-    const observedAt = new Date(now);
-    const analyzed: AnalyzedMention[] = [];
-    for (const raw of res.items) {
-      let m: Mention | null;
-      try {
-        m = source.normalize(raw, entry.options);
-      } catch (err) {
-        log.warn({ err: errorMessage(err) }, `${entry.key}: skipped an item that could not be read`);
-        continue;
-      }
-      if (!m || (!source.scoped && !match(m.text))) continue;
-      analyzed.push(analyzeMention(m, brand.name, observedAt, brand.sentimentModel));
-    }
+    const { analyzed } = readItems(source, brand, entry, res.items, new Date(now), log);
     markCopies(ctx.store, brand.name, analyzed, now);
     const stored = storePoll(ctx.store, {
       brand: brand.name,
@@ -166,6 +155,38 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     }
     return { fetched: 0, stored: 0, error: message };
   }
+}
+
+/**
+ * Normalize, match the brand query, analyze: what polls and backfills do with a page of raw items.
+ * `oldest` is the oldest post time among the items read, matched or not (how far a backfill got).
+ */
+export function readItems(
+  source: AnySource,
+  brand: Brand,
+  entry: SourceEntry,
+  items: readonly unknown[],
+  observedAt: Date,
+  log: Logger,
+): { analyzed: AnalyzedMention[]; oldest: number | null } {
+  const match = matcherFor(brand.query);
+  const analyzed: AnalyzedMention[] = [];
+  let oldest: number | null = null;
+  for (const raw of items) {
+    let m: Mention | null;
+    try {
+      m = source.normalize(raw, entry.options);
+    } catch (err) {
+      log.warn({ err: errorMessage(err) }, `${entry.key}: skipped an item that could not be read`);
+      continue;
+    }
+    if (!m) continue;
+    const at = m.createdAt.getTime();
+    if (Number.isFinite(at) && (oldest === null || at < oldest)) oldest = at;
+    if (!source.scoped && !match(m.text)) continue;
+    analyzed.push(analyzeMention(m, brand.name, observedAt, brand.sentimentModel));
+  }
+  return { analyzed, oldest };
 }
 
 /** Mentions younger than `sources.refresh_age` read again: each new reading is a metric snapshot. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { constants as osConstants, userInfo } from 'node:os';
 import { runAck } from './commands/ack.ts';
+import { planBackfill, runBackfill } from './commands/backfill.ts';
 import { listAlerts, retryAlert } from './commands/alerts.ts';
 import { runDemo } from './commands/demo.ts';
 import { runAnalyze } from './commands/analyze.ts';
@@ -15,9 +16,10 @@ import { systemClock } from './clock.ts';
 import { loadConfig as readConfig, type LoadOptions } from './config.ts';
 import { openStore } from './db/client.ts';
 import { pollOnce, startDaemon } from './daemon.ts';
-import { ConfigError, errorMessage } from './errors.ts';
+import { ConfigError, errorMessage, UsageError } from './errors.ts';
 import { createLogger } from './log.ts';
 import { configSecrets, envSecrets, redact, rememberSecrets } from './redact.ts';
+import { createHttp } from './sources/http.ts';
 
 // A .env file (EARSHOT_ENV_FILE, default ./.env; empty for none) is read if present; the real
 // environment wins over it.
@@ -35,7 +37,7 @@ function loadConfig(opts: LoadOptions) {
 
 /** Exits with a one-line reason (a config error lists every problem): never a stack trace. */
 function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`earshot: ${err.message}\n`);
     process.exit(2);
   }
@@ -283,6 +285,42 @@ program
   });
 
 program
+  .command('backfill')
+  .description(
+    "fetch a brand's past mentions from its sources back to a date (resumable; the live polls go on)",
+  )
+  .requiredOption('-b, --brand <name>', 'the brand')
+  .requiredOption('--since <date>', 'how far back: 2026-10-01, an ISO 8601 time, or a duration like 30d')
+  .option('-s, --source <key>', 'only this source of the brand (its name in the config, e.g. hackernews)')
+  .action(async (o: { brand: string; since: string; source?: string }) => {
+    const config = loadConfig({ file: configFile(), env });
+    const plan = planBackfill(config, o, systemClock.now().getTime());
+    const store = openStore(config.settings.sqlitePath);
+    const stop = new AbortController();
+    const interrupt = () => {
+      // A second Ctrl-C does not wait for the page being read.
+      if (stop.signal.aborted) process.exit(130);
+      stop.abort();
+    };
+    process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+    try {
+      process.exitCode = await runBackfill({
+        config,
+        store,
+        env,
+        log: createLogger(config.settings.logLevel),
+        http: createHttp({ timeoutMs: config.settings.timeoutMs, userAgent: config.settings.userAgent }),
+        clock: systemClock,
+        plan,
+        out: process.stderr,
+        signal: stop.signal,
+      });
+    } finally {
+      store.close();
+    }
+  });
+
+program
   .command('doctor')
   .description('check the config, database, Redis, sources and channels, without sending alerts')
   .action(async () => {
@@ -292,6 +330,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // A command line commander cannot read (a missing or unknown option) is a usage error: 2.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   fail(err);
 }

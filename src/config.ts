@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { channels as channelRegistry } from './alerts/channels/index.ts';
-import { parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { INTENT_NAMES } from './analysis/intents.ts';
 import { escalationLoops } from './alerts/routes.ts';
@@ -200,6 +200,16 @@ const listenSchema = z.union([z.literal(false), z.string()]).transform((value, c
   }
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 });
+const RETENTION_DEFAULTS = { mentions: 90 * 86_400_000, snapshots: 30 * 86_400_000 };
+const retentionSchema = z
+  .object({
+    /** Mentions made longer ago than this are deleted (incidents and alerts stay). */
+    mentions: duration.default(RETENTION_DEFAULTS.mentions),
+    /** Engagement readings older than this are deleted; the mention keeps its latest metrics. */
+    snapshots: duration.default(RETENTION_DEFAULTS.snapshots),
+  })
+  .strict();
+
 const HTTP_DEFAULTS = { listen: { host: '127.0.0.1', port: 8787 }, ack_link_ttl: 7 * 86_400_000 };
 const httpSchema = z
   .object({
@@ -239,6 +249,7 @@ const fileSchema = z
     channels: z.record(z.string().regex(NAME, NAME_RULE), channelEntrySchema).default({}),
     routes: z.array(routeSchema).default([]),
     http: httpSchema.default(HTTP_DEFAULTS),
+    retention: retentionSchema.default(RETENTION_DEFAULTS),
     digest: z
       .object({ time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour') })
       .strict()
@@ -294,6 +305,7 @@ export interface Settings {
   /** How long `earshot start` waits for running jobs on SIGTERM/SIGINT before leaving them to the next start. */
   stopTimeoutMs: number;
   http: HttpSettings;
+  retention: { mentionsMs: number; snapshotsMs: number };
 }
 export interface Config {
   file: string | null;
@@ -398,6 +410,7 @@ export function buildConfig(
   if (problems.length > 0 || !parsed.success)
     throw new ConfigError([...new Set(problems)], file ?? undefined);
   const cfg = parsed.data;
+  settings.retention = { mentionsMs: cfg.retention.mentions, snapshotsMs: cfg.retention.snapshots };
   const brands: Brand[] = cfg.brands.map((b, i) => ({
     name: b.name,
     displayName: b.display_name ?? b.name,
@@ -408,6 +421,8 @@ export function buildConfig(
     detection: detectionSettings(cfg.detection, b.detection ?? {}),
     ...(models[i] ? { sentimentModel: models[i] } : {}),
   }));
+  const tooShort = checkRetention(settings, detectionSettings(cfg.detection), brands);
+  if (tooShort.length > 0) throw new ConfigError(tooShort, file ?? undefined);
   return {
     file,
     brands,
@@ -418,6 +433,30 @@ export function buildConfig(
     disabled,
     settings,
   };
+}
+
+/**
+ * Pruning must not take what detection still reads: the mentions of the baseline span (the window
+ * counts, the viral and unanswered candidates and the near-duplicate index read mentions) and the
+ * readings of mentions whose engagement is still refreshed (virality is computed from them).
+ */
+function checkRetention(settings: Settings, detection: DetectionSettings, brands: Brand[]): string[] {
+  const problems: string[] = [];
+  const { mentionsMs, snapshotsMs } = settings.retention;
+  const spans = [
+    { at: 'detection.baseline', ms: detection.baseline },
+    ...brands.map((b, i) => ({ at: `brands[${i}].detection.baseline`, ms: b.detection.baseline })),
+  ];
+  const longest = spans.reduce((a, b) => (b.ms > a.ms ? b : a));
+  if (mentionsMs < longest.ms)
+    problems.push(
+      `retention.mentions: ${formatDuration(mentionsMs)} is shorter than ${longest.at} (${formatDuration(longest.ms)}); keep mentions at least as long as detection learns from them`,
+    );
+  if (snapshotsMs < settings.refreshAgeMs)
+    problems.push(
+      `retention.snapshots: ${formatDuration(snapshotsMs)} is shorter than sources.refresh_age (${formatDuration(settings.refreshAgeMs)}); virality reads the readings of mentions still refreshed`,
+    );
+  return problems;
 }
 
 /** What routes refer to must exist; names are unique; escalations must end somewhere. */
@@ -665,6 +704,7 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     refreshEveryMs: sources.refresh_every,
     stopTimeoutMs: stopTimeoutMs ?? 30_000,
     http: { listen: null, ackLinkTtlMs: HTTP_DEFAULTS.ack_link_ttl },
+    retention: { mentionsMs: RETENTION_DEFAULTS.mentions, snapshotsMs: RETENTION_DEFAULTS.snapshots },
   };
 }
 

@@ -4,6 +4,7 @@ import { deliverJob, deliverPayload } from '../jobs/deliver.ts';
 import { detectJob, detectPayload } from '../jobs/detect.ts';
 import { escalateJob, escalatePayload, escalates, queueDueEscalations } from '../jobs/escalate.ts';
 import { pollJob, pollPayload } from '../jobs/poll.ts';
+import { pruneJob, prunePayload } from '../jobs/prune.ts';
 import { relayOutbox, reopenUnfinished } from '../jobs/relay.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config, Env } from './config.ts';
@@ -103,6 +104,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     concurrency: 48,
   });
 
+  queue.work('prune', async (data) => void (await pruneJob.handle(ctx, prunePayload.parse(data))), {
+    concurrency: 1,
+  });
+
   reopenUnfinished(ctx);
   queue.onReconnect(() => {
     // Offered again: a no-op for every job Redis still holds, a rescue for those it lost.
@@ -159,6 +164,14 @@ export function startDaemon(opts: DaemonOptions): Daemon {
               },
             ]
           : []),
+        {
+          key: 'prune',
+          everyMs: pruneJob.everyMs,
+          enqueue: async (tick: Date) => {
+            const t = tick.getTime();
+            await queue.add('prune', { tick: t }, { jobId: pruneJob.jobId(t), attempts: pruneJob.attempts });
+          },
+        },
         ...config.brands.map((b) => ({
           key: `detect ${b.name}`,
           everyMs: b.detection.every,

@@ -13,6 +13,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** A command was asked something it cannot do (a bad date, an unknown name): exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 /** A source answered something we cannot read; names the source and what was wrong. */
 export class SourceResponseError extends Error {
   override name = 'SourceResponseError';

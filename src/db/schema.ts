@@ -182,3 +182,28 @@ export const incidentRoutes = sqliteTable(
     index('incident_routes_route_critical').on(t.route, t.criticalAt),
   ],
 );
+
+/**
+ * Where `earshot backfill` got to per (brand, source entry): kept apart from the poll's cursor,
+ * which a backfill never moves, and written with each page's mentions.
+ */
+export const backfills = sqliteTable(
+  'backfills',
+  {
+    brand: text('brand').notNull(),
+    sourceKey: text('source_key').notNull(),
+    /** The span read: from `since` up to `until` (when the run began). */
+    since: integer('since').notNull(),
+    until: integer('until').notNull(),
+    /** The source's place for the next page; null once the span is read. */
+    position: text('position', { mode: 'json' }),
+    pages: integer('pages').notNull().default(0),
+    stored: integer('stored').notNull().default(0),
+    /** The oldest post time read so far. */
+    reached: integer('reached'),
+    startedAt: integer('started_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.brand, t.sourceKey] })],
+);

@@ -33,6 +33,12 @@ const profilesSchema = z.object({
   profiles: z.array(z.object({ did: z.string(), followersCount: z.number().optional() })),
 });
 
+/** A backfill's place: which alternative of the query, and the search's own cursor within it. */
+export interface BlueskyPosition {
+  alt: number;
+  cursor?: string;
+}
+
 /** Per search: the newest `indexedAt` read and the posts read lately. */
 export type BlueskyCursor = Record<string, SeenCursor<string>>;
 
@@ -47,7 +53,7 @@ const MAX_PAGES = 5;
 const SESSION_MS = 110 * 60_000;
 const sessions = new Map<string, { jwt: Promise<string>; expiresAt: number }>();
 
-export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
+export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor, BlueskyPosition> = {
   id: 'bluesky',
   description:
     'Bluesky post search (app.bsky.feed.searchPosts), signed in with an app password, with authors’ follower counts.',
@@ -75,6 +81,23 @@ export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor> = {
     const items = [...byUri.values()];
     await addFollowers(ctx, o, items);
     return { items, cursor };
+  },
+
+  async backfill(ctx, input) {
+    const plan = searchPlan(input.brand.query, 4).filter((alt) => alt.length > 0);
+    const at = input.position ?? { alt: 0 };
+    const alt = plan[at.alt];
+    if (!alt) return { items: [], next: null };
+    const page = await searchPage(ctx, input.options, {
+      q: alt.join(' '),
+      since: input.since.toISOString(),
+      until: input.until.toISOString(),
+      ...(at.cursor ? { cursor: at.cursor } : {}),
+    });
+    await addFollowers(ctx, input.options, page.posts);
+    const nextAlt = at.alt + 1 < plan.length ? { alt: at.alt + 1 } : null;
+    const more = page.cursor && page.posts.length > 0;
+    return { items: page.posts, next: more ? { alt: at.alt, cursor: page.cursor } : nextAlt };
   },
 
   normalize(p): Mention | null {
@@ -132,29 +155,35 @@ async function search(
   const out: BlueskyPost[] = [];
   let next: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const body = await xrpc(ctx, o, 'app.bsky.feed.searchPosts', {
-      q,
-      sort: 'latest',
-      limit: '100',
-      since,
-      ...(next ? { cursor: next } : {}),
-    });
-    const parsed = pageSchema.safeParse(body);
-    if (!parsed.success)
-      throw new SourceResponseError('bluesky', 'unexpected answer from searchPosts: no posts');
-    for (const raw of parsed.data.posts) {
-      const p = postSchema.safeParse(raw);
-      if (p.success) out.push(p.data);
-      else
-        ctx.log.warn(
-          { source: 'bluesky' },
-          `skipped a post that could not be read: ${p.error.issues[0]?.message ?? ''}`,
-        );
-    }
-    next = parsed.data.cursor;
-    if (!next || parsed.data.posts.length === 0) break;
+    const res = await searchPage(ctx, o, { q, since, ...(next ? { cursor: next } : {}) });
+    out.push(...res.posts);
+    next = res.cursor;
+    if (!next || res.posts.length === 0) break;
   }
   return out;
+}
+
+/** One page of searchPosts, newest first; `since` and `until` bound the posts' time. */
+async function searchPage(
+  ctx: SourceContext,
+  o: BlueskyOptions,
+  params: { q: string; since: string; until?: string; cursor?: string },
+): Promise<{ posts: BlueskyPost[]; cursor?: string }> {
+  const body = await xrpc(ctx, o, 'app.bsky.feed.searchPosts', { sort: 'latest', limit: '100', ...params });
+  const parsed = pageSchema.safeParse(body);
+  if (!parsed.success)
+    throw new SourceResponseError('bluesky', 'unexpected answer from searchPosts: no posts');
+  const posts: BlueskyPost[] = [];
+  for (const raw of parsed.data.posts) {
+    const p = postSchema.safeParse(raw);
+    if (p.success) posts.push(p.data);
+    else
+      ctx.log.warn(
+        { source: 'bluesky' },
+        `skipped a post that could not be read: ${p.error.issues[0]?.message ?? ''}`,
+      );
+  }
+  return { posts, ...(parsed.data.cursor ? { cursor: parsed.data.cursor } : {}) };
 }
 
 /** Follower counts are not in search results: one getProfiles call per 25 authors. */

@@ -4,7 +4,7 @@ import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
 import { getJson } from './http.ts';
 import { toText } from './text.ts';
-import type { Source } from './types.ts';
+import type { Source, SourceContext } from './types.ts';
 
 const options = z.object({
   /** Stories, comments, or both. */
@@ -43,11 +43,18 @@ export interface HnCursor {
   ids: string[];
 }
 
+/** A backfill's place: which alternative of the query, the window's end (unix s), and its page. */
+export interface HnPosition {
+  alt: number;
+  before: number;
+  page: number;
+}
+
 // Algolia serves at most 1,000 hits a query (50 pages of 20, or 10 of 100).
 const PER_PAGE = 100;
 const MAX_PAGES = 10;
 
-export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
+export const hackernews: Source<HnOptions, HnHit, HnCursor, HnPosition> = {
   id: 'hackernews',
   description: 'Hacker News stories and comments, through the Algolia search API. No key.',
   options,
@@ -66,37 +73,12 @@ export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
     }
     for (const alt of plan) {
       for (let page = 0; page < MAX_PAGES; page++) {
-        const { body } = await getJson(ctx, 'hackernews', `${input.options.api_url}/search_by_date`, {
-          paceKey: input.options.api_url,
-          paceMs: input.options.pace_ms,
-          params: {
-            query: alt.map((t) => t.replace(/\*$/, '')).join(' '),
-            tags: `(${input.options.tags.join(',')})`,
-            numericFilters: `created_at_i>=${since}`,
-            hitsPerPage: PER_PAGE,
-            page,
-          },
-        });
-        const parsed = pageSchema.safeParse(body);
-        if (!parsed.success)
-          throw new SourceResponseError(
-            'hackernews',
-            `unexpected answer: ${parsed.error.issues[0]?.message ?? 'no hits'}`,
-          );
-        for (const raw of parsed.data.hits) {
-          const hit = hitSchema.safeParse(raw);
-          if (!hit.success) {
-            ctx.log.warn(
-              { source: 'hackernews' },
-              `skipped a hit that could not be read: ${hit.error.issues[0]?.message ?? ''}`,
-            );
-            continue;
-          }
-          const h = hit.data;
+        const res = await searchPage(ctx, input.options, alt, `created_at_i>=${since}`, page);
+        for (const h of res.hits) {
           if (h.created_at_i === since && seenAtSince.has(h.objectID)) continue;
           byId.set(h.objectID, h);
         }
-        if (page + 1 >= parsed.data.nbPages) break;
+        if (page + 1 >= res.nbPages) break;
       }
     }
     const items = [...byId.values()];
@@ -104,6 +86,27 @@ export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
     const idsAtNewest = items.filter((h) => h.created_at_i === newest).map((h) => h.objectID);
     const cursor = { since: newest, ids: newest === since ? [...seenAtSince, ...idsAtNewest] : idsAtNewest };
     return { items, cursor };
+  },
+
+  async backfill(ctx, input) {
+    const plan = searchPlan(input.brand.query).filter((alt) => alt.length > 0);
+    const since = Math.floor(input.since.getTime() / 1000);
+    const until = Math.ceil(input.until.getTime() / 1000);
+    const at = input.position ?? { alt: 0, before: until, page: 0 };
+    const alt = plan[at.alt];
+    if (!alt) return { items: [], next: null };
+    const filter = `created_at_i>=${since},created_at_i<${at.before}`;
+    const res = await searchPage(ctx, input.options, alt, filter, at.page);
+    const nextAlt = at.alt + 1 < plan.length ? { alt: at.alt + 1, before: until, page: 0 } : null;
+    let next: HnPosition | null;
+    if (at.page + 1 < res.nbPages && at.page + 1 < MAX_PAGES) next = { ...at, page: at.page + 1 };
+    else if (at.page + 1 < res.nbPages) {
+      // Past Algolia's 1,000 hits: a new window ending at the oldest second read, that second
+      // included (its hits may straddle the pages; those read again are stored once).
+      const oldest = res.hits.reduce((m, h) => Math.min(m, h.created_at_i), at.before);
+      next = { alt: at.alt, before: Math.min(oldest + 1, at.before - 1), page: 0 };
+    } else next = nextAlt;
+    return { items: res.hits, next };
   },
 
   normalize(h): Mention | null {
@@ -156,3 +159,41 @@ export const hackernews: Source<HnOptions, HnHit, HnCursor> = {
     });
   },
 };
+
+/** One page of search_by_date for one alternative of the query, newest first. */
+async function searchPage(
+  ctx: SourceContext,
+  o: HnOptions,
+  alt: string[],
+  numericFilters: string,
+  page: number,
+): Promise<{ hits: HnHit[]; nbPages: number }> {
+  const { body } = await getJson(ctx, 'hackernews', `${o.api_url}/search_by_date`, {
+    paceKey: o.api_url,
+    paceMs: o.pace_ms,
+    params: {
+      query: alt.map((t) => t.replace(/\*$/, '')).join(' '),
+      tags: `(${o.tags.join(',')})`,
+      numericFilters,
+      hitsPerPage: PER_PAGE,
+      page,
+    },
+  });
+  const parsed = pageSchema.safeParse(body);
+  if (!parsed.success)
+    throw new SourceResponseError(
+      'hackernews',
+      `unexpected answer: ${parsed.error.issues[0]?.message ?? 'no hits'}`,
+    );
+  const hits: HnHit[] = [];
+  for (const raw of parsed.data.hits) {
+    const hit = hitSchema.safeParse(raw);
+    if (hit.success) hits.push(hit.data);
+    else
+      ctx.log.warn(
+        { source: 'hackernews' },
+        `skipped a hit that could not be read: ${hit.error.issues[0]?.message ?? ''}`,
+      );
+  }
+  return { hits, nbPages: parsed.data.nbPages };
+}

@@ -32,11 +32,28 @@ export interface PollResult<R, C> {
   cursor: C;
 }
 
+export interface BackfillInput<O, P> {
+  brand: { name: string; query: string };
+  options: O;
+  /** Take nothing older than this. */
+  since: Date;
+  /** Nor anything from this instant on (the backfill's start: a resumed run reads the same span). */
+  until: Date;
+  /** Where the previous page stopped, as the last call returned it; null for the first page. */
+  position: P | null;
+}
+
+export interface BackfillPage<R, P> {
+  items: R[];
+  /** Where the next page starts (JSON, stored with this page's mentions); null when the span is read. */
+  next: P | null;
+}
+
 /**
  * One place the public talks: polled for a brand, its raw items normalized into mentions.
  * Adding a source is one file exporting one of these, plus its line in `src/sources/index.ts`.
  */
-export interface Source<O = unknown, R = unknown, C = unknown> {
+export interface Source<O = unknown, R = unknown, C = unknown, P = unknown> {
   /** The name used in the config (`source: rss`). */
   readonly id: string;
   /** One paragraph for users: what it polls and what it needs. */
@@ -64,6 +81,13 @@ export interface Source<O = unknown, R = unknown, C = unknown> {
    * the API allows it cheaply. Posts that are gone are simply absent from the result.
    */
   refresh?(ctx: SourceContext, options: O, ids: string[]): Promise<R[]>;
+  /**
+   * One page of the brand's past items, newest first, back to `since` (`earshot backfill`). Only
+   * where the API can search by time; it never touches the poll's cursor.
+   */
+  backfill?(ctx: SourceContext, input: BackfillInput<O, P>): Promise<BackfillPage<R, P>>;
+  /** How far back from now the API lets `backfill` reach, when it has a limit (ms). */
+  readonly backfillReachMs?: number;
 }
 
-export type AnySource = Source<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnySource = Source<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

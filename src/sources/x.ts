@@ -96,6 +96,31 @@ export function toXQuery(q: string): string {
   return render(parseQuery(q), true);
 }
 
+/** A backfill's place: the search's next_token. */
+export interface XPosition {
+  token: string;
+}
+
+/** Recent search covers the last 7 days (sources-reference §1.1); full-archive search is another tier. */
+const REACH_MS = 7 * 86_400_000;
+
+/** The brand query in X's operators, with the source's filters; refused when longer than X takes. */
+function searchQuery(brand: { name: string; query: string }, o: XOptions): string {
+  const query = [
+    toXQuery(brand.query),
+    o.exclude_retweets ? '-is:retweet' : '',
+    o.lang ? `lang:${o.lang}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  if (query.length > MAX_QUERY)
+    throw new SourceResponseError(
+      'x',
+      `the query of ${brand.name} is ${query.length} characters in X's syntax; X takes at most ${MAX_QUERY}`,
+    );
+  return query;
+}
+
 /** Calls on one bearer token share its limit. */
 const paceKey = (o: XOptions) => credentialKey(`x:${o.api_url ?? ''}`, o.bearer_token);
 
@@ -121,7 +146,7 @@ function client(o: XOptions, timeoutMs: number): TwitterApi {
   return c;
 }
 
-export const x: Source<XOptions, XPost, XCursor> = {
+export const x: Source<XOptions, XPost, XCursor, XPosition> = {
   id: 'x',
   description:
     'X (Twitter) recent search with the brand query in X operators, with authors’ followers and verified flags. Needs an app bearer token.',
@@ -130,23 +155,12 @@ export const x: Source<XOptions, XPost, XCursor> = {
 
   async poll(ctx, input) {
     const o = input.options;
-    const query = [
-      toXQuery(input.brand.query),
-      o.exclude_retweets ? '-is:retweet' : '',
-      o.lang ? `lang:${o.lang}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    if (query.length > MAX_QUERY)
-      throw new SourceResponseError(
-        'x',
-        `the query of ${input.brand.name} is ${query.length} characters in X's syntax; X takes at most ${MAX_QUERY}`,
-      );
+    const query = searchQuery(input.brand, o);
     const api = client(o, Number(ctx.http.defaults.timeout ?? 15_000)).readOnly.v2;
     const sinceId = input.cursor?.sinceId;
     // Recent search reaches back 7 days at most.
     const start = new Date(
-      Math.max(input.backfillSince.getTime(), ctx.clock.now().getTime() - 7 * 86_400_000 + 60_000),
+      Math.max(input.backfillSince.getTime(), ctx.clock.now().getTime() - REACH_MS + 60_000),
     );
     const items: XPost[] = [];
     let newest = sinceId;
@@ -189,6 +203,31 @@ export const x: Source<XOptions, XPost, XCursor> = {
       });
     } else if (input.cursor?.answersSinceId) cursor.answersSinceId = input.cursor.answersSinceId;
     return { items, cursor, ...(answers.length ? { answers } : {}) };
+  },
+
+  backfillReachMs: REACH_MS,
+
+  async backfill(ctx, input) {
+    const o = input.options;
+    const api = client(o, Number(ctx.http.defaults.timeout ?? 15_000)).readOnly.v2;
+    const items: XPost[] = [];
+    let next: XPosition | null = null;
+    await guard(o, async () => {
+      await pace(paceKey(o), o.pace_ms);
+      const page = await api.search(searchQuery(input.brand, o), {
+        max_results: 100,
+        'tweet.fields': [...TWEET_FIELDS],
+        expansions: ['author_id'],
+        'user.fields': [...USER_FIELDS],
+        start_time: input.since.toISOString(),
+        end_time: input.until.toISOString(),
+        ...(input.position ? { next_token: input.position.token } : {}),
+      });
+      for (const tweet of page.tweets) items.push({ tweet, ...authorOf(page.includes.users, tweet) });
+      // The token "does not expire and replays deterministically" (§1.4): safe to keep for a resume.
+      if (page.meta.next_token) next = { token: page.meta.next_token };
+    });
+    return { items, next };
   },
 
   normalize({ tweet, author }): Mention | null {

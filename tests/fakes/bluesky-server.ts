@@ -11,7 +11,7 @@ export interface FakePost {
 
 /**
  * A local Bluesky PDS (sources-reference §5): createSession with an app password, searchPosts
- * that needs the bearer token (403 AuthMissing without it), `since` on indexedAt, opaque cursors,
+ * that needs the bearer token (403 AuthMissing without it), `since` and `until` on indexedAt, opaque cursors,
  * getProfiles for at most 25 actors, RateLimit-* headers with a unix reset, XRPC error bodies.
  */
 export async function startBlueskyServer(
@@ -78,11 +78,13 @@ export async function startBlueskyServer(
     if (method === 'app.bsky.feed.searchPosts') {
       const words = (url.searchParams.get('q') ?? '').toLowerCase().split(/\s+/);
       const since = url.searchParams.get('since') ?? '';
+      const until = url.searchParams.get('until') ?? '\uffff';
       const all = posts
         .map(view)
         .filter(
           (v) =>
             v.indexedAt >= since &&
+            v.indexedAt < until &&
             words.every((w) => v.record.text.toLowerCase().includes(w.replace(/"/g, ''))),
         )
         .sort((a, b) => (a.indexedAt < b.indexedAt ? 1 : -1));

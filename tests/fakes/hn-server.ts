@@ -22,10 +22,14 @@ export async function startHnServer() {
   const requests: URLSearchParams[] = [];
   /** When each request arrived (epoch ms), in order. */
   const arrivals: number[] = [];
+  let holdFrom = Infinity;
+  let onHeld = () => {};
   const server = await listenLocal((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(url.searchParams);
     arrivals.push(Date.now());
+    // Left unanswered: the client is stopped (killed) while it waits.
+    if (requests.length > holdFrom) return onHeld();
     if (script.answer(res, { 'content-type': 'application/json' })) return;
     if (url.pathname === '/api/v1/search') {
       const wanted = new Set(
@@ -60,6 +64,7 @@ export async function startHnServer() {
     const words = (p.get('query') ?? '').toLowerCase().match(/"[^"]+"|\S+/g) ?? [];
     const tags = (p.get('tags') ?? '').replace(/[()]/g, '').split(',').filter(Boolean);
     const min = Number(/created_at_i>=(\d+)/.exec(p.get('numericFilters') ?? '')?.[1] ?? 0);
+    const max = Number(/created_at_i<(\d+)/.exec(p.get('numericFilters') ?? '')?.[1] ?? Infinity);
     const per = Number(p.get('hitsPerPage') ?? 20);
     const page = Number(p.get('page') ?? 0);
     if (per * (page + 1) > 1_000) {
@@ -69,7 +74,9 @@ export async function startHnServer() {
       return;
     }
     const matching = hits
-      .filter((h) => (tags.length === 0 || tags.includes(h.kind)) && h.created_at_i >= min)
+      .filter(
+        (h) => (tags.length === 0 || tags.includes(h.kind)) && h.created_at_i >= min && h.created_at_i < max,
+      )
       .filter((h) =>
         words.every((w) => `${h.title ?? ''} ${h.text}`.toLowerCase().includes(w.replace(/"/g, ''))),
       )
@@ -115,6 +122,14 @@ export async function startHnServer() {
     apiUrl: `${server.base}/api/v1`,
     fail(status: number, body: string, headers?: Record<string, string>) {
       script.push({ status, body, ...(headers ? { headers } : {}) });
+    },
+    /** Requests after the next `n` are never answered; resolves when the first of them arrives. */
+    holdAfter(n: number): Promise<void> {
+      holdFrom = requests.length + n;
+      return new Promise<void>((resolve) => (onHeld = resolve));
+    },
+    release() {
+      holdFrom = Infinity;
     },
     close: () => server.close(),
   };

@@ -14,7 +14,7 @@ export interface FakeTweet {
 
 /**
  * A local X API v2 (sources-reference §1): recent search newest first with since_id, start_time
- * and next_token paging, `includes.users`, `{"meta":{"result_count":0}}` when empty, tweet lookup
+ * (within the last 7 days, else 400), end_time and next_token paging, `includes.users`, `{"meta":{"result_count":0}}` when empty, tweet lookup
  * by ids with partial errors, x-rate-limit-* headers (unix reset) and RFC 7807 problem bodies.
  * The search matches tweets containing every plain word of the query (operators are ignored).
  */
@@ -82,10 +82,26 @@ export async function startXServer(token = 'AAAA-test-bearer-token') {
       const from = /from:(\w+)/.exec(p.get('query') ?? '')?.[1];
       const since = p.get('since_id');
       const start = p.get('start_time');
+      const end = p.get('end_time');
+      if (start && Date.parse(start) < Date.now() - 7 * 86_400_000)
+        return send(400, {
+          errors: [
+            {
+              parameters: { start_time: [start] },
+              message: `Invalid 'start_time':'${start}'. 'start_time' must be on or after ${new Date(Date.now() - 7 * 86_400_000).toISOString()}`,
+            },
+          ],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
       const all = tweets
         .filter((t) => (from ? t.username === from : words.every((w) => t.text.toLowerCase().includes(w))))
         .filter(
-          (t) => (!since || BigInt(t.id) > BigInt(since)) && (!start || t.created.toISOString() >= start),
+          (t) =>
+            (!since || BigInt(t.id) > BigInt(since)) &&
+            (!start || t.created.toISOString() >= start) &&
+            (!end || t.created.toISOString() < end),
         )
         .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
       if (all.length === 0) return send(200, { meta: { result_count: 0 } });

@@ -161,4 +161,34 @@ describe('configuration', () => {
     expect(parseDuration('soon')).toBeNull();
     expect(parseDuration('5 parsecs')).toBeNull();
   });
+
+  it('keeps mentions 90 days and readings 30 days unless told otherwise', () => {
+    expect(buildConfig({}, {}).settings.retention).toEqual({
+      mentionsMs: 90 * 86_400_000,
+      snapshotsMs: 30 * 86_400_000,
+    });
+    expect(buildConfig({ retention: { mentions: '180d' } }, {}).settings.retention.mentionsMs).toBe(
+      180 * 86_400_000,
+    );
+  });
+
+  it('refuses a retention shorter than what detection reads, naming both', () => {
+    expect(problemsOf({ retention: { mentions: '7d' } })).toEqual([
+      'retention.mentions: 7d is shorter than detection.baseline (14d); keep mentions at least as long as detection learns from them',
+    ]);
+    expect(
+      problemsOf({
+        retention: { mentions: '30d' },
+        brands: [{ name: 'acme', query: 'acme', detection: { baseline: '60d' } }],
+      }),
+    ).toEqual([
+      'retention.mentions: 30d is shorter than brands[0].detection.baseline (60d); keep mentions at least as long as detection learns from them',
+    ]);
+    expect(problemsOf({ retention: { snapshots: '1d' } })).toEqual([
+      'retention.snapshots: 1d is shorter than sources.refresh_age (2d); virality reads the readings of mentions still refreshed',
+    ]);
+    expect(problemsOf({ retention: { mentions: 'forever' } })).toEqual([
+      'retention.mentions: "forever" is not a duration: write it like 30s, 5m, 2h or 7d',
+    ]);
+  });
 });
