@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookBody } from '../../src/alerts/channels/webhook.ts';
 import { startFeedServer, type FeedItem } from '../fakes/feed-server.ts';
@@ -49,6 +51,7 @@ async function startRig(opts: { dataDir?: string; redisUrl?: string } = {}) {
     () => tmp.cleanup(),
   );
   const dataDir = opts.dataDir ?? tmp.dir;
+  const prefix = `faults-${randomUUID()}`;
   const config = tmp.file(
     'earshot.yml',
     `brands:
@@ -76,8 +79,18 @@ routes:
   const env = cleanEnv({
     EARSHOT_CONFIG: config,
     EARSHOT_DATA_DIR: dataDir,
-    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, EARSHOT_QUEUE_PREFIX: `faults-${process.pid}` } : {}),
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, EARSHOT_QUEUE_PREFIX: prefix } : {}),
   });
+  if (opts.redisUrl) {
+    const url = opts.redisUrl;
+    closers.push(async () => {
+      const r = new Redis(url, { maxRetriesPerRequest: 1 });
+      r.on('error', () => undefined);
+      const keys = await r.keys(`${prefix}:*`).catch(() => []);
+      if (keys.length > 0) await r.del(...keys);
+      r.disconnect();
+    });
+  }
   const dbFile = path.join(dataDir, 'earshot.db');
   let daemon: Running | undefined;
   const kill = async () => {
@@ -154,52 +167,58 @@ const sentAll = (rig: Rig) =>
 const ids = (items: FeedItem[]) => items.map((i) => `rss:${i.id}`);
 const alertTitle = (r: Received) => (JSON.parse(r.body) as WebhookBody).alert.title;
 
-describe('the daemon killed with SIGKILL during a poll and during detection, then restarted', () => {
-  it('stores every post the feed served exactly once, and sends the alert at most twice with one id', async () => {
-    const rig = await startRig();
-    rig.serve([neutral(1), neutral(2)]);
-    rig.start();
-    await stored(rig, 2, 'the first two posts');
+describe.each([
+  { queue: 'embedded', redisUrl: undefined },
+  { queue: 'bullmq', redisUrl: 'redis://127.0.0.1:6379' },
+])(
+  'the daemon killed with SIGKILL during a poll and during detection, then restarted ($queue)',
+  ({ redisUrl }) => {
+    it('stores every post the feed served exactly once, and sends the alert at most twice with one id', async () => {
+      const rig = await startRig(redisUrl ? { redisUrl } : {});
+      rig.serve([neutral(1), neutral(2)]);
+      rig.start();
+      await stored(rig, 2, 'the first two posts');
 
-    // 1. A poll has read new posts and waits for the database (held by another writer): killed there.
-    const release = rig.lockDatabase();
-    const first = [neutral(1), neutral(2), ...range(1, 6).map(negative)];
-    rig.serve(first);
-    await rig.nextRead('a poll of the new posts');
-    // The poll reached the store within milliseconds and now waits for the lock (busy_timeout 5 s).
-    await new Promise((r) => setTimeout(r, 500));
-    expect(rig.count('select count(*) n from mentions')).toBe(2);
-    await rig.kill();
-    release();
+      // 1. A poll has read new posts and waits for the database (held by another writer): killed there.
+      const release = rig.lockDatabase();
+      const first = [neutral(1), neutral(2), ...range(1, 6).map(negative)];
+      rig.serve(first);
+      await rig.nextRead('a poll of the new posts');
+      // The poll reached the store within milliseconds and now waits for the lock (busy_timeout 5 s).
+      await new Promise((r) => setTimeout(r, 500));
+      expect(rig.count('select count(*) n from mentions')).toBe(2);
+      await rig.kill();
+      release();
 
-    // 2. Restarted: the cursor did not move past what was never stored, so the posts come again.
-    //    Killed again as soon as detection has opened the incident, its alert still being sent.
-    rig.hook.slow(1_500);
-    rig.start();
-    await stored(rig, first.length, 'the posts of the killed poll, after the restart');
-    await waitUntil(() => rig.count('select count(*) n from incidents') > 0, 20_000, 'an incident');
-    await rig.kill();
+      // 2. Restarted: the cursor did not move past what was never stored, so the posts come again.
+      //    Killed again as soon as detection has opened the incident, its alert still being sent.
+      rig.hook.slow(1_500);
+      rig.start();
+      await stored(rig, first.length, 'the posts of the killed poll, after the restart');
+      await waitUntil(() => rig.count('select count(*) n from incidents') > 0, 20_000, 'an incident');
+      await rig.kill();
 
-    // 3. While it is down the story goes on; restarted once more.
-    rig.hook.slow(0);
-    const all = [...first, ...range(7, 8).map(negative), neutral(3)];
-    rig.serve(all);
-    rig.start();
-    await stored(rig, all.length, 'the posts published while the daemon was down');
-    await sentAll(rig);
-    // Time for a second alert, had the restarts made one.
-    await new Promise((r) => setTimeout(r, 2_500));
+      // 3. While it is down the story goes on; restarted once more.
+      rig.hook.slow(0);
+      const all = [...first, ...range(7, 8).map(negative), neutral(3)];
+      rig.serve(all);
+      rig.start();
+      await stored(rig, all.length, 'the posts published while the daemon was down');
+      await sentAll(rig);
+      // Time for a second alert, had the restarts made one.
+      await new Promise((r) => setTimeout(r, 2_500));
 
-    expect(rig.mentionIds()).toEqual(ids(all).sort());
-    expect(rig.count('select count(*) n from incidents')).toBe(1);
-    expect(rig.count('select count(*) n from alerts')).toBe(1);
-    // The one documented duplicate: a send in flight when the process died goes again, same id.
-    expect(rig.hook.requests.length).toBeGreaterThanOrEqual(1);
-    expect(rig.hook.requests.length).toBeLessThanOrEqual(2);
-    expect(new Set(rig.hook.requests.map((r) => r.headers['earshot-delivery'])).size).toBe(1);
-    expect(alertTitle(rig.hook.requests[0]!)).toContain('negative');
-  });
-});
+      expect(rig.mentionIds()).toEqual(ids(all).sort());
+      expect(rig.count('select count(*) n from incidents')).toBe(1);
+      expect(rig.count('select count(*) n from alerts')).toBe(1);
+      // The one documented duplicate: a send in flight when the process died goes again, same id.
+      expect(rig.hook.requests.length).toBeGreaterThanOrEqual(1);
+      expect(rig.hook.requests.length).toBeLessThanOrEqual(2);
+      expect(new Set(rig.hook.requests.map((r) => r.headers['earshot-delivery'])).size).toBe(1);
+      expect(alertTitle(rig.hook.requests[0]!)).toContain('negative');
+    });
+  },
+);
 
 describe('the database locked by another writer past busy_timeout', () => {
   it('logs the poll that failed and why, keeps running, and stores everything once the lock is gone', async () => {
