@@ -62,6 +62,7 @@ const TWEET_FIELDS = [
   'in_reply_to_user_id',
 ] as const;
 const USER_FIELDS = ['public_metrics', 'verified', 'username', 'name'] as const;
+const MAX_QUERY = 512;
 
 // twitter-api-v2 types the answer but does not check it: what is read is checked here.
 const pageSchema = z.object({
@@ -106,7 +107,6 @@ function readPage(body: unknown, what: string): { tweets: TweetV2[]; users: User
   const users = (page.data.includes?.users ?? []).filter((u) => userSchema.safeParse(u).success) as UserV2[];
   return { tweets, users, ...(page.data.meta.newest_id ? { newestId: page.data.meta.newest_id } : {}) };
 }
-const MAX_QUERY = 512;
 
 /**
  * The brand query in X's operators (sources-reference §1.3): space is AND, OR explicit, `-` only
@@ -205,10 +205,10 @@ export const x: Source<XOptions, XPost, XCursor> = {
         ...(sinceId ? { since_id: sinceId } : { start_time: start.toISOString() }),
       });
       // Only the first page's newest id is the next poll's since_id (§1.4).
-      newest = readPage(page.data, 'recent search').newestId ?? sinceId;
       // Pages accumulate in the paginator: each round reads the tweets past those already taken.
       for (let n = 1, taken = 0; ; n++) {
-        const { tweets, users } = readPage(page.data, 'recent search');
+        const { tweets, users, newestId } = readPage(page.data, 'recent search');
+        if (n === 1) newest = newestId ?? sinceId;
         for (const tweet of tweets.slice(taken)) items.push({ tweet, ...authorOf(users, tweet) });
         taken = tweets.length;
         if (page.done || n >= o.max_pages) break;
