@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { analyzeMention } from '../src/analysis/index.ts';
 import type { Brand, SourceEntry } from '../src/config.ts';
+import { storageFault } from '../src/db/client.ts';
 import { getCursor, recentIds, recordPollFailure, recordReadings, storePoll } from '../src/db/mentions.ts';
 import { markCopies, rescore } from './twins.ts';
 import { errorMessage, SourceRateLimitedError } from '../src/errors.ts';
@@ -127,6 +128,15 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     }
     return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
   } catch (err) {
+    const fault = storageFault(err, ctx.config.settings.sqlitePath);
+    if (fault) {
+      // The source answered: no failure is counted against it (nor written to a database that
+      // cannot take it), and the cursor stays, so the next poll reads the same items again.
+      log.error(
+        `poll of ${entry.key} for ${brand.name} could not be stored: ${fault}; nothing is lost, the next poll reads the same items again`,
+      );
+      return { fetched: 0, stored: 0, error: fault };
+    }
     // Stored and shown by `earshot alerts` and doctor, not only logged: no secret may stay in it.
     const message = redact(errorMessage(err));
     if (err instanceof SourceRateLimitedError) {

@@ -19,6 +19,23 @@ const MIGRATIONS = ['../../migrations', '../../../migrations']
   .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
   .find((dir) => existsSync(path.join(dir, 'meta/_journal.json'))) as string;
 
+/** How long a write waits for another connection's lock before it fails with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * What a failure of the database itself means, in words for the operator, or null when `err` is
+ * not one: the source and the job are not to blame, and retrying later is the cure.
+ */
+export function storageFault(err: unknown, file: string): string | null {
+  if (!(err instanceof Database.SqliteError)) return null;
+  const code = err.code;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return `the database ${file} is locked by another connection (waited ${BUSY_TIMEOUT_MS / 1000} s)`;
+  if (code === 'SQLITE_FULL') return `the disk holding the database ${file} is full (${err.message})`;
+  if (code.startsWith('SQLITE_READONLY')) return `the database ${file} cannot be written (${err.message})`;
+  return `the database ${file} failed: ${err.message} (${code})`;
+}
+
 /** Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. */
 export function openStore(file: string, opts: { migrate?: boolean } = {}): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -31,7 +48,7 @@ export function openStore(file: string, opts: { migrate?: boolean } = {}): Store
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // 64 MiB of page cache: the indexes of a busy day stay in memory.
   sqlite.pragma('cache_size = -65536');
   const db = drizzle(sqlite, { schema });

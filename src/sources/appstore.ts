@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
+import { dateString } from './dates.ts';
 import { getJson } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
 
@@ -54,7 +55,7 @@ const entrySchema = z.object({
   'im:rating': label,
   'im:voteSum': label,
   'im:version': label,
-  updated: label,
+  updated: z.object({ label: dateString }).optional(),
   link: z.object({ attributes: z.object({ href: z.string().optional() }).optional() }).optional(),
 });
 const feedSchema = z.object({
@@ -168,6 +169,9 @@ async function readPage(
     // The app's own metadata entry (older feeds) has no rating: not a review.
     if (!r.success || !r.data['im:rating']) continue;
     const d = r.data;
+    const rating = Number(d['im:rating']?.label);
+    if (!Number.isFinite(rating)) continue;
+    const votes = Number(d['im:voteSum']?.label ?? 0);
     const review: AppStoreReview = {
       app,
       country,
@@ -175,8 +179,8 @@ async function readPage(
       author: d.author?.name?.label ?? '',
       title: d.title?.label ?? '',
       content: d.content?.label ?? '',
-      rating: Number(d['im:rating']?.label ?? 0),
-      votes: Number(d['im:voteSum']?.label ?? 0),
+      rating,
+      votes: Number.isFinite(votes) ? votes : 0,
     };
     if (d['im:version']) review.version = d['im:version'].label;
     if (d.updated) review.updated = d.updated.label;
@@ -189,8 +193,8 @@ async function readPage(
 function lastPageOf(link: unknown): number {
   const links = Array.isArray(link) ? link : link ? [link] : [];
   for (const l of links) {
-    const attrs = (l as { attributes?: { rel?: string; href?: string } }).attributes;
-    const m = attrs?.rel === 'last' ? /page=(\d+)/.exec(attrs.href ?? '') : null;
+    const attrs = (l as { attributes?: { rel?: unknown; href?: unknown } } | null)?.attributes;
+    const m = attrs?.rel === 'last' && typeof attrs.href === 'string' ? /page=(\d+)/.exec(attrs.href) : null;
     if (m) return Number(m[1]);
   }
   return 1;

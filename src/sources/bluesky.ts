@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateString } from './dates.ts';
 import { SourceAuthError, SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
@@ -20,8 +21,8 @@ type BlueskyOptions = z.infer<typeof options>;
 const postSchema = z.object({
   uri: z.string(),
   author: z.object({ did: z.string(), handle: z.string() }),
-  record: z.object({ text: z.string(), createdAt: z.string(), langs: z.array(z.string()).optional() }),
-  indexedAt: z.string(),
+  record: z.object({ text: z.string(), createdAt: dateString, langs: z.array(z.string()).optional() }),
+  indexedAt: dateString,
   replyCount: z.number().optional(),
   repostCount: z.number().optional(),
   likeCount: z.number().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unixSeconds } from './dates.ts';
 import { SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
@@ -31,7 +32,7 @@ const hitSchema = z.object({
   story_id: z.number().nullish(),
   points: z.number().nullish(),
   num_comments: z.number().nullish(),
-  created_at_i: z.number(),
+  created_at_i: unixSeconds,
   _tags: z.array(z.string()).default([]),
 });
 export type HnHit = z.infer<typeof hitSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateString } from './dates.ts';
 import { SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
@@ -36,7 +37,7 @@ const statusShape = {
   id: z.string(),
   uri: z.string(),
   url: z.string().nullish(),
-  created_at: z.string(),
+  created_at: dateString,
   language: z.string().nullish(),
   content: z.string(),
   spoiler_text: z.string().nullish(),

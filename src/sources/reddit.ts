@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unixSeconds } from './dates.ts';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
 import type { Mention } from '../types.ts';
@@ -31,7 +32,7 @@ const thingSchema = z.object({
   data: z.object({
     name: z.string(),
     author: z.string().nullish(),
-    created_utc: z.number(),
+    created_utc: unixSeconds,
     permalink: z.string(),
     parent_id: z.string().nullish(),
     score: z.number().nullish(),

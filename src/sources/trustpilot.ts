@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateString } from './dates.ts';
 import { SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
 import { nextSeen, type SeenCursor } from './cursor.ts';
@@ -23,9 +24,9 @@ const reviewSchema = z.object({
   title: z.string().nullish(),
   text: z.string().nullish(),
   language: z.string().nullish(),
-  createdAt: z.string(),
+  createdAt: dateString,
   consumer: z.object({ displayName: z.string().nullish() }).nullish(),
-  companyReply: z.object({ text: z.string().nullish(), createdAt: z.string().nullish() }).nullish(),
+  companyReply: z.object({ text: z.string().nullish(), createdAt: dateString.nullish() }).nullish(),
 });
 export type TrustpilotReview = z.infer<typeof reviewSchema> & { unit: string };
 const pageSchema = z.object({ reviews: z.array(z.unknown()) });

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { parseQuery, type QueryNode } from '../query.ts';
 import type { Mention } from '../types.ts';
+import { dateString } from './dates.ts';
 import { AGENT_OPTIONS, retryAfterMs } from './http.ts';
 import { credentialKey, holdUntil, pace } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
@@ -62,6 +63,50 @@ const TWEET_FIELDS = [
 ] as const;
 const USER_FIELDS = ['public_metrics', 'verified', 'username', 'name'] as const;
 const MAX_QUERY = 512;
+
+// twitter-api-v2 types the answer but does not check it: what is read is checked here.
+const pageSchema = z.object({
+  data: z.array(z.unknown()).optional(),
+  includes: z.object({ users: z.array(z.unknown()).optional() }).optional(),
+  meta: z.object({ newest_id: z.string().optional() }),
+});
+const tweetSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  created_at: dateString.optional(),
+  author_id: z.string().optional(),
+  lang: z.string().optional(),
+  public_metrics: z
+    .object({
+      like_count: z.number(),
+      retweet_count: z.number(),
+      reply_count: z.number(),
+      quote_count: z.number(),
+      impression_count: z.number().optional(),
+    })
+    .optional(),
+  referenced_tweets: z.array(z.object({ type: z.string(), id: z.string() })).optional(),
+});
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string().optional(),
+  verified: z.boolean().optional(),
+  public_metrics: z.object({ followers_count: z.number().optional() }).optional(),
+});
+
+/** The page's tweets that can be read, and the authors among its users that can be. */
+function readPage(body: unknown, what: string): { tweets: TweetV2[]; users: UserV2[]; newestId?: string } {
+  const page = pageSchema.safeParse(body);
+  if (!page.success)
+    throw new SourceResponseError(
+      'x',
+      `unexpected answer from ${what}: ${page.error.issues[0]?.message ?? ''}`,
+    );
+  const tweets = (page.data.data ?? []).filter((t) => tweetSchema.safeParse(t).success) as TweetV2[];
+  const users = (page.data.includes?.users ?? []).filter((u) => userSchema.safeParse(u).success) as UserV2[];
+  return { tweets, users, ...(page.data.meta.newest_id ? { newestId: page.data.meta.newest_id } : {}) };
+}
 
 /**
  * The brand query in X's operators (sources-reference §1.3): space is AND, OR explicit, `-` only
@@ -174,10 +219,12 @@ export const x: Source<XOptions, XPost, XCursor, XPosition> = {
         ...(sinceId ? { since_id: sinceId } : { start_time: start.toISOString() }),
       });
       // Only the first page's newest id is the next poll's since_id (§1.4).
-      newest = page.meta.newest_id ?? sinceId;
-      for (let n = 1; ; n++) {
-        for (const tweet of page.tweets.slice(items.length))
-          items.push({ tweet, ...authorOf(page.includes.users, tweet) });
+      // Pages accumulate in the paginator: each round reads the tweets past those already taken.
+      for (let n = 1, taken = 0; ; n++) {
+        const { tweets, users, newestId } = readPage(page.data, 'recent search');
+        if (n === 1) newest = newestId ?? sinceId;
+        for (const tweet of tweets.slice(taken)) items.push({ tweet, ...authorOf(users, tweet) });
+        taken = tweets.length;
         if (page.done || n >= o.max_pages) break;
         await pace(paceKey(o), o.pace_ms);
         await page.fetchNext(100);
@@ -194,11 +241,12 @@ export const x: Source<XOptions, XPost, XCursor, XPosition> = {
           'tweet.fields': [...TWEET_FIELDS],
           ...(since ? { since_id: since } : { start_time: start.toISOString() }),
         });
-        for (const t of page.tweets) {
+        const read = readPage(page.data, "the search of the brand's replies");
+        for (const t of read.tweets) {
           const to = t.referenced_tweets?.find((r) => r.type === 'replied_to');
           if (to && t.created_at) answers.push({ id: `x:${to.id}`, at: new Date(t.created_at) });
         }
-        const latest = page.meta.newest_id ?? since;
+        const latest = read.newestId ?? since;
         if (latest) cursor.answersSinceId = latest;
       });
     } else if (input.cursor?.answersSinceId) cursor.answersSinceId = input.cursor.answersSinceId;
@@ -333,6 +381,8 @@ async function guard(o: XOptions, fn: () => Promise<void>): Promise<void> {
     if (err instanceof ApiRequestError) {
       throw new SourceResponseError('x', `X API not reachable (${networkCause(err)})`, { cause: err });
     }
+    if (err instanceof TypeError)
+      throw new SourceResponseError('x', `unreadable answer from the X API (${err.message})`, { cause: err });
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateString } from './dates.ts';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import type { Mention } from '../types.ts';
 import { nextSeen, type SeenCursor } from './cursor.ts';
@@ -32,7 +33,7 @@ const comment = z.object({
     authorChannelId: z.object({ value: z.string() }).optional(),
     textDisplay: z.string().default(''),
     likeCount: z.number().optional(),
-    publishedAt: z.string(),
+    publishedAt: dateString,
     videoId: z.string().optional(),
   }),
 });
