@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobContext } from '../jobs/context.ts';
 import { deliverJob, deliverPayload } from '../jobs/deliver.ts';
 import { detectJob, detectPayload } from '../jobs/detect.ts';
+import { digestJob, digestPayload, queueDueDigests } from '../jobs/digest.ts';
 import { escalateJob, escalatePayload, escalates, queueDueEscalations } from '../jobs/escalate.ts';
 import { pollJob, pollPayload } from '../jobs/poll.ts';
 import { relayOutbox, reopenUnfinished } from '../jobs/relay.ts';
@@ -15,6 +16,7 @@ import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
 import { sharePacing } from './queue/redis-pacer.ts';
 import { ackRoute } from './http/ack.ts';
+import { digestRoute } from './http/digest.ts';
 import { loadAckSecret } from './http/ack-secret.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 
@@ -75,6 +77,13 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     'escalate',
     async (data) => {
       if (escalateJob.handle(ctx, escalatePayload.parse(data))) await relay();
+    },
+    { concurrency: 1 },
+  );
+  queue.work(
+    'digest',
+    async (data) => {
+      if (digestJob.handle(ctx, digestPayload.parse(data)) === 'sent') await relay();
     },
     { concurrency: 1 },
   );
@@ -140,6 +149,12 @@ export function startDaemon(opts: DaemonOptions): Daemon {
               },
             ]
           : []),
+        {
+          // Also at start: a daemon that was down catches up on the digests it missed.
+          key: 'digest',
+          everyMs: digestJob.everyMs,
+          enqueue: async (tick: Date) => void (await queueDueDigests(ctx, tick.getTime())),
+        },
         ...config.brands.map((b) => ({
           key: `detect ${b.name}`,
           everyMs: b.detection.every,
@@ -197,7 +212,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
 async function serveHttp(ctx: JobContext, at: { host: string; port: number }): Promise<HttpServer | null> {
   if (!ctx.ackSecret) return null;
   try {
-    const server = await startHttpServer({ ...at, routes: [ackRoute(ctx, ctx.ackSecret)], log: ctx.log });
+    const server = await startHttpServer({
+      ...at,
+      routes: [ackRoute(ctx, ctx.ackSecret), digestRoute(ctx, ctx.ackSecret)],
+      log: ctx.log,
+    });
     ctx.publicUrl ??= server.url;
     ctx.log.info(`http: serving acknowledge links on ${server.url}`);
     return server;
