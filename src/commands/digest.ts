@@ -36,6 +36,6 @@ export function runDigest(store: Store, config: Config, o: DigestCommandOptions,
   const r = built.report;
   const what = r.quiet
     ? 'a quiet day'
-    : `${count(r.totals.volume)} mentions, net sentiment ${net(r.totals.net)}, ${r.incidents.length} incident(s), ${r.unanswered.length} unanswered complaint(s)`;
+    : `${count(r.totals.volume)} mentions, net sentiment ${net(r.totals.net)}, ${r.incidents.length} incident(s), ${r.unansweredCount} unanswered complaint(s)`;
   return `${r.id} (${r.from === r.date ? r.date : `${r.from} to ${r.date}`}, ${r.timezone}): ${what}; written to ${file}\n`;
 }

@@ -34,6 +34,9 @@ interface PostRow {
 const hasIntent = (alias: string) =>
   `exists (select 1 from json_each(${alias}.intents) j where json_extract(j.value, '$.name') = ?)`;
 const answerSources = [...ANSWERS_SHOWN].map((s) => `'${s}'`).join(', ');
+/** A complaint made in [?, ?) that the brand had not answered by ?, where answers show. */
+const WAITING = `brand = ? and created_at >= ? and created_at < ? and (answered_at is null or answered_at >= ?)
+  and duplicate_of is null and source in (${answerSources}) and ${hasIntent('m')}`;
 
 function prepare(db: Database.Database) {
   return {
@@ -61,10 +64,11 @@ function prepare(db: Database.Database) {
     ),
     // Oldest and widest first: hours waited times people reached.
     unanswered: db.prepare<[string, number, number, number, string, number, number], PostRow>(
-      `select ${postColumns('m')} from mentions m
-       where brand = ? and created_at >= ? and created_at < ? and (answered_at is null or answered_at >= ?)
-         and duplicate_of is null and source in (${answerSources}) and ${hasIntent('m')}
+      `select ${postColumns('m')} from mentions m where ${WAITING}
        order by (? - created_at) * max(coalesce(reach, 0), 1) desc limit ?`,
+    ),
+    unansweredCount: db.prepare<[string, number, number, number, string], { n: number }>(
+      `select count(*) as n from mentions m where ${WAITING}`,
     ),
     sources: db.prepare<[string, number, number], { source: string; n: number }>(
       `select source, count(*) as n from mentions where brand = ? and created_at >= ? and created_at < ?
@@ -193,11 +197,15 @@ export function postsWithIntent(
   return stmts(store).withIntent.all(brand, from, to, intent, n).map(toPost);
 }
 
-/** Complaints made in [from, to) that the brand had not answered by `to`. */
+/** Complaints made in [from, to) that the brand had not answered by `to`: how many, and the first `n`. */
 export function unansweredSince(store: Store, brand: string, from: number, to: number, n = 10) {
-  return stmts(store)
-    .unanswered.all(brand, from, to, to, 'complaint', to, n)
-    .map((r) => ({ ...toPost(r), waitingHours: Math.floor((to - r.created_at) / 3_600_000) }));
+  const s = stmts(store);
+  return {
+    count: s.unansweredCount.get(brand, from, to, to, 'complaint')?.n ?? 0,
+    posts: s.unanswered
+      .all(brand, from, to, to, 'complaint', to, n)
+      .map((r) => ({ ...toPost(r), waitingHours: Math.floor((to - r.created_at) / 3_600_000) })),
+  };
 }
 
 export function topSources(store: Store, brand: string, from: number, to: number) {

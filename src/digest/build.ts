@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Brand, Config } from '../config.ts';
@@ -20,7 +21,7 @@ const DRAWN_MAX = 16;
 
 /** The charts of a report, drawn on first use. */
 export function chartsOf(report: DigestReport): ChartImage[] {
-  const key = `${report.id}|${report.generatedAt}`;
+  const key = createHash('sha256').update(JSON.stringify(report)).digest('hex');
   let charts = drawn.get(key);
   if (!charts) {
     charts = renderCharts(report);

@@ -48,17 +48,24 @@ export function split(t: Tally): { negative: number; neutral: number; positive: 
   return { negative: pct(t.negative), neutral: pct(t.neutral), positive: pct(t.positive) };
 }
 
-/** "Tuesday 13 January 2026", or "Tuesday 6 – Monday 12 January 2026" for a week. */
+const DAY_PARTS = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** "Tuesday 13 January 2026" (assembled from parts: ICU versions differ on the commas). */
+export function dayWords(date: string, year = true): string {
+  const p: Record<string, string> = {};
+  for (const part of DAY_PARTS.formatToParts(new Date(`${date}T12:00:00Z`))) p[part.type] = part.value;
+  return `${p.weekday} ${p.day} ${p.month}${year ? ` ${p.year}` : ''}`;
+}
+
+/** "Tuesday 13 January 2026", or "Tuesday 6 January – Monday 12 January 2026" for a week. */
 export function periodWords(r: DigestReport): string {
-  const day = (d: string, year = true) =>
-    new Date(`${d}T12:00:00Z`).toLocaleDateString('en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      ...(year ? { year: 'numeric' } : {}),
-      timeZone: 'UTC',
-    });
-  return r.period === 'day' ? day(r.date) : `${day(r.from, false)} – ${day(r.date)}`;
+  return r.period === 'day' ? dayWords(r.date) : `${dayWords(r.from, false)} – ${dayWords(r.date)}`;
 }
 
 export const periodName = (r: DigestReport) => (r.period === 'day' ? 'Daily digest' : 'Weekly digest');

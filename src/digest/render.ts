@@ -103,6 +103,10 @@ function table(head: string[], rows: string[][]): string {
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;table-layout:fixed"><tr>${th.join('')}</tr>${tr.join('')}</table>`;
 }
 
+/** The list shows the oldest and widest few of the complaints waiting. */
+const more = (r: DigestReport) =>
+  r.unansweredCount > r.unanswered.length ? ` (${r.unanswered.length} of ${count(r.unansweredCount)})` : '';
+
 export interface HtmlOptions {
   /** Where each chart's image is found: `cid:…` in a mail, a data: URI or a file in the web copy. */
   imageSrc: (chart: ChartImage) => string;
@@ -123,7 +127,7 @@ export function renderHtml(r: DigestReport, o: HtmlOptions): string {
   const figures = `<table role="presentation" width="100%" cellpadding="0" cellspacing="6" style="border-collapse:separate;table-layout:fixed"><tr>
 ${figure('Mentions', count(t.volume), [change(volumeChange(t.volume, r.previous.volume), `vs ${beforeName(r)}`), change(volumeChange(t.volume, r.usual.volume), `vs ${usualName(r)}`)])}
 ${figure('Net sentiment', net(t.net), [change(netChange(t.net, r.previous.net), `vs ${beforeName(r)}`), change(netChange(t.net, r.usual.net), `vs ${usualName(r)}`)])}
-${figure('Incidents', count(r.incidents.length), [`${count(r.incidents.filter((i) => i.status === 'open').length)} not acknowledged`, `${count(r.unanswered.length)} complaint(s) unanswered`])}
+${figure('Incidents', count(r.incidents.length), [`${count(r.incidents.filter((i) => i.status === 'open').length)} not acknowledged`, `${count(r.unansweredCount)} complaint(s) unanswered`])}
 </tr></table>`;
   const charts = o.charts
     .map(
@@ -138,7 +142,7 @@ ${figure('Incidents', count(r.incidents.length), [`${count(r.incidents.filter((i
       )}${me ? `<p style="font-size:13px;color:#555">${esc(r.displayName)} had ${me.share} % of the conversation.</p>` : ''}`
     : '';
   const answers = r.unanswered.length
-    ? `${h2('Needs an answer today')}${r.unanswered.map((p) => post(p, r, `waiting ${p.waitingHours} h`)).join('')}`
+    ? `${h2(`Needs an answer today${more(r)}`)}${r.unanswered.map((p) => post(p, r, `waiting ${p.waitingHours} h`)).join('')}`
     : '';
   const sources = r.sources.length
     ? table(
@@ -195,7 +199,7 @@ export function renderText(r: DigestReport): string {
   const section = (title: string, list: string[]) => (list.length ? ['', `${title}:`, ...list] : []);
   out.push(
     ...section(
-      'Needs an answer today',
+      `Needs an answer today${more(r)}`,
       r.unanswered.map((p) => line(p, r, `, waiting ${p.waitingHours} h`)),
     ),
     ...section(

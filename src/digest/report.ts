@@ -60,8 +60,7 @@ export function buildReport(
     const r = dayRange(tz, d);
     return { date: d, ...tally(store, name, r.start, r.end) };
   });
-  const totals =
-    period === 'day' ? (daily.at(-1) ?? tally(store, name, start, end)) : tally(store, name, start, end);
+  const totals = tally(store, name, start, end);
   // The day before and the 7 days before that one's; for a week, the week before and the 4 before it.
   const back = (k: number) => span(tz, period, addDays(date, -k * (period === 'day' ? 1 : 7)));
   const before = Array.from({ length: period === 'day' ? 7 : 4 }, (_, i) => back(i + 1));
@@ -108,11 +107,12 @@ export function buildReport(
     incidents,
     topNegative: topPosts(store, name, 'negative', start, end),
     topPositive: topPosts(store, name, 'positive', start, end),
-    unanswered,
+    unanswered: unanswered.posts,
+    unansweredCount: unanswered.count,
     sources: topSources(store, name, start, end),
     authors: topAuthors(store, name, start, end),
     questions: postsWithIntent(store, name, 'question', start, end),
     purchaseIntents: postsWithIntent(store, name, 'purchase_intent', start, end),
-    quiet: totals.volume === 0 && incidents.length === 0 && unanswered.length === 0,
+    quiet: totals.volume === 0 && incidents.length === 0 && unanswered.count === 0,
   };
 }

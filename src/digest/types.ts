@@ -72,6 +72,8 @@ export interface DigestReport {
   topPositive: DigestPost[];
   /** Complaints the brand has not answered, where the source shows answers. */
   unanswered: (DigestPost & { waitingHours: number })[];
+  /** How many are waiting in all (the list shows the first ten). */
+  unansweredCount: number;
   sources: { source: string; mentions: number }[];
   authors: { author: string; source: string; mentions: number; reach: number }[];
   questions: DigestPost[];

@@ -147,7 +147,7 @@ function renderDigest(d: DigestMessage): SlackMessage {
       ['Net sentiment', `${net(t.net)}  ${n.arrow} ${n.words} vs ${beforeName(r)}`],
       ['Sentiment', `${s.negative} % neg · ${s.neutral} % neu · ${s.positive} % pos`],
       ['Incidents', `${count(r.incidents.length)} (${count(open)} not acknowledged)`],
-      ['Unanswered complaints', count(r.unanswered.length)],
+      ['Unanswered complaints', count(r.unansweredCount)],
       ...(me ? ([['Share of voice', `${me.share} %`]] as [string, string][]) : []),
     ];
     blocks.push({
