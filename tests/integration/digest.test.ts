@@ -19,7 +19,7 @@ function setup(): { store: Store; dir: string; config: ReturnType<typeof buildCo
   const tmp = tempDir();
   const config = buildConfig({ brands: DIGEST_BRANDS }, { EARSHOT_DATA_DIR: tmp.dir });
   const store = openStore(config.settings.sqlitePath);
-  closers.push(tmp.cleanup, () => store.close());
+  closers.push(() => tmp.cleanup(), () => store.close());
   return { store, dir: tmp.dir, config };
 }
 const NOW = Date.parse('2026-03-30T07:05:00Z');
@@ -151,7 +151,7 @@ describe('earshot digest', () => {
     seedIncidentWeek(store);
     store.close();
     const cfg = tempDir();
-    closers.push(cfg.cleanup);
+    closers.push(() => cfg.cleanup());
     const file = cfg.file('earshot.yml', JSON.stringify({ brands: DIGEST_BRANDS }));
     const out = path.join(dir, 'report.html');
     const env = cleanEnv({ EARSHOT_DATA_DIR: dir });
