@@ -229,7 +229,13 @@ export function incidentsDuring(store: Store, brand: string, from: number, to: n
       id: r.id,
       kind: r.kind,
       severity: r.severity,
-      status: r.resolved_at !== null && r.resolved_at < to ? 'resolved' : r.status,
+      // As it stood at the end of the period: resolved or acknowledged later is not yet.
+      status:
+        r.resolved_at !== null && r.resolved_at < to
+          ? 'resolved'
+          : r.acknowledged_at !== null && r.acknowledged_at < to
+            ? 'acknowledged'
+            : 'open',
       title: r.title,
       openedAt: r.opened_at,
       ...(r.resolved_at !== null && r.resolved_at < to ? { resolvedAt: r.resolved_at } : {}),

@@ -100,7 +100,7 @@ export function subject(r: DigestReport): string {
   const head = `${r.displayName} · ${periodName(r).toLowerCase()} · ${periodWords(r)}`;
   if (r.quiet) return `${head}: quiet`;
   const open = r.incidents.filter((i) => i.status !== 'resolved').length;
-  return `${head}: ${count(r.totals.volume)} mentions, net ${net(r.totals.net)}${open ? `, ${open} open incident(s)` : ''}`;
+  return `${head}: ${count(r.totals.volume)} mentions, net ${net(r.totals.net)}${open ? `, ${open} incident(s) not resolved` : ''}`;
 }
 
 export const safeLink = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);

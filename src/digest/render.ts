@@ -64,7 +64,10 @@ function posts(title: string, list: DigestPost[], r: DigestReport, none: string)
 
 function incident(i: DigestIncident, r: DigestReport): string {
   const facts = [
-    `${i.status}${i.acknowledgedBy ? ` by ${i.acknowledgedBy}${i.acknowledgedAt ? ` at ${at(r, i.acknowledgedAt)}` : ''}` : ''}`,
+    i.status,
+    ...(i.acknowledgedBy
+      ? [`acknowledged by ${i.acknowledgedBy}${i.acknowledgedAt ? ` at ${at(r, i.acknowledgedAt)}` : ''}`]
+      : []),
     `opened ${at(r, i.openedAt)}`,
     ...(i.resolvedAt ? [`resolved ${at(r, i.resolvedAt)}`] : []),
     ...(i.peak ? [`peak ${at(r, i.peak.at)} (${count(i.peak.mentions)} mentions that hour)`] : []),
@@ -192,7 +195,7 @@ export function renderText(r: DigestReport): string {
   for (const i of r.incidents) {
     out.push(
       `* [${i.severity}] ${i.title}`,
-      `  ${i.status}${i.acknowledgedBy ? ` by ${i.acknowledgedBy}` : ''} · opened ${at(r, i.openedAt)}${i.peak ? ` · peak ${at(r, i.peak.at)} (${count(i.peak.mentions)})` : ''} · ${count(i.mentions)} mentions · reach ${people(i.reach)}`,
+      `  ${i.status}${i.acknowledgedBy ? ` · acknowledged by ${i.acknowledgedBy}` : ''} · opened ${at(r, i.openedAt)}${i.peak ? ` · peak ${at(r, i.peak.at)} (${count(i.peak.mentions)})` : ''} · ${count(i.mentions)} mentions · reach ${people(i.reach)}`,
       ...i.topPosts.map((p) => `  ${line(p, r)}`),
     );
   }
