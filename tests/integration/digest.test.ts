@@ -19,7 +19,10 @@ function setup(): { store: Store; dir: string; config: ReturnType<typeof buildCo
   const tmp = tempDir();
   const config = buildConfig({ brands: DIGEST_BRANDS }, { EARSHOT_DATA_DIR: tmp.dir });
   const store = openStore(config.settings.sqlitePath);
-  closers.push(() => tmp.cleanup(), () => store.close());
+  closers.push(
+    () => tmp.cleanup(),
+    () => store.close(),
+  );
   return { store, dir: tmp.dir, config };
 }
 const NOW = Date.parse('2026-03-30T07:05:00Z');
