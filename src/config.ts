@@ -232,7 +232,10 @@ const DIGEST_DEFAULTS = { time: '08:00', channels: [], weekly: 'off' as const, c
 const digestSchema = z
   .object({
     /** Local time, in each brand's own time zone, when yesterday's report goes out. */
-    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour'),
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour')
+      .default(DIGEST_DEFAULTS.time),
     /** Where it goes (console, email and Slack channels); none: only saved under data/digests/. */
     channels: z.array(z.string()).default([]),
     /** The day the weekly report (the seven days before it) goes out, or off. */
