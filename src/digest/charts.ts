@@ -1,7 +1,18 @@
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Resvg from '@resvg/resvg-js';
+import type * as ECharts from 'echarts';
 import type { DigestReport } from './types.ts';
+
+// Loaded on the first chart, as one bundled file: the ESM build is hundreds of modules, and
+// loading them through tsx at every start slowed the daemon's start by seconds.
+const load = createRequire(import.meta.url);
+let libs: { echarts: typeof ECharts; resvg: typeof Resvg } | undefined;
+const lib = () =>
+  (libs ??= {
+    echarts: load('echarts') as typeof ECharts,
+    resvg: load('@resvg/resvg-js') as typeof Resvg,
+  });
 
 /** A chart as every mail client shows it: a PNG, attached inline and named by `cid`. */
 export interface ChartImage {
@@ -28,7 +39,7 @@ const FONT_FILES = [
 ].filter((f) => existsSync(f));
 
 function toPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+  const resvg = new (lib().resvg.Resvg)(svg, {
     fitTo: { mode: 'width', value: WIDTH * SCALE },
     background: '#ffffff',
     font: { fontFiles: FONT_FILES, loadSystemFonts: FONT_FILES.length === 0, defaultFontFamily: FONT },
@@ -37,8 +48,8 @@ function toPng(svg: string): Buffer {
 }
 
 /** echarts renders to an SVG string on the server; the chart must be disposed or node keeps running. */
-function svgOf(option: echarts.EChartsCoreOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+function svgOf(option: ECharts.EChartsCoreOption): string {
+  const chart = lib().echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {
     chart.setOption({
       animation: false,
