@@ -10,7 +10,11 @@ import { jobIdFor } from '../src/queue/index.ts';
 import { reserveSlot, sleep } from '../src/sources/pace.ts';
 import { DeferJobError, PermanentJobError, RetryLaterError, type JobMeta } from '../src/queue/types.ts';
 import type { AlertPayload } from '../src/types.ts';
+import { storedReport } from '../src/db/digests.ts';
+import { chartsOf } from '../src/digest/build.ts';
+import { digestUrl } from '../src/http/digest.ts';
 import type { JobContext } from './context.ts';
+import { DIGEST_KIND } from './digest.ts';
 
 export const deliverPayload = z.object({
   alertId: z.string(),
@@ -72,8 +76,13 @@ export const deliverJob = {
     const entry = ctx.config.channels[data.channel];
     const impl = entry ? (channelRegistry as Record<string, AnyChannel>)[entry.type] : undefined;
     const alert = row.alert;
-    if (!entry || !impl || !alert) {
-      const why = !alert ? 'the alert is gone' : `channel ${data.channel} is no longer configured`;
+    const render = entry && impl && alert ? renderer(ctx, impl, alert, data.channel) : undefined;
+    if (!entry || !impl || !alert || render === undefined || typeof render === 'string') {
+      const why = !alert
+        ? 'the alert is gone'
+        : typeof render === 'string'
+          ? render
+          : `channel ${data.channel} is no longer configured`;
       await recordDelivery(db, data.alertId, data.channel, {
         status: 'dead',
         error: why,
@@ -91,7 +100,13 @@ export const deliverJob = {
     running.add(key);
     try {
       await waitForSlot(impl, entry.options, data, meta);
-      await sendOnce(ctx, data, meta, { impl, options: entry.options, alert, attempts: row.attempts + 1 });
+      await sendOnce(ctx, data, meta, {
+        impl,
+        options: entry.options,
+        render,
+        attempts: row.attempts + 1,
+        createdAt: Date.parse(alert.at),
+      });
     } finally {
       running.delete(key);
     }
@@ -103,15 +118,14 @@ async function sendOnce(
   ctx: JobContext,
   data: DeliverPayload,
   meta: JobMeta,
-  d: { impl: AnyChannel; options: unknown; alert: AlertPayload; attempts: number },
+  d: { impl: AnyChannel; options: unknown; render: () => unknown; attempts: number; createdAt: number },
 ): Promise<void> {
-  const { impl, alert, attempts } = d;
+  const { impl, attempts } = d;
   const db = ctx.store;
   const at = () => ctx.clock.now().getTime();
   const log = ctx.log.child({ alert: data.alertId, channel: data.channel });
   try {
-    const ackUrl = ackLinkFor(ctx, alert, data.channel);
-    await impl.send(impl.render(alert, ackUrl ? { ackUrl } : {}), d.options, {
+    await impl.send(d.render(), d.options, {
       http: ctx.http,
       log,
       deliveryId: `${data.alertId}.${data.channel}`,
@@ -119,7 +133,7 @@ async function sendOnce(
     });
     const sentAt = at();
     await recordDelivery(db, data.alertId, data.channel, { status: 'sent', at: sentAt, attempts });
-    countDelivery(data.channel, 'sent', Date.parse(alert.at), sentAt);
+    countDelivery(data.channel, 'sent', d.createdAt, sentAt);
     log.info({ attempts }, `delivered alert ${data.alertId} to ${data.channel}`);
   } catch (err) {
     // Stored and shown by `earshot alerts` and doctor, not only logged: no secret may stay in it.
@@ -142,6 +156,30 @@ async function sendOnce(
       throw new RetryLaterError(message, err.retryAfterMs);
     throw err;
   }
+}
+
+/**
+ * How the channel's message is made: an alert with its acknowledge link, or a digest from its
+ * stored report and charts. A string says why it cannot be (the delivery is then given up).
+ */
+function renderer(
+  ctx: JobContext,
+  impl: AnyChannel,
+  alert: AlertPayload,
+  channel: string,
+): (() => unknown) | string {
+  if (alert.kind !== DIGEST_KIND) {
+    const ackUrl = ackLinkFor(ctx, alert, channel);
+    return (): unknown => impl.render(alert, ackUrl ? { ackUrl } : {});
+  }
+  const renderDigest = impl.renderDigest?.bind(impl);
+  if (!renderDigest) return `a ${impl.id} channel cannot carry a digest`;
+  const report = storedReport(ctx.store, alert.incident_id);
+  if (!report) return `the digest ${alert.incident_id} is gone`;
+  const exp = ackExpiry(alert.at, ctx.config.settings.http.ackLinkTtlMs);
+  const webUrl =
+    ctx.publicUrl && ctx.ackSecret ? digestUrl(ctx.publicUrl, ctx.ackSecret, report.id, exp) : undefined;
+  return (): unknown => renderDigest({ report, charts: chartsOf(report), ...(webUrl ? { webUrl } : {}) });
 }
 
 /**

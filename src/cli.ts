@@ -6,6 +6,7 @@ import { runAck } from './commands/ack.ts';
 import { planBackfill, runBackfill } from './commands/backfill.ts';
 import { listAlerts, retryAlert } from './commands/alerts.ts';
 import { runDemo } from './commands/demo.ts';
+import { runDigest } from './commands/digest.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runReplay } from './commands/replay.ts';
@@ -315,6 +316,23 @@ program
         out: process.stderr,
         signal: stop.signal,
       });
+    } finally {
+      store.close();
+    }
+  });
+
+program
+  .command('digest')
+  .description("build a brand's daily (or weekly) report for any day, as an HTML file; nothing is sent")
+  .requiredOption('-b, --brand <name>', 'the brand')
+  .option('-d, --date <YYYY-MM-DD>', "the brand's local day (default: yesterday there)")
+  .option('--week', 'the week ending on that day instead')
+  .option('-o, --out <file>', 'where to write the HTML (default: data/digests/<brand>-<date>.html)')
+  .action((o: { brand: string; date?: string; week?: boolean; out?: string }) => {
+    const config = loadConfig({ file: configFile(), env });
+    const store = openStore(config.settings.sqlitePath);
+    try {
+      process.stdout.write(runDigest(store, config, o, systemClock.now().getTime()));
     } finally {
       store.close();
     }

@@ -149,8 +149,11 @@ const brandSchema = z
     name: z.string().regex(NAME, NAME_RULE),
     display_name: z.string().optional(),
     query: z.string(),
+    /** Other configured brands to compare with (share of voice in the digest). */
     competitors: z.array(z.string()).default([]),
     timezone: z.string().default('UTC'),
+    /** false: no report of its own (a competitor listened to only for share of voice). */
+    digest: z.boolean().default(true),
     sources: z.array(sourceEntrySchema).default([]),
     detection: detectionOverride.optional(),
     /** A model made by `earshot train` for this brand's own way of speaking (a file path). */
@@ -226,6 +229,32 @@ const httpSchema = z
   })
   .strict();
 
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+const DIGEST_DEFAULTS = { time: '08:00', channels: [], weekly: 'off' as const, catch_up: 3 };
+const digestSchema = z
+  .object({
+    /** Local time, in each brand's own time zone, when yesterday's report goes out. */
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour')
+      .default(DIGEST_DEFAULTS.time),
+    /** Where it goes (console, email and Slack channels); none: only saved under data/digests/. */
+    channels: z.array(z.string()).default([]),
+    /** The day the weekly report (the seven days before it) goes out, or off. */
+    weekly: z.enum([...WEEKDAYS, 'off']).default('off'),
+    /** After downtime, missed reports of up to this many days back are sent. */
+    catch_up: z.number().int().min(0).max(14).default(3),
+  })
+  .strict();
+
 const fileSchema = z
   .object({
     brands: z.array(brandSchema).default([]),
@@ -250,10 +279,7 @@ const fileSchema = z
     routes: z.array(routeSchema).default([]),
     http: httpSchema.default(HTTP_DEFAULTS),
     retention: retentionSchema.default(RETENTION_DEFAULTS),
-    digest: z
-      .object({ time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour') })
-      .strict()
-      .default({ time: '08:00' }),
+    digest: digestSchema.default(DIGEST_DEFAULTS),
   })
   .strict();
 
@@ -273,6 +299,8 @@ export interface Brand {
   query: string;
   competitors: string[];
   timezone: string;
+  /** Whether the brand has a digest of its own. */
+  digest: boolean;
   sources: SourceEntry[];
   detection: DetectionSettings;
   /** The brand's adapted sentiment (`sentiment_model`), when it has one. */
@@ -313,10 +341,18 @@ export interface Config {
   detection: DetectionSettings;
   channels: Record<string, ChannelEntry>;
   routes: Route[];
-  digest: { time: string };
+  digest: DigestSettings;
   /** Parts switched off because an optional secret is missing, in words, for the log and doctor. */
   disabled: string[];
   settings: Settings;
+}
+
+export interface DigestSettings {
+  time: string;
+  /** Configured channels (a disabled optional one is left out) that carry digests. */
+  channels: string[];
+  weekly: (typeof WEEKDAYS)[number] | 'off';
+  catchUpDays: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -405,6 +441,8 @@ export function buildConfig(
   );
   const channels = checkChannels(asObject(top.channels), env, problems, disabled);
   checkRoutes(asList(top.routes).map(asObject), asObject(top.channels), brandNames, problems);
+  checkDigest(asObject(top.digest), asObject(top.channels), problems);
+  checkCompetitors(rawBrands.map(asObject), brandNames, disabled);
 
   const models = rawBrands.map((b, i) => loadModel(asObject(b).sentiment_model, `brands[${i}]`, problems));
   if (problems.length > 0 || !parsed.success)
@@ -417,6 +455,7 @@ export function buildConfig(
     query: b.query,
     competitors: b.competitors,
     timezone: b.timezone,
+    digest: b.digest,
     sources: entries[i] ?? [],
     detection: detectionSettings(cfg.detection, b.detection ?? {}),
     ...(models[i] ? { sentimentModel: models[i] } : {}),
@@ -429,7 +468,12 @@ export function buildConfig(
     detection: detectionSettings(cfg.detection),
     channels,
     routes: cfg.routes,
-    digest: cfg.digest,
+    digest: {
+      time: cfg.digest.time,
+      channels: cfg.digest.channels.filter((c) => channels[c] !== undefined),
+      weekly: cfg.digest.weekly,
+      catchUpDays: cfg.digest.catch_up,
+    },
     disabled,
     settings,
   };
@@ -457,6 +501,37 @@ function checkRetention(settings: Settings, detection: DetectionSettings, brands
       `retention.snapshots: ${formatDuration(snapshotsMs)} is shorter than sources.refresh_age (${formatDuration(settings.refreshAgeMs)}); virality reads the readings of mentions still refreshed`,
     );
   return problems;
+}
+
+/** Types of channel that can carry a digest (the others speak only of incidents). */
+export const DIGEST_CHANNEL_TYPES = ['console', 'email', 'slack'];
+
+function checkDigest(digest: Record<string, unknown>, channels: Record<string, unknown>, problems: string[]) {
+  asList(digest.channels).forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    const type = asObject(channels[name]).type;
+    if (channels[name] === undefined)
+      problems.push(`digest.channels[${i}]: no channel is named "${name}" under channels`);
+    else if (typeof type === 'string' && !DIGEST_CHANNEL_TYPES.includes(type))
+      problems.push(
+        `digest.channels[${i}]: "${name}" is a ${type} channel, which cannot carry a digest (use ${DIGEST_CHANNEL_TYPES.join(', ')})`,
+      );
+  });
+}
+
+/**
+ * A competitor is counted from the mentions stored for it as a brand of its own: one that is not
+ * configured cannot be counted, which is said at start rather than shown as a zero.
+ */
+function checkCompetitors(brands: Record<string, unknown>[], names: ReadonlySet<string>, disabled: string[]) {
+  brands.forEach((b, i) => {
+    asList(b.competitors).forEach((c, j) => {
+      if (typeof c === 'string' && !names.has(c))
+        disabled.push(
+          `brands[${i}].competitors[${j}]: "${c}" is not a configured brand, so the digest leaves it out of share of voice (add it under brands, with digest: false if it needs no report)`,
+        );
+    });
+  });
 }
 
 /** What routes refer to must exist; names are unique; escalations must end somewhere. */

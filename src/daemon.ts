@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JobContext } from '../jobs/context.ts';
 import { deliverJob, deliverPayload } from '../jobs/deliver.ts';
 import { detectJob, detectPayload } from '../jobs/detect.ts';
+import { digestJob, digestPayload, queueDueDigests } from '../jobs/digest.ts';
 import { escalateJob, escalatePayload, escalates, queueDueEscalations } from '../jobs/escalate.ts';
 import { pollJob, pollPayload } from '../jobs/poll.ts';
 import { pruneJob, prunePayload } from '../jobs/prune.ts';
@@ -18,6 +19,7 @@ import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
 import { sharePacing } from './queue/redis-pacer.ts';
 import { ackRoute } from './http/ack.ts';
+import { digestRoute } from './http/digest.ts';
 import { loadAckSecret } from './http/ack-secret.ts';
 import { healthRoutes } from './http/health.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
@@ -92,6 +94,13 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     'escalate',
     running.track('escalate', async (data) => {
       if (escalateJob.handle(ctx, escalatePayload.parse(data))) await relay();
+    }),
+    { concurrency: 1 },
+  );
+  queue.work(
+    'digest',
+    running.track('digest', async (data) => {
+      if (digestJob.handle(ctx, digestPayload.parse(data)) === 'sent') await relay();
     }),
     { concurrency: 1 },
   );
@@ -171,6 +180,12 @@ export function startDaemon(opts: DaemonOptions): Daemon {
             const t = tick.getTime();
             await queue.add('prune', { tick: t }, { jobId: pruneJob.jobId(t), attempts: pruneJob.attempts });
           },
+        },
+        {
+          // Also at start: a daemon that was down catches up on the digests it missed.
+          key: 'digest',
+          everyMs: digestJob.everyMs,
+          enqueue: async (tick: Date) => void (await queueDueDigests(ctx, tick.getTime())),
         },
         ...config.brands.map((b) => ({
           key: `detect ${b.name}`,
@@ -286,7 +301,7 @@ async function serveHttp(ctx: JobContext, at: { host: string; port: number }): P
   if (!ctx.ackSecret) return null;
   try {
     collectProcessMetrics();
-    const routes = [ackRoute(ctx, ctx.ackSecret), ...healthRoutes(ctx)];
+    const routes = [ackRoute(ctx, ctx.ackSecret), digestRoute(ctx, ctx.ackSecret), ...healthRoutes(ctx)];
     const server = await startHttpServer({ ...at, routes, log: ctx.log });
     ctx.publicUrl ??= server.url;
     ctx.log.info(`http: serving acknowledge links, /healthz, /readyz and /metrics on ${server.url}`);

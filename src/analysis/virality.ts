@@ -26,7 +26,7 @@ export interface Virality {
   score: number;
 }
 
-const WEIGHTS: Partial<Record<keyof Metrics, number>> = {
+export const ENGAGEMENT_WEIGHTS: Partial<Record<keyof Metrics, number>> = {
   likes: 1,
   reposts: 2,
   quotes: 2,
@@ -36,7 +36,7 @@ const WEIGHTS: Partial<Record<keyof Metrics, number>> = {
   copies: 2,
 };
 
-const WEIGHTED = Object.entries(WEIGHTS) as [keyof Metrics, number][];
+const WEIGHTED = Object.entries(ENGAGEMENT_WEIGHTS) as [keyof Metrics, number][];
 
 export function engagementOf(m: Metrics): number {
   let e = 0;

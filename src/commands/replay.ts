@@ -74,6 +74,8 @@ export interface ReplayHooks {
   /** Each alert as soon as it is decided, in simulated time order. */
   onAlert?: (alert: AlertPayload) => void;
   onBadLine?: (lineNo: number, problem: string) => void;
+  /** Replay into this database and leave it open (the digest sample reads it afterwards). */
+  store?: Store;
 }
 
 /**
@@ -114,7 +116,7 @@ export async function replayObservations(
   // Observations are applied in the order they were seen; ties keep the file order.
   entries.sort((a, b) => a.at - b.at);
 
-  const store = openStore(':memory:');
+  const store = hooks.store ?? openStore(':memory:');
   try {
     const sim = new Simulation(store, config);
     const alerts: AlertPayload[] = [];
@@ -137,7 +139,7 @@ export async function replayObservations(
       report: sim.report(entries.length, bad),
     };
   } finally {
-    store.close();
+    if (!hooks.store) store.close();
   }
 }
 
@@ -312,6 +314,7 @@ class Simulation {
         displayName: name,
         query: name,
         competitors: [],
+        digest: false,
         timezone: 'UTC',
         sources: [],
         detection: this.config.detection,

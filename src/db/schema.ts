@@ -207,3 +207,26 @@ export const backfills = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.brand, t.sourceKey] })],
 );
+
+/**
+ * One row per report built: (brand, period, date) is claimed in the transaction that puts the
+ * report's message in the outbox, so several daemons (or a catch-up after downtime) send it once.
+ */
+export const digests = sqliteTable(
+  'digests',
+  {
+    /** `digest-<brand>-<period>-<date>`: also the outbox row's incident id. */
+    id: text('id').primaryKey(),
+    brand: text('brand').notNull(),
+    period: text('period', { enum: ['day', 'week'] }).notNull(),
+    /** The report's last local day, YYYY-MM-DD in the brand's time zone. */
+    date: text('date').notNull(),
+    timezone: text('timezone').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** The figures, as built (src/digest/report.ts): channels render from these. */
+    report: text('report', { mode: 'json' }).notNull(),
+    /** The web copy saved under the data folder. */
+    file: text('file'),
+  },
+  (t) => [uniqueIndex('digests_brand_period_date').on(t.brand, t.period, t.date)],
+);

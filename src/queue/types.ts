@@ -1,7 +1,7 @@
 /** The queue seam: BullMQ when REDIS_URL is set, the embedded in-process queue otherwise. */
 
 /** Every queue, in one place: both queues create exactly these. */
-export const QUEUE_NAMES = ['poll', 'detect', 'deliver', 'escalate', 'prune'] as const;
+export const QUEUE_NAMES = ['poll', 'detect', 'deliver', 'escalate', 'prune', 'digest'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobOptions {

@@ -68,7 +68,7 @@ export async function startPrivateRedis() {
   return handle;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);

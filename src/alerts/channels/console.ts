@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlertPayload } from '../../types.ts';
+import { renderText } from '../../digest/render.ts';
 import { evidenceLines, headline, truncate } from '../format.ts';
 import type { Channel } from './types.ts';
 
@@ -22,7 +23,7 @@ function clean(s: string): string {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
-function renderText(alert: AlertPayload): string {
+function renderAlertText(alert: AlertPayload): string {
   const lines = [clean(`${alert.at} ${headline(alert)}`)];
   const facts = evidenceLines(alert).map(([k, v]) => `${k}: ${v}`);
   lines.push(
@@ -42,9 +43,14 @@ function renderText(alert: AlertPayload): string {
 export function makeConsoleChannel(stream: NodeJS.WritableStream): Channel<ConsoleOptions, ConsoleMessage> {
   return {
     id: 'console',
-    description: "Prints alerts on the daemon's standard output. Settings: format (text or json).",
+    description:
+      "Prints alerts and digests on the daemon's standard output. Settings: format (text or json).",
     options,
-    render: (alert) => ({ text: renderText(alert), json: `${JSON.stringify(alert)}\n` }),
+    render: (alert) => ({ text: renderAlertText(alert), json: `${JSON.stringify(alert)}\n` }),
+    renderDigest: (d) => ({
+      text: `${renderText(d.report).split('\n').map(clean).join('\n')}${d.webUrl ? `full report: ${clean(d.webUrl)}\n` : ''}`,
+      json: `${JSON.stringify({ digest: d.report, ...(d.webUrl ? { url: d.webUrl } : {}) })}\n`,
+    }),
     send(payload, opts) {
       return new Promise((resolve, reject) => {
         stream.write(opts.format === 'json' ? payload.json : payload.text, (err) =>

@@ -3,8 +3,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import type { AlertPayload } from '../../types.ts';
+import { subject as digestSubject } from '../../digest/format.ts';
+import { renderHtml, renderText } from '../../digest/render.ts';
 import { evidenceLines, kindInWords, truncate } from '../format.ts';
-import type { Channel } from './types.ts';
+import type { Channel, DigestMessage } from './types.ts';
 
 const address = z.email();
 const options = z.object({
@@ -23,6 +25,8 @@ export interface EmailMessage {
   messageId: string;
   inReplyTo?: string;
   references?: string;
+  /** Inline images (a digest's charts), each shown where the HTML says `cid:<cid>`. */
+  attachments?: { filename: string; content: Buffer; cid: string; contentType: string }[];
 }
 
 const COLORS = { critical: '#b3261e', warning: '#b26a00', info: '#2f5d8a' } as const;
@@ -101,6 +105,30 @@ ${ctx.ackUrl ? `<p><a href="${esc(ctx.ackUrl)}" style="background:${color};color
   };
 }
 
+/** The digest with its charts as inline PNGs: every common mail client shows `cid:` images. */
+function renderDigest(d: DigestMessage): EmailMessage {
+  const r = d.report;
+  const link = d.webUrl ? `\nThe full report in your browser: ${d.webUrl}\n` : '';
+  const web = d.webUrl
+    ? `<p style="font-size:13px"><a href="${esc(d.webUrl)}">Open this report in your browser</a></p>`
+    : '';
+  return {
+    subject: truncate(digestSubject(r), 200),
+    text: renderText(r) + link,
+    html: renderHtml(r, { charts: d.charts, imageSrc: (c) => `cid:${c.cid}` }).replace(
+      '</body>',
+      `${web}</body>`,
+    ),
+    messageId: `<${r.id}.${digest(r.id)}@earshot>`,
+    attachments: d.charts.map((c) => ({
+      filename: `${c.name}.png`,
+      content: c.png,
+      cid: c.cid,
+      contentType: 'image/png',
+    })),
+  };
+}
+
 // One transport per SMTP server, made once (each alert opens its own short connection).
 const transports = new Map<string, Transporter>();
 function transport(url: string): Transporter {
@@ -132,6 +160,7 @@ export const email: Channel<EmailOptions, EmailMessage> = {
     'Email over SMTP (nodemailer): HTML and plain text, one thread per incident. Settings: smtp_url (a secret), from, to.',
   options,
   render,
+  renderDigest,
   async send(m, o, ctx) {
     try {
       await transport(o.smtp_url).sendMail({
@@ -141,6 +170,7 @@ export const email: Channel<EmailOptions, EmailMessage> = {
         text: m.text,
         html: m.html,
         messageId: m.messageId,
+        ...(m.attachments ? { attachments: m.attachments } : {}),
         ...(m.inReplyTo ? { inReplyTo: m.inReplyTo, references: m.references ?? m.inReplyTo } : {}),
       });
     } catch (err) {

@@ -5,7 +5,19 @@ import { credentialKey, pace } from '../../sources/pace.ts';
 import type { AlertPayload } from '../../types.ts';
 import { evidenceLines, kindInWords, SEVERITY_EMOJI, truncate } from '../format.ts';
 import { postJson, said } from './post.ts';
-import type { Channel, ChannelContext, RenderContext } from './types.ts';
+import {
+  beforeName,
+  count,
+  net,
+  netChange,
+  people,
+  periodName,
+  periodWords,
+  quietLine,
+  split,
+  volumeChange,
+} from '../../digest/format.ts';
+import type { Channel, ChannelContext, DigestMessage, RenderContext } from './types.ts';
 
 const options = z.object({ webhook_url: z.url() });
 export type SlackOptions = z.infer<typeof options>;
@@ -112,6 +124,79 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
   return { text: cut(oneLine(line), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 
+/** The digest in a few lines: the key figures, what needs doing, and the link to the full report. */
+function renderDigest(d: DigestMessage): SlackMessage {
+  const r = d.report;
+  const title = `${periodName(r)}: ${oneLine(r.displayName)} · ${periodWords(r)}`;
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, HEADER_MAX), emoji: true } },
+  ];
+  let line: string;
+  if (r.quiet) {
+    line = quietLine(r);
+    blocks.push({ type: 'section', text: mrkdwn(cut(line, SECTION_MAX)) });
+  } else {
+    const t = r.totals;
+    const v = volumeChange(t.volume, r.previous.volume);
+    const n = netChange(t.net, r.previous.net);
+    const s = split(t);
+    const open = r.incidents.filter((i) => i.status === 'open').length;
+    const me = r.shareOfVoice.find((x) => x.brand === r.brand);
+    const fields: [string, string][] = [
+      ['Mentions', `${count(t.volume)}  ${v.arrow} ${v.words} vs ${beforeName(r)}`],
+      ['Net sentiment', `${net(t.net)}  ${n.arrow} ${n.words} vs ${beforeName(r)}`],
+      ['Sentiment', `${s.negative} % neg · ${s.neutral} % neu · ${s.positive} % pos`],
+      ['Incidents', `${count(r.incidents.length)} (${count(open)} not acknowledged)`],
+      ['Unanswered complaints', count(r.unansweredCount)],
+      ...(me ? ([['Share of voice', `${me.share} %`]] as [string, string][]) : []),
+    ];
+    blocks.push({
+      type: 'section',
+      fields: fields.map(([k, x]) => mrkdwn(`*${cut(k, 100)}*\n${cut(x, 500)}`)),
+    });
+    const worst = r.incidents[0];
+    if (worst)
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(
+          cut(
+            `${SEVERITY_EMOJI[worst.severity]} ${oneLine(worst.title)} (${worst.status}, reach ${people(worst.reach)})`,
+            SECTION_MAX,
+          ),
+        ),
+      });
+    const waiting = r.unanswered[0];
+    if (waiting) {
+      const href = linkTarget(waiting.url);
+      const who = cut(oneLine(waiting.author ?? 'someone'), 80);
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(
+          `*Needs an answer:* ${href ? `<${href}|${who}>` : who}, waiting ${waiting.waitingHours} h\n>${escape(truncate(oneLine(waiting.text), EXCERPT_MAX))}`,
+        ),
+      });
+    }
+    line = `${count(t.volume)} mentions, net ${net(t.net)}, ${count(r.incidents.length)} incident(s)`;
+  }
+  if (d.webUrl && d.webUrl.length <= BUTTON_URL_MAX)
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: { type: 'plain_text', text: 'Open the full report' }, url: d.webUrl },
+      ],
+    });
+  else
+    blocks.push({
+      type: 'context',
+      elements: [
+        mrkdwn(
+          'The full report, with charts, is saved by Earshot under data/digests/ (with http.public_url set, a link shows here).',
+        ),
+      ],
+    });
+  return { text: cut(oneLine(`${title}: ${line}`), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
+}
+
 /** Slack allows about one message a second per webhook (§10.1): every daemon on it keeps to that. */
 const PACE_MS = 1_000;
 
@@ -128,6 +213,7 @@ export const slack: Channel<SlackOptions, SlackMessage> = {
     'Slack incoming webhook, Block Kit messages. Settings: webhook_url (a secret: write ${SLACK_WEBHOOK_URL}).',
   options,
   render,
+  renderDigest,
   pace: slot,
   async send(payload, opts, ctx) {
     const res = await post(payload, opts, ctx);

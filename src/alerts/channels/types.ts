@@ -1,6 +1,8 @@
 import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { ChartImage } from '../../digest/charts.ts';
+import type { DigestReport } from '../../digest/types.ts';
 import type { AlertPayload } from '../../types.ts';
 
 export interface ChannelContext {
@@ -17,6 +19,14 @@ export interface RenderContext {
   ackUrl?: string;
 }
 
+/** A digest as a channel receives it: the figures, the charts drawn, and where the web copy is. */
+export interface DigestMessage {
+  report: DigestReport;
+  charts: ChartImage[];
+  /** A link to the full report served by the daemon, when it serves one. */
+  webUrl?: string;
+}
+
 /**
  * Where alerts go. Adding a channel is one file exporting one of these, plus its line in
  * `src/alerts/channels/index.ts`.
@@ -29,6 +39,8 @@ export interface Channel<O = unknown, P = unknown> {
   readonly options: z.ZodType<O>;
   /** Pure: the message as the receiver will get it. */
   render(alert: AlertPayload, ctx: RenderContext): P;
+  /** Pure: the daily or weekly digest as the receiver will get it; absent when the channel carries none. */
+  renderDigest?(digest: DigestMessage): P;
   /**
    * The receiver's rate limit, per configured channel: the delivery job books a slot of `key`
    * every `everyMs` and waits for it in the queue, so that a paced channel never holds a worker
