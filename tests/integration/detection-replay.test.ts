@@ -151,9 +151,10 @@ describe('detection in replay', () => {
           brand: 'acme',
           // Half of the posts negative now, at the usual ten an hour.
           text: vary(i % 2 === 0 ? NEGATIVE : NEUTRAL),
-          created_at: iso(START + (48 + h) * HOUR + i * 6 * 60_000),
+          created_at: iso(START + (72 + h) * HOUR + i * 6 * 60_000),
         });
-    const alerts = await replay([...quiet(), ...sour]);
+    // Souring is judged against two days of history or more: three days of ordinary talk first.
+    const alerts = await replay([...quiet(72), ...sour]);
     expect(alerts.some((a) => a.kind === 'negative_shift' && a.polarity === 'negative')).toBe(true);
   });
 });
