@@ -55,3 +55,17 @@ export function openStore(file: string, opts: { migrate?: boolean } = {}): Store
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
   return { db, sqlite, close: () => sqlite.close() };
 }
+
+/**
+ * Statements prepared once per connection, for the hot paths (every mention of every poll, every
+ * detection tick): building and preparing a query on each call cost ten times the query itself.
+ * Returns the getter a module reads its statements with.
+ */
+export function preparedFor<T>(prepare: (db: Database.Database) => T): (store: Store) => T {
+  const cache = new WeakMap<Database.Database, T>();
+  return (store) => {
+    let s = cache.get(store.sqlite);
+    if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
+    return s;
+  };
+}

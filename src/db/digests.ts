@@ -3,7 +3,7 @@ import { ENGAGEMENT_WEIGHTS } from '../analysis/virality.ts';
 import { ANSWERS_SHOWN } from '../detection/unanswered.ts';
 import type { DigestIncident, DigestPost, DigestReport, Tally } from '../digest/types.ts';
 import type { AlertPayload, SentimentLabel } from '../types.ts';
-import type { Store } from './client.ts';
+import { preparedFor, type Store } from './client.ts';
 import { enqueueAlert } from './outbox.ts';
 
 // Instants bound from JS arrive as REAL: hour arithmetic on them is cast back to whole hours.
@@ -127,13 +127,7 @@ function prepare(db: Database.Database) {
     ),
   };
 }
-type Statements = ReturnType<typeof prepare>;
-const statements = new WeakMap<Database.Database, Statements>();
-function stmts(store: Store): Statements {
-  let s = statements.get(store.sqlite);
-  if (!s) statements.set(store.sqlite, (s = prepare(store.sqlite)));
-  return s;
-}
+const stmts = preparedFor(prepare);
 
 const EXCERPT = 280;
 function toPost(r: PostRow): DigestPost {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AnalyzedMention, Metrics } from '../types.ts';
-import type { Store } from './client.ts';
+import { preparedFor, type Store } from './client.ts';
 
 // The hot path (every mention of every poll, every detection tick) uses statements prepared once
 // per connection: building and preparing a query each call cost ten times the query itself.
@@ -86,12 +86,7 @@ function prepare(db: Database.Database) {
 }
 
 type Statements = ReturnType<typeof prepare>;
-const cache = new WeakMap<Database.Database, Statements>();
-function stmts(store: Store): Statements {
-  let s = cache.get(store.sqlite);
-  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
-  return s;
-}
+const stmts = preparedFor(prepare);
 
 export interface CursorRow {
   cursor: unknown;

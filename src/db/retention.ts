@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Store } from './client.ts';
+import { preparedFor, type Store } from './client.ts';
 
 // Pruning deletes in chunks, one short transaction each, and lets the event loop run between them:
 // a writer (a poll, a detection) waits for one chunk at most, never for the whole prune.
@@ -40,13 +40,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-type Statements = ReturnType<typeof prepare>;
-const cache = new WeakMap<Database.Database, Statements>();
-function stmts(store: Store): Statements {
-  let s = cache.get(store.sqlite);
-  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
-  return s;
-}
+const stmts = preparedFor(prepare);
 
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -3,7 +3,7 @@ import type { DetectedMention } from '../detection/types.ts';
 import type { Intent, SentimentLabel } from '../types.ts';
 
 export type { DetectedMention };
-import type { Store } from './client.ts';
+import { preparedFor, type Store } from './client.ts';
 
 // What detection reads on every tick, prepared once per database. Copies (duplicate_of set) are
 // left out of every count: they are spread of their original, not more opinions.
@@ -75,13 +75,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-type Statements = ReturnType<typeof prepare>;
-const cache = new WeakMap<Database.Database, Statements>();
-function stmts(store: Store): Statements {
-  let s = cache.get(store.sqlite);
-  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
-  return s;
-}
+const stmts = preparedFor(prepare);
 
 function toMention(r: Row): DetectedMention {
   return {
