@@ -30,6 +30,7 @@ import { jobIdFor } from '../src/queue/index.ts';
 import type { AlertPayload } from '../src/types.ts';
 import type { JobContext } from './context.ts';
 import { writeAlert } from './outbox.ts';
+import { silentKind } from './source-health.ts';
 
 export const detectPayload = z.object({ brand: z.string(), tick: z.number() });
 export type DetectPayload = z.infer<typeof detectPayload>;
@@ -234,11 +235,7 @@ function detectDrops(
   const usual = sourceCounts(store, brand.name, end - before.hours * HOUR, end, true);
   const seen = sourceCounts(store, brand.name, dropStart, now + 1);
   const open = getOpenIncidents(store, brand.name);
-  const silent = new Set(
-    open
-      .filter((o) => o.kind.startsWith('source_silent:'))
-      .map((o) => brand.sources.find((e) => `source_silent:${e.key}` === o.kind)?.source),
-  );
+  const silent = new Set(open.map((o) => brand.sources.find((e) => silentKind(e) === o.kind)?.source));
   const ongoing = new Set(open.filter((o) => o.kind === 'volume_drop').map((o) => o.subject));
   const bySource = new Map<string, DropCount>();
   for (const [source, n] of usual) {

@@ -8,7 +8,8 @@ import { writeAlert } from './outbox.ts';
 // A platform that changes its API must not fail silently: a source that keeps failing, or that
 // used to bring mentions and went quiet for much longer than usual, is an incident of its own.
 
-const kindOf = (entry: SourceEntry) => `source_silent:${entry.key}`;
+/** The incident kind of a source entry's silence: one incident per entry. */
+export const silentKind = (entry: Pick<SourceEntry, 'key'>) => `source_silent:${entry.key}`;
 
 /** Opens (once) the source's silence incident and sends its alert. Returns the alert, if one was made. */
 export function raiseSilent(
@@ -21,7 +22,7 @@ export function raiseSilent(
   const store = ctx.store;
   return store.sqlite
     .transaction(() => {
-      const open = getOpenIncident(store, brand.name, kindOf(entry));
+      const open = getOpenIncident(store, brand.name, silentKind(entry));
       if (open) {
         updateIncident(store, open.id, { updatedAt: now, evidence: { source: entry.key, reason } });
         return null;
@@ -31,7 +32,7 @@ export function raiseSilent(
       insertIncident(store, {
         id,
         brand: brand.name,
-        kind: kindOf(entry),
+        kind: silentKind(entry),
         polarity: 'neutral',
         severity: 'warning',
         status: 'open',
@@ -62,7 +63,7 @@ export function raiseSilent(
 
 /** The source answers and brings mentions again: its silence incident is resolved. */
 export function clearSilent(ctx: JobContext, brand: Brand, entry: SourceEntry, now: number): boolean {
-  const open = getOpenIncident(ctx.store, brand.name, kindOf(entry));
+  const open = getOpenIncident(ctx.store, brand.name, silentKind(entry));
   if (!open) return false;
   resolveIncident(ctx.store, open.id, now);
   return true;

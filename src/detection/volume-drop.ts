@@ -30,9 +30,10 @@ export interface DropCount {
  * silence is one incident and not one a day.
  */
 function dropped(c: DropCount, s: DetectionSettings, ongoing: boolean): number | null {
-  const p = poissonLowerTail(c.total, c.expected);
-  if (ongoing) return c.total > 0 && c.total >= 0.5 * c.expected ? null : p;
+  if (ongoing)
+    return c.total > 0 && c.total >= 0.5 * c.expected ? null : poissonLowerTail(c.total, c.expected);
   if (c.expected < LEAST_EXPECTED || c.total > s.drop_ratio * c.expected) return null;
+  const p = poissonLowerTail(c.total, c.expected);
   return p < P_DROP ? p : null;
 }
 

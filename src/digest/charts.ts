@@ -65,14 +65,16 @@ function svgOf(option: ECharts.EChartsCoreOption): string {
   }
 }
 
-const bars = (name: 'negative' | 'neutral' | 'positive', data: number[]) => ({
-  name,
-  type: 'bar',
-  stack: 'mentions',
-  data,
-  itemStyle: { color: COLORS[name] },
-  barMaxWidth: 40,
-});
+/** One stacked bar series per sentiment, negative at the bottom, over `rows` (days or hours). */
+const sentimentBars = (rows: readonly { negative: number; neutral: number; positive: number }[]) =>
+  (['negative', 'neutral', 'positive'] as const).map((name) => ({
+    name,
+    type: 'bar',
+    stack: 'mentions',
+    data: rows.map((r) => r[name]),
+    itemStyle: { color: COLORS[name] },
+    barMaxWidth: 40,
+  }));
 
 /** Mentions a day by sentiment, with net sentiment as a line, over the 7 days up to the report's. */
 function weekSvg(r: DigestReport): string {
@@ -90,18 +92,7 @@ function weekSvg(r: DigestReport): string {
       { type: 'value', name: 'net', min: -100, max: 100, nameTextStyle: { fontSize: 10 } },
     ],
     series: [
-      bars(
-        'negative',
-        r.daily.map((d) => d.negative),
-      ),
-      bars(
-        'neutral',
-        r.daily.map((d) => d.neutral),
-      ),
-      bars(
-        'positive',
-        r.daily.map((d) => d.positive),
-      ),
+      ...sentimentBars(r.daily),
       {
         name: 'net sentiment',
         type: 'line',
@@ -124,20 +115,7 @@ function hourSvg(r: DigestReport): string {
       axisLabel: { fontSize: 10, interval: 2 },
     },
     yAxis: { type: 'value', minInterval: 1, name: 'mentions', nameTextStyle: { fontSize: 10 } },
-    series: [
-      bars(
-        'negative',
-        r.hourly.map((h) => h.negative),
-      ),
-      bars(
-        'neutral',
-        r.hourly.map((h) => h.neutral),
-      ),
-      bars(
-        'positive',
-        r.hourly.map((h) => h.positive),
-      ),
-    ],
+    series: [...sentimentBars(r.hourly)],
   });
 }
 
