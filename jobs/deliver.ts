@@ -12,6 +12,7 @@ import { DeferJobError, PermanentJobError, RetryLaterError, type JobMeta } from 
 import type { AlertPayload } from '../src/types.ts';
 import { storedReport } from '../src/db/digests.ts';
 import { chartsOf } from '../src/digest/build.ts';
+import type { AnyDigestReport } from '../src/digest/types.ts';
 import { digestUrl } from '../src/http/digest.ts';
 import type { JobContext } from './context.ts';
 import { DIGEST_KIND } from './digest.ts';
@@ -174,7 +175,8 @@ function renderer(
   }
   const renderDigest = impl.renderDigest?.bind(impl);
   if (!renderDigest) return `a ${impl.id} channel cannot carry a digest`;
-  const report = storedReport(ctx.store, alert.incident_id);
+  // A brand's report or a team's: the digests table keeps both (a team's says kind: 'team').
+  const report: AnyDigestReport | undefined = storedReport(ctx.store, alert.incident_id);
   if (!report) return `the digest ${alert.incident_id} is gone`;
   const exp = ackExpiry(alert.at, ctx.config.settings.http.ackLinkTtlMs);
   const webUrl =

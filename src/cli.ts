@@ -323,12 +323,18 @@ program
 
 program
   .command('digest')
-  .description("build a brand's daily (or weekly) report for any day, as an HTML file; nothing is sent")
-  .requiredOption('-b, --brand <name>', 'the brand')
-  .option('-d, --date <YYYY-MM-DD>', "the brand's local day (default: yesterday there)")
+  .description(
+    "build a brand's or a team's daily (or weekly) report for any day, as an HTML file; nothing is sent",
+  )
+  .option('-b, --brand <name>', 'the brand')
+  .option('-t, --team <name>', 'a team of digest.teams instead: one report covering its brands')
+  .option('-d, --date <YYYY-MM-DD>', "the brand's (or team's) local day (default: yesterday there)")
   .option('--week', 'the week ending on that day instead')
-  .option('-o, --out <file>', 'where to write the HTML (default: data/digests/<brand>-<date>.html)')
-  .action((o: { brand: string; date?: string; week?: boolean; out?: string }) => {
+  .option(
+    '-o, --out <file>',
+    'where to write the HTML (default: data/digests/<brand>-<date>.html, team-<team>-<date>.html)',
+  )
+  .action((o: { brand?: string; team?: string; date?: string; week?: boolean; out?: string }) => {
     const config = loadConfig({ file: configFile(), env });
     const store = openStore(config.settings.sqlitePath);
     try {

@@ -238,20 +238,34 @@ export const WEEKDAYS = [
   'friday',
   'saturday',
 ] as const;
-const DIGEST_DEFAULTS = { time: '08:00', channels: [], weekly: 'off' as const, catch_up: 3 };
+const DIGEST_DEFAULTS = { time: '08:00', channels: [], weekly: 'off' as const, catch_up: 3, teams: [] };
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour');
+/** One report covering several brands, for the team that looks after them. */
+const teamDigestSchema = z
+  .object({
+    name: z.string().regex(NAME, NAME_RULE),
+    display_name: z.string().optional(),
+    brands: z.array(z.string()).min(1, 'name at least one brand'),
+    /** The team's day and hour; by default the time zone its brands share. */
+    timezone: z.string().optional(),
+    /** Where it goes; none: only saved under data/digests/. */
+    channels: z.array(z.string()).default([]),
+    /** Local time in the team's zone; `digest.time` by default. */
+    time: clockTime.optional(),
+  })
+  .strict();
 const digestSchema = z
   .object({
     /** Local time, in each brand's own time zone, when yesterday's report goes out. */
-    time: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour')
-      .default(DIGEST_DEFAULTS.time),
+    time: clockTime.default(DIGEST_DEFAULTS.time),
     /** Where it goes (console, email and Slack channels); none: only saved under data/digests/. */
     channels: z.array(z.string()).default([]),
     /** The day the weekly report (the seven days before it) goes out, or off. */
     weekly: z.enum([...WEEKDAYS, 'off']).default('off'),
     /** After downtime, missed reports of up to this many days back are sent. */
     catch_up: z.number().int().min(0).max(14).default(3),
+    /** Reports that cover several brands, one per team. */
+    teams: z.array(teamDigestSchema).default([]),
   })
   .strict();
 
@@ -353,6 +367,20 @@ export interface DigestSettings {
   channels: string[];
   weekly: (typeof WEEKDAYS)[number] | 'off';
   catchUpDays: number;
+  teams: TeamDigest[];
+}
+
+/** A team's digest: one report covering its brands, on the team's days, to the team's channels. */
+export interface TeamDigest {
+  name: string;
+  displayName: string;
+  /** Configured brands, in the order the config lists them. */
+  brands: string[];
+  timezone: string;
+  /** HH:MM on the team's clock. */
+  time: string;
+  /** Configured channels (a disabled optional one is left out). */
+  channels: string[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -441,7 +469,7 @@ export function buildConfig(
   );
   const channels = checkChannels(asObject(top.channels), env, problems, disabled);
   checkRoutes(asList(top.routes).map(asObject), asObject(top.channels), brandNames, problems);
-  checkDigest(asObject(top.digest), asObject(top.channels), problems);
+  checkDigest(asObject(top.digest), asObject(top.channels), rawBrands.map(asObject), problems);
   checkCompetitors(rawBrands.map(asObject), brandNames, disabled);
 
   const models = rawBrands.map((b, i) => loadModel(asObject(b).sentiment_model, `brands[${i}]`, problems));
@@ -473,6 +501,15 @@ export function buildConfig(
       channels: cfg.digest.channels.filter((c) => channels[c] !== undefined),
       weekly: cfg.digest.weekly,
       catchUpDays: cfg.digest.catch_up,
+      teams: cfg.digest.teams.map((t) => ({
+        name: t.name,
+        displayName: t.display_name ?? t.name,
+        brands: t.brands,
+        // checkDigest made sure the brands share one zone when the team names none.
+        timezone: t.timezone ?? brands.find((b) => b.name === t.brands[0])?.timezone ?? 'UTC',
+        time: t.time ?? cfg.digest.time,
+        channels: t.channels.filter((c) => channels[c] !== undefined),
+      })),
     },
     disabled,
     settings,
@@ -506,16 +543,67 @@ function checkRetention(settings: Settings, detection: DetectionSettings, brands
 /** Types of channel that can carry a digest (the others speak only of incidents). */
 export const DIGEST_CHANNEL_TYPES = ['console', 'email', 'slack'];
 
-function checkDigest(digest: Record<string, unknown>, channels: Record<string, unknown>, problems: string[]) {
-  asList(digest.channels).forEach((name, i) => {
+function checkDigestChannels(
+  list: unknown,
+  at: string,
+  channels: Record<string, unknown>,
+  problems: string[],
+) {
+  asList(list).forEach((name, i) => {
     if (typeof name !== 'string') return;
     const type = asObject(channels[name]).type;
     if (channels[name] === undefined)
-      problems.push(`digest.channels[${i}]: no channel is named "${name}" under channels`);
+      problems.push(`${at}[${i}]: no channel is named "${name}" under channels`);
     else if (typeof type === 'string' && !DIGEST_CHANNEL_TYPES.includes(type))
       problems.push(
-        `digest.channels[${i}]: "${name}" is a ${type} channel, which cannot carry a digest (use ${DIGEST_CHANNEL_TYPES.join(', ')})`,
+        `${at}[${i}]: "${name}" is a ${type} channel, which cannot carry a digest (use ${DIGEST_CHANNEL_TYPES.join(', ')})`,
       );
+  });
+}
+
+function checkDigest(
+  digest: Record<string, unknown>,
+  channels: Record<string, unknown>,
+  brands: Record<string, unknown>[],
+  problems: string[],
+) {
+  checkDigestChannels(digest.channels, 'digest.channels', channels, problems);
+  const zoneOf = new Map<string, string>();
+  for (const b of brands)
+    if (typeof b.name === 'string') zoneOf.set(b.name, typeof b.timezone === 'string' ? b.timezone : 'UTC');
+  const seen = new Set<string>();
+  asList(digest.teams).forEach((raw, i) => {
+    const team = asObject(raw);
+    const at = `digest.teams[${i}]`;
+    const name = typeof team.name === 'string' ? team.name : undefined;
+    if (name !== undefined) {
+      if (seen.has(name)) problems.push(`${at}.name: "${name}" is used by another team`);
+      seen.add(name);
+      // Saved pages are <brand>-<date>.html and team-<team>-<date>.html, side by side.
+      for (const clash of [`team-${name}`, `team-${name}-week`])
+        if (zoneOf.has(clash))
+          problems.push(
+            `${at}.name: team "${name}" and brand "${clash}" would save their reports under the same names (${clash}-<date>.html); rename one`,
+          );
+    }
+    const listed = new Set<string>();
+    asList(team.brands).forEach((b, j) => {
+      if (typeof b !== 'string') return;
+      if (!zoneOf.has(b)) problems.push(`${at}.brands[${j}]: no brand is named "${b}"`);
+      else if (listed.has(b)) problems.push(`${at}.brands[${j}]: "${b}" is listed twice`);
+      listed.add(b);
+    });
+    if (typeof team.timezone === 'string') {
+      if (!validTimeZone(team.timezone))
+        problems.push(`${at}.timezone: "${team.timezone}" is not a time zone (use names like Europe/London)`);
+    } else if (team.timezone === undefined) {
+      const zones = [...listed].filter((b) => zoneOf.has(b)).map((b) => `${b}: ${zoneOf.get(b)}`);
+      if (new Set([...listed].flatMap((b) => zoneOf.get(b) ?? [])).size > 1)
+        problems.push(
+          `${at}.timezone: the team's brands are in different time zones (${zones.join(', ')}); name the team's own, like timezone: Europe/London`,
+        );
+    }
+    checkDigestChannels(team.channels, `${at}.channels`, channels, problems);
   });
 }
 

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Brand, Config } from '../config.ts';
+import type { Brand, Config, TeamDigest } from '../config.ts';
 import type { Store } from '../db/client.ts';
 import { renderCharts, type ChartImage } from './charts.ts';
 import { renderWebPage } from './render.ts';
 import { buildReport, type Period } from './report.ts';
-import type { DigestReport } from './types.ts';
+import { buildTeamReport } from './team.ts';
+import { isTeamReport, type AnyDigestReport, type DigestReport, type TeamDigestReport } from './types.ts';
 
-export interface BuiltDigest {
-  report: DigestReport;
+export interface BuiltDigest<R extends AnyDigestReport = DigestReport> {
+  report: R;
   charts: ChartImage[];
   /** The web copy: one HTML file with its charts inside. */
   html: string;
@@ -19,8 +20,9 @@ export interface BuiltDigest {
 const drawn = new Map<string, ChartImage[]>();
 const DRAWN_MAX = 16;
 
-/** The charts of a report, drawn on first use. */
-export function chartsOf(report: DigestReport): ChartImage[] {
+/** The charts of a report, drawn on first use: a team's are its brands', in the order of its sections. */
+export function chartsOf(report: AnyDigestReport): ChartImage[] {
+  if (isTeamReport(report)) return report.brands.flatMap(chartsOf);
   const key = createHash('sha256').update(JSON.stringify(report)).digest('hex');
   let charts = drawn.get(key);
   if (!charts) {
@@ -45,9 +47,31 @@ export function buildDigest(
   return { report, charts, html: renderWebPage(report, charts) };
 }
 
-/** `<dataDir>/digests/<brand>-<date>.html` (`-week-` for a weekly one). */
-export function digestPath(dataDir: string, report: DigestReport): string {
-  const name = `${report.brand}${report.period === 'week' ? '-week' : ''}-${report.date}.html`;
+/**
+ * The team's report over its brands, with every brand's charts, and its web page; undefined when
+ * none of its brands is configured any more.
+ */
+export function buildTeamDigest(
+  store: Store,
+  config: Config,
+  team: TeamDigest,
+  period: Period,
+  date: string,
+  now: number,
+): BuiltDigest<TeamDigestReport> | undefined {
+  const report = buildTeamReport(store, config, team, period, date, now);
+  if (!report) return undefined;
+  const charts = chartsOf(report);
+  return { report, charts, html: renderWebPage(report, charts) };
+}
+
+/**
+ * `<dataDir>/digests/<brand>-<date>.html`, `team-<team>-<date>.html` for a team's (`-week-`
+ * before the date for a weekly one).
+ */
+export function digestPath(dataDir: string, report: AnyDigestReport): string {
+  const who = isTeamReport(report) ? `team-${report.team}` : report.brand;
+  const name = `${who}${report.period === 'week' ? '-week' : ''}-${report.date}.html`;
   return path.join(dataDir, 'digests', name);
 }
 

@@ -17,6 +17,8 @@ const lib = () =>
 /** A chart as every mail client shows it: a PNG, attached inline and named by `cid`. */
 export interface ChartImage {
   name: string;
+  /** The id of the report it is drawn for (a team's digest carries several brands' charts). */
+  report: string;
   /** `<cid>` without brackets: `cid:${cid}` in the HTML. */
   cid: string;
   alt: string;
@@ -124,14 +126,24 @@ export function renderCharts(r: DigestReport): ChartImage[] {
   if (r.quiet) return [];
   const image = (name: string, alt: string, svg: string): ChartImage => ({
     name,
+    report: r.id,
     cid: `${name}.${r.id}@earshot`,
     alt,
     width: WIDTH,
     height: HEIGHT,
     png: toPng(svg),
   });
-  const charts = [image('week', `Mentions and net sentiment, ${r.daily[0]?.date} to ${r.date}`, weekSvg(r))];
+  // The brand in the words: a team's page shows several brands' charts one after the other.
+  const charts = [
+    image(
+      'week',
+      `${r.displayName}: mentions and net sentiment, ${r.daily[0]?.date} to ${r.date}`,
+      weekSvg(r),
+    ),
+  ];
   if (r.period === 'day')
-    charts.push(image('hours', `Mentions by hour on ${r.date} (${r.timezone})`, hourSvg(r)));
+    charts.push(
+      image('hours', `${r.displayName}: mentions by hour on ${r.date} (${r.timezone})`, hourSvg(r)),
+    );
   return charts;
 }

@@ -2,7 +2,9 @@ import type { ChartImage } from './charts.ts';
 import {
   at,
   beforeName,
+  brandSummary,
   count,
+  names,
   net,
   netChange,
   people,
@@ -11,11 +13,20 @@ import {
   quietLine,
   safeLink,
   split,
+  teamQuietLine,
+  teamTotals,
   usualName,
   volumeChange,
   type Change,
 } from './format.ts';
-import type { DigestIncident, DigestPost, DigestReport } from './types.ts';
+import {
+  isTeamReport,
+  type AnyDigestReport,
+  type DigestIncident,
+  type DigestPost,
+  type DigestReport,
+  type TeamDigestReport,
+} from './types.ts';
 
 // The report as HTML that mail clients show (tables, inline styles, no script, no web fonts) and
 // as plain text. Every text from the public is escaped: a post is shown, never interpreted.
@@ -116,15 +127,25 @@ export interface HtmlOptions {
   charts: ChartImage[];
 }
 
-/** The full report as one HTML page, 640 px wide at most, readable down to a phone's width. */
-export function renderHtml(r: DigestReport, o: HtmlOptions): string {
+/** The page around a report: 640 px wide at most, readable down to a phone's width. */
+function page(r: AnyDigestReport, kicker: string, body: string): string {
   const title = `${r.displayName} · ${periodName(r)} · ${periodWords(r)}`;
-  const head = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f7"><div style="max-width:640px;margin:0 auto;padding:16px;background:#ffffff;font-family:Arial,Helvetica,sans-serif;color:#1d1d1f;box-sizing:border-box">
-<div style="font-size:12px;color:#666;text-transform:uppercase">${esc(periodName(r))} · ${esc(r.timezone)}</div>
-<h1 style="font-size:22px;margin:2px 0 12px;${WRAP}">${esc(r.displayName)} · ${esc(periodWords(r))}</h1>`;
-  const foot = `<p style="color:#888;font-size:12px;margin-top:24px">Built by Earshot ${esc(new Date(r.generatedAt).toISOString())} · ${esc(r.id)}</p></div></body></html>`;
-  if (r.quiet) return `${head}<p style="font-size:15px">${esc(quietLine(r))}</p>${foot}`;
+<div style="font-size:12px;color:#666;text-transform:uppercase">${esc(kicker)}</div>
+<h1 style="font-size:22px;margin:2px 0 12px;${WRAP}">${esc(r.displayName)} · ${esc(periodWords(r))}</h1>${body}<p style="color:#888;font-size:12px;margin-top:24px">Built by Earshot ${esc(new Date(r.generatedAt).toISOString())} · ${esc(r.id)}</p></div></body></html>`;
+}
+
+const oneLine = (s: string) => `<p style="font-size:15px">${esc(s)}</p>`;
+
+/** The full report as one HTML page: a brand's, or a team's with every brand's inside it. */
+export function renderHtml(r: AnyDigestReport, o: HtmlOptions): string {
+  if (isTeamReport(r)) return renderTeamHtml(r, o);
+  return page(r, `${periodName(r)} · ${r.timezone}`, r.quiet ? oneLine(quietLine(r)) : brandHtml(r, o));
+}
+
+/** A brand's figures, charts and lists: the body of its own page and its section of a team's. */
+function brandHtml(r: DigestReport, o: HtmlOptions): string {
   const t = r.totals;
   const me = r.shareOfVoice.find((v) => v.brand === r.brand);
   const figures = `<table role="presentation" width="100%" cellpadding="0" cellspacing="6" style="border-collapse:separate;table-layout:fixed"><tr>
@@ -163,7 +184,7 @@ ${figure('Incidents', count(r.incidents.length), [`${count(r.incidents.filter((i
     ...r.questions.map((p) => ({ p, what: 'question' })),
     ...r.purchaseIntents.map((p) => ({ p, what: 'about to buy' })),
   ];
-  return `${head}${figures}
+  return `${figures}
 ${h2('Sentiment')}${splitBar(r)}${charts}${sov}
 ${h2(r.incidents.length ? 'Incidents' : 'Incidents: none')}${r.incidents.map((i) => incident(i, r)).join('')}
 ${answers}
@@ -171,16 +192,82 @@ ${posts('Top negative', r.topNegative, r, 'No negative mention.')}
 ${posts('Top positive', r.topPositive, r, 'No positive mention.')}
 ${leads.length ? `${h2('For marketing and sales')}${leads.map(({ p, what }) => post(p, r, what)).join('')}` : ''}
 ${sources || authors ? `${h2('Top sources and authors')}${sources}<div style="height:8px"></div>${authors}` : ''}
-${foot}`;
+`;
+}
+
+/** Where a brand's section of a team's page begins (the summary links to it). */
+const anchor = (r: DigestReport) => `brand-${r.brand}`;
+
+/** A brand's card in a team's summary: its figures with their arrows, coloured by its worst incident. */
+function summaryCard(r: DigestReport): string {
+  const worst = r.incidents[0];
+  const edge = worst ? SEVERITY[worst.severity] : '#e3e5e8';
+  const name = `<a href="#${anchor(r)}" style="color:#1d1d1f;text-decoration:none">${esc(r.displayName)}</a>`;
+  const t = r.totals;
+  const open = r.incidents.filter((i) => i.status === 'open').length;
+  const facts = r.quiet
+    ? '<span style="color:#777">A quiet day: no mention, no incident, no complaint waiting.</span>'
+    : [
+        `<b>${count(t.volume)}</b> mentions ${change(volumeChange(t.volume, r.previous.volume), `vs ${beforeName(r)}`)}`,
+        `net sentiment <b>${net(t.net)}</b> ${change(netChange(t.net, r.previous.net), `vs ${beforeName(r)}`)}, ${change(netChange(t.net, r.usual.net), `vs ${usualName(r)}`)}`,
+        `<b>${count(r.incidents.length)}</b> incident(s)${r.incidents.length ? ` (${count(open)} not acknowledged)` : ''}${worst ? `, the worst <span style="color:${SEVERITY[worst.severity]}">${esc(worst.severity)}</span>: ${esc(worst.title)}` : ''}`,
+        `<b>${count(r.unansweredCount)}</b> complaint(s) waiting for an answer`,
+      ]
+        .map((l) => `<div>${l}</div>`)
+        .join('');
+  return `<div style="margin:0 0 8px;padding:8px 10px;border:1px solid #e3e5e8;border-left:4px solid ${edge};${WRAP}">
+<div style="font-size:15px;font-weight:bold;margin-bottom:2px">${name}</div>
+<div style="font-size:13px;line-height:1.6">${facts}</div></div>`;
+}
+
+/** A team's page: the summary of its brands, worst first, then each brand's own report. */
+function renderTeamHtml(t: TeamDigestReport, o: HtmlOptions): string {
+  const kicker = `${periodName(t)} · ${t.timezone} · ${names(t.brands.map((b) => b.displayName))}`;
+  if (t.quiet) return page(t, kicker, oneLine(teamQuietLine(t)));
+  const s = teamTotals(t);
+  const total = `<p style="font-size:14px;margin:0 0 10px">${count(t.brands.length)} brand(s): <b>${count(s.mentions)}</b> mentions, <b>${count(s.incidents)}</b> incident(s) (${count(s.notAcknowledged)} not acknowledged), <b>${count(s.waiting)}</b> complaint(s) waiting. Worst first.</p>`;
+  const sections = t.brands.map(
+    (r) =>
+      `<h2 id="${esc(anchor(r))}" style="font-size:19px;margin:30px 0 6px;padding-top:10px;border-top:3px solid #1d1d1f;${WRAP}">${esc(r.displayName)}</h2>${
+        r.quiet
+          ? oneLine(quietLine(r))
+          : brandHtml(r, { ...o, charts: o.charts.filter((c) => c.report === r.id) })
+      }`,
+  );
+  return page(t, kicker, `${total}${t.brands.map(summaryCard).join('')}${sections.join('\n')}`);
 }
 
 const line = (p: DigestPost, r: DigestReport, extra = '') =>
   `- ${p.author ?? 'someone'} (${p.source}, ${at(r, p.createdAt)}, reach ${people(p.reach)}${extra}): ${p.text}${safeLink(p.url) ? `\n  ${p.url}` : ''}`;
 
-/** The same report as plain text, for mail clients that show no HTML. */
-export function renderText(r: DigestReport): string {
-  const out = [`${r.displayName} · ${periodName(r)} · ${periodWords(r)} (${r.timezone})`, ''];
-  if (r.quiet) return [...out, quietLine(r), ''].join('\n');
+const textTitle = (r: AnyDigestReport) =>
+  `${r.displayName} · ${periodName(r)} · ${periodWords(r)} (${r.timezone})`;
+const textFoot = (r: AnyDigestReport) =>
+  `Built by Earshot ${new Date(r.generatedAt).toISOString()} · ${r.id}`;
+
+/** The same report as plain text, for mail clients that show no HTML (and for the console). */
+export function renderText(r: AnyDigestReport): string {
+  if (isTeamReport(r)) return renderTeamText(r);
+  if (r.quiet) return [textTitle(r), '', quietLine(r), ''].join('\n');
+  return [textTitle(r), '', ...brandText(r), '', textFoot(r), ''].join('\n');
+}
+
+function renderTeamText(t: TeamDigestReport): string {
+  const out = [textTitle(t), ''];
+  if (t.quiet) return [...out, teamQuietLine(t), ''].join('\n');
+  const s = teamTotals(t);
+  out.push(
+    `${count(t.brands.length)} brand(s): ${count(s.mentions)} mentions, ${count(s.incidents)} incident(s) (${count(s.notAcknowledged)} not acknowledged), ${count(s.waiting)} complaint(s) waiting. Worst first:`,
+    ...t.brands.map((r) => `- ${brandSummary(r)}`),
+  );
+  for (const r of t.brands)
+    out.push('', `=== ${r.displayName} ===`, '', ...(r.quiet ? [quietLine(r)] : brandText(r)));
+  return [...out, '', textFoot(t), ''].join('\n');
+}
+
+/** A brand's figures and lists in plain text: the body of its report and its section of a team's. */
+function brandText(r: DigestReport): string[] {
+  const out: string[] = [];
   const t = r.totals;
   const c = (x: Change) => `${x.arrow} ${x.words}`;
   const s = split(t);
@@ -229,14 +316,11 @@ export function renderText(r: DigestReport): string {
       'Top authors',
       r.authors.map((a) => `- ${a.author} (${a.source}): ${count(a.mentions)}, reach ${people(a.reach)}`),
     ),
-    '',
-    `Built by Earshot ${new Date(r.generatedAt).toISOString()} · ${r.id}`,
-    '',
   );
-  return out.join('\n');
+  return out;
 }
 
 /** The web copy: the page with its charts inside it (data: URIs), one file to open or forward. */
-export function renderWebPage(r: DigestReport, charts: ChartImage[]): string {
+export function renderWebPage(r: AnyDigestReport, charts: ChartImage[]): string {
   return renderHtml(r, { charts, imageSrc: (c) => `data:image/png;base64,${c.png.toString('base64')}` });
 }

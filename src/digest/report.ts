@@ -26,7 +26,7 @@ export function digestId(brand: string, period: Period, date: string): string {
 }
 
 /** The local days covered: one, or the seven ending on `date`. */
-function span(tz: string, period: Period, date: string) {
+export function span(tz: string, period: Period, date: string) {
   const from = period === 'day' ? date : addDays(date, -6);
   return { from, start: localTime(tz, from), end: dayRange(tz, date).end };
 }

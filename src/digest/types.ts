@@ -81,3 +81,32 @@ export interface DigestReport {
   /** Nothing said, nothing open, nothing waiting: the report is one line. */
   quiet: boolean;
 }
+
+/**
+ * A team's report: its brands' own reports over the team's local days, worst first. Stored in
+ * the digests table like a brand's, under `team:<name>` (no brand name has a colon).
+ */
+export interface TeamDigestReport {
+  kind: 'team';
+  id: string;
+  /** `team:<name>`: what the digests table and the outbox keep in their brand column. */
+  brand: string;
+  team: string;
+  displayName: string;
+  period: 'day' | 'week';
+  from: string;
+  date: string;
+  timezone: string;
+  start: number;
+  end: number;
+  generatedAt: number;
+  /** Each brand's report, built in the team's time zone; the worst first. */
+  brands: DigestReport[];
+  /** Every brand had a quiet day: the report is one line. */
+  quiet: boolean;
+}
+
+export type AnyDigestReport = DigestReport | TeamDigestReport;
+
+export const isTeamReport = (r: AnyDigestReport): r is TeamDigestReport =>
+  (r as Partial<TeamDigestReport>).kind === 'team';

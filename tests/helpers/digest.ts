@@ -167,3 +167,47 @@ export const DIGEST_BRANDS = [
   },
   { name: 'rival', display_name: 'Rival Jets', query: 'rival', digest: false },
 ];
+
+/**
+ * A second brand beside `acme` for a team's digest: `acme-cargo`, whose own zone is New York while
+ * the team's is London, so that its section must count the London day. 5 posts on Saturday 28
+ * March; on Sunday 29 in London 7: one at 02:00 UTC (still Saturday in New York), six in the
+ * afternoon; one at 23:30 UTC, Sunday evening in New York but Monday in London.
+ */
+export function seedCargoDays(store: Store): void {
+  const saturday = Array.from({ length: 5 }, (_, i): Post => ({
+    id: `x:c28-${i}`,
+    at: `2026-03-28T12:0${i}:00Z`,
+    label: i < 3 ? 'neutral' : 'positive',
+  }));
+  storePosts(store, 'acme-cargo', [
+    ...saturday,
+    { id: 'x:c-early', at: '2026-03-29T02:00:00Z', label: 'negative', author: 'shipper', reach: 400 },
+    ...(['positive', 'positive', 'positive', 'neutral', 'neutral', 'negative'] as const).map((label, i) => ({
+      id: `x:c29-${i}`,
+      at: `2026-03-29T14:0${i}:00Z`,
+      label,
+      text: `Acme Cargo ${label} (${i})`,
+    })),
+    { id: 'x:c-late', at: '2026-03-29T23:30:00Z', label: 'positive' },
+  ]);
+}
+
+/** The brands of a team's digest: `acme-cargo` is listed first, and has no report of its own. */
+export const TEAM_BRANDS = [
+  {
+    name: 'acme-cargo',
+    display_name: 'Acme Cargo',
+    query: 'cargo',
+    timezone: 'America/New_York',
+    digest: false,
+  },
+  ...DIGEST_BRANDS,
+];
+
+export const PR_TEAM = {
+  name: 'pr',
+  display_name: 'PR team',
+  brands: ['acme-cargo', 'acme'],
+  timezone: 'Europe/London',
+};

@@ -63,6 +63,7 @@ function report(over: Partial<DigestReport> = {}): DigestReport {
 }
 const chart: ChartImage = {
   name: 'week',
+  report: 'digest-acme-day-2026-01-13',
   cid: 'week.digest-acme@earshot',
   alt: 'the week',
   width: 600,

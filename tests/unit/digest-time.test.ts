@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dueDigests } from '../../jobs/digest.ts';
+import { dueDigests, dueTeamDigests } from '../../jobs/digest.ts';
 import { buildConfig } from '../../src/config.ts';
 import { addDays, clockLabel, dayRange, localDate, localTime } from '../../src/digest/time.ts';
 
@@ -155,5 +155,47 @@ describe('which digests are due', () => {
   it('sends nothing for a brand with digest: false', () => {
     const c = buildConfig({ brands: [{ name: 'rival', query: 'rival', digest: false }] }, {});
     expect(dueDigests(c.brands[0]!, c.digest, at('2026-01-13T17:00:00Z'), new Set(), LONG_AGO)).toEqual([]);
+  });
+
+  it("sends a team's report on the team's clock, under its own id, whatever its brands' zones", () => {
+    const c = buildConfig(
+      {
+        brands: [
+          { name: 'acme', query: 'acme', timezone: 'America/Los_Angeles' },
+          { name: 'cargo', query: 'cargo', timezone: 'Europe/London', digest: false },
+        ],
+        digest: {
+          time: '08:00',
+          catch_up: 1,
+          teams: [{ name: 'pr', brands: ['acme', 'cargo'], timezone: 'Asia/Tokyo', time: '09:30' }],
+        },
+      },
+      {},
+    );
+    const team = c.digest.teams[0]!;
+    // 09:29 and 09:30 on Tuesday 13 January in Tokyo (UTC+9); catch_up: 1 adds Sunday's.
+    expect(dueTeamDigests(team, c.digest, at('2026-01-13T00:29:00Z'), new Set(), LONG_AGO)).toEqual([
+      { team: 'pr', period: 'day', date: '2026-01-11' },
+    ]);
+    expect(
+      dueTeamDigests(
+        team,
+        c.digest,
+        at('2026-01-13T00:30:00Z'),
+        new Set(['digest-team:pr-day-2026-01-11']),
+        LONG_AGO,
+      ),
+    ).toEqual([{ team: 'pr', period: 'day', date: '2026-01-12' }]);
+    // A brand's own report does not stand for the team's, nor the other way round.
+    expect(
+      dueTeamDigests(
+        team,
+        c.digest,
+        at('2026-01-13T00:30:00Z'),
+        new Set(['digest-acme-day-2026-01-12']),
+        LONG_AGO,
+      ),
+    ).toHaveLength(2);
+    expect(dueTeamDigests(team, c.digest, at('2026-01-13T00:30:00Z'), new Set(), null)).toEqual([]);
   });
 });

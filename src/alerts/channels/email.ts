@@ -5,6 +5,7 @@ import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import type { AlertPayload } from '../../types.ts';
 import { subject as digestSubject } from '../../digest/format.ts';
 import { renderHtml, renderText } from '../../digest/render.ts';
+import { isTeamReport, type AnyDigestReport } from '../../digest/types.ts';
 import { evidenceLines, kindInWords, truncate } from '../format.ts';
 import type { Channel, DigestMessage } from './types.ts';
 
@@ -105,6 +106,12 @@ ${ctx.ackUrl ? `<p><a href="${esc(ctx.ackUrl)}" style="background:${color};color
   };
 }
 
+/** In a team's digest, each chart's file is named after its brand: `acme-week.png`. */
+function chartOwner(r: AnyDigestReport, reportId: string): string {
+  const brand = isTeamReport(r) ? r.brands.find((b) => b.id === reportId)?.brand : undefined;
+  return brand ? `${brand}-` : '';
+}
+
 /** The digest with its charts as inline PNGs: every common mail client shows `cid:` images. */
 function renderDigest(d: DigestMessage): EmailMessage {
   const r = d.report;
@@ -119,9 +126,10 @@ function renderDigest(d: DigestMessage): EmailMessage {
       '</body>',
       `${web}</body>`,
     ),
-    messageId: `<${r.id}.${digest(r.id)}@earshot>`,
+    // A team's id has a colon (`digest-team:pr-…`), which a Message-ID cannot.
+    messageId: `<${r.id.replace(/:/g, '.')}.${digest(r.id)}@earshot>`,
     attachments: d.charts.map((c) => ({
-      filename: `${c.name}.png`,
+      filename: `${chartOwner(r, c.report)}${c.name}.png`,
       content: c.png,
       cid: c.cid,
       contentType: 'image/png',

@@ -15,8 +15,11 @@ import {
   periodWords,
   quietLine,
   split,
+  teamQuietLine,
+  teamTotals,
   volumeChange,
 } from '../../digest/format.ts';
+import { isTeamReport, type DigestReport, type TeamDigestReport } from '../../digest/types.ts';
 import type { Channel, ChannelContext, DigestMessage, RenderContext } from './types.ts';
 
 const options = z.object({ webhook_url: z.url() });
@@ -127,6 +130,7 @@ function render(alert: AlertPayload, ctx: RenderContext): SlackMessage {
 /** The digest in a few lines: the key figures, what needs doing, and the link to the full report. */
 function renderDigest(d: DigestMessage): SlackMessage {
   const r = d.report;
+  if (isTeamReport(r)) return renderTeamDigest(r, d.webUrl);
   const title = `${periodName(r)}: ${oneLine(r.displayName)} · ${periodWords(r)}`;
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title, HEADER_MAX), emoji: true } },
@@ -154,46 +158,111 @@ function renderDigest(d: DigestMessage): SlackMessage {
       type: 'section',
       fields: fields.map(([k, x]) => mrkdwn(`*${cut(k, 100)}*\n${cut(x, 500)}`)),
     });
-    const worst = r.incidents[0];
-    if (worst)
-      blocks.push({
-        type: 'section',
-        text: mrkdwn(
-          cut(
-            `${SEVERITY_EMOJI[worst.severity]} ${oneLine(worst.title)} (${worst.status}, reach ${people(worst.reach)})`,
-            SECTION_MAX,
-          ),
-        ),
-      });
-    const waiting = r.unanswered[0];
-    if (waiting) {
-      const href = linkTarget(waiting.url);
-      const who = cut(oneLine(waiting.author ?? 'someone'), 80);
-      blocks.push({
-        type: 'section',
-        text: mrkdwn(
-          `*Needs an answer:* ${href ? `<${href}|${who}>` : who}, waiting ${waiting.waitingHours} h\n>${escape(truncate(oneLine(waiting.text), EXCERPT_MAX))}`,
-        ),
-      });
-    }
+    blocks.push(...needsDoing(r.incidents[0], r.unanswered[0]));
     line = `${count(t.volume)} mentions, net ${net(t.net)}, ${count(r.incidents.length)} incident(s)`;
   }
-  if (d.webUrl && d.webUrl.length <= BUTTON_URL_MAX)
+  blocks.push(reportLink(d.webUrl));
+  return { text: cut(oneLine(`${title}: ${line}`), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
+}
+
+/** The worst incident and the complaint waiting longest and widest, when there are. */
+function needsDoing(
+  worst: DigestReport['incidents'][number] | undefined,
+  waiting: DigestReport['unanswered'][number] | undefined,
+  brand?: string,
+): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  const of = brand ? ` · ${oneLine(brand)}` : '';
+  if (worst)
     blocks.push({
-      type: 'actions',
-      elements: [
-        { type: 'button', text: { type: 'plain_text', text: 'Open the full report' }, url: d.webUrl },
-      ],
+      type: 'section',
+      text: mrkdwn(
+        cut(
+          `${SEVERITY_EMOJI[worst.severity]} ${oneLine(worst.title)} (${worst.status}, reach ${people(worst.reach)}${of})`,
+          SECTION_MAX,
+        ),
+      ),
     });
-  else
+  if (waiting) {
+    const href = linkTarget(waiting.url);
+    const who = cut(oneLine(waiting.author ?? 'someone'), 80);
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*Needs an answer${brand ? ` (${cut(oneLine(brand), 100)})` : ''}:* ${href ? `<${href}|${who}>` : who}, waiting ${waiting.waitingHours} h\n>${escape(truncate(oneLine(waiting.text), EXCERPT_MAX))}`,
+      ),
+    });
+  }
+  return blocks;
+}
+
+function reportLink(webUrl: string | undefined): SlackBlock {
+  if (webUrl && webUrl.length <= BUTTON_URL_MAX)
+    return {
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the full report' }, url: webUrl }],
+    };
+  return {
+    type: 'context',
+    elements: [
+      mrkdwn(
+        'The full report, with charts, is saved by Earshot under data/digests/ (with http.public_url set, a link shows here).',
+      ),
+    ],
+  };
+}
+
+/**
+ * A team's digest: one line per brand, worst first (mentions and net sentiment with their arrows,
+ * incidents, complaints waiting), the team's worst incident and oldest complaint, and the link.
+ */
+function renderTeamDigest(t: TeamDigestReport, webUrl: string | undefined): SlackMessage {
+  const title = `${periodName(t)}: ${oneLine(t.displayName)} · ${periodWords(t)}`;
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, HEADER_MAX), emoji: true } },
+  ];
+  let line: string;
+  if (t.quiet) {
+    line = teamQuietLine(t);
+    blocks.push({ type: 'section', text: mrkdwn(cut(line, SECTION_MAX)) });
+  } else {
+    const s = teamTotals(t);
+    const rows = t.brands.map((r) => {
+      if (r.quiet) return `*${cut(oneLine(r.displayName), 100)}*: quiet`;
+      const v = volumeChange(r.totals.volume, r.previous.volume);
+      const n = netChange(r.totals.net, r.previous.net);
+      return `*${cut(oneLine(r.displayName), 100)}*: ${count(r.totals.volume)} mentions ${v.arrow} ${v.words} · net ${net(r.totals.net)} ${n.arrow} ${n.words} · ${count(r.incidents.length)} incident(s) · ${count(r.unansweredCount)} waiting`;
+    });
+    // One section per 3,000 characters, whatever the number of brands.
+    let text = '';
+    for (const row of rows) {
+      if (text && text.length + row.length + 1 > SECTION_MAX) {
+        blocks.push({ type: 'section', text: mrkdwn(text) });
+        text = '';
+      }
+      text = text ? `${text}\n${truncate(row, SECTION_MAX)}` : truncate(row, SECTION_MAX);
+    }
+    if (text) blocks.push({ type: 'section', text: mrkdwn(text) });
     blocks.push({
       type: 'context',
       elements: [
         mrkdwn(
-          'The full report, with charts, is saved by Earshot under data/digests/ (with http.public_url set, a link shows here).',
+          `${count(t.brands.length)} brand(s), worst first: ${count(s.mentions)} mentions, ${count(s.incidents)} incident(s) (${count(s.notAcknowledged)} not acknowledged), ${count(s.waiting)} complaint(s) waiting · net vs ${beforeName(t)}`,
         ),
       ],
     });
+    // The brands come worst first, and each brand's incidents worst first.
+    const worst = t.brands.find((r) => r.incidents.length > 0);
+    const waiting = t.brands
+      .flatMap((r) => r.unanswered.slice(0, 1).map((p) => ({ r, p })))
+      .sort(
+        (a, b) => b.p.waitingHours * Math.max(b.p.reach, 1) - a.p.waitingHours * Math.max(a.p.reach, 1),
+      )[0];
+    blocks.push(...needsDoing(worst?.incidents[0], undefined, worst?.displayName));
+    blocks.push(...needsDoing(undefined, waiting?.p, waiting?.r.displayName));
+    line = `${count(s.mentions)} mentions across ${count(t.brands.length)} brand(s), ${count(s.incidents)} incident(s)`;
+  }
+  blocks.push(reportLink(webUrl));
   return { text: cut(oneLine(`${title}: ${line}`), TEXT_MAX), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
 

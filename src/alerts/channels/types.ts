@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ChartImage } from '../../digest/charts.ts';
-import type { DigestReport } from '../../digest/types.ts';
+import type { AnyDigestReport } from '../../digest/types.ts';
 import type { AlertPayload } from '../../types.ts';
 
 export interface ChannelContext {
@@ -21,7 +21,8 @@ export interface RenderContext {
 
 /** A digest as a channel receives it: the figures, the charts drawn, and where the web copy is. */
 export interface DigestMessage {
-  report: DigestReport;
+  /** A brand's report, or a team's (its brands' reports inside, their charts all in `charts`). */
+  report: AnyDigestReport;
   charts: ChartImage[];
   /** A link to the full report served by the daemon, when it serves one. */
   webUrl?: string;
