@@ -8,12 +8,17 @@ import { NearDuplicates } from '../src/analysis/near-duplicates.ts';
 import { analyzeLine } from '../src/commands/analyze.ts';
 import { DATA } from './accuracy.ts';
 
-export function main(): void {
+export interface AnalyzeFigures {
+  /** `analyze` (sentiment + intents + language), texts a second. */
+  analyze: number;
+  /** `earshot analyze` with every field a line can carry (+ reach, virality, near-duplicates). */
+  full: number;
+}
+
+/** The two rates, 2 s each; null when the tweets are absent. */
+export function measureAnalyze(): AnalyzeFigures | null {
   const file = path.join(DATA, 'tweeteval_val.jsonl');
-  if (!existsSync(file)) {
-    console.log(`\nanalyze throughput: data absent (${file}); set EARSHOT_BENCH_DATA. Nothing measured.`);
-    return;
-  }
+  if (!existsSync(file)) return null;
   const texts = readFileSync(file, 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -23,9 +28,9 @@ export function main(): void {
     const t0 = performance.now();
     let n = 0;
     while (performance.now() - t0 < 2_000) for (const t of texts) fn(t, n++);
-    return Math.round(n / ((performance.now() - t0) / 1000)).toLocaleString('en');
+    return n / ((performance.now() - t0) / 1000);
   };
-  console.log(`\nanalyze (sentiment + intents + language): ${rate((text) => analyze({ text }))} texts/s`);
+  const analyzeRate = rate((text) => analyze({ text }));
   // Every field `earshot analyze` reads: reach, virality and near-duplicates on top.
   const dups = new NearDuplicates();
   const full = rate((text, i) =>
@@ -42,7 +47,25 @@ export function main(): void {
       dups,
     ),
   );
-  console.log(`earshot analyze, every field (+ reach, virality, near-duplicates): ${full} texts/s`);
+  return { analyze: analyzeRate, full };
+}
+
+export function printAnalyze(f: AnalyzeFigures | null): void {
+  if (!f) {
+    console.log(
+      `\nanalyze throughput: data absent (${path.join(DATA, 'tweeteval_val.jsonl')}); set EARSHOT_BENCH_DATA. Nothing measured.`,
+    );
+    return;
+  }
+  const r = (n: number) => Math.round(n).toLocaleString('en');
+  console.log(`\nanalyze (sentiment + intents + language): ${r(f.analyze)} texts/s`);
+  console.log(`earshot analyze, every field (+ reach, virality, near-duplicates): ${r(f.full)} texts/s`);
+}
+
+export function main(): AnalyzeFigures | null {
+  const f = measureAnalyze();
+  printAnalyze(f);
+  return f;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

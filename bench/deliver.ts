@@ -110,11 +110,6 @@ function writeAlerts(daemon: Daemon, created: Map<string, number>, from: number,
   void daemon.relay();
 }
 
-/**
- * `rate` undefined: a burst of `n` alerts written as fast as they can be (batches of 100), which
- * measures throughput; latency is then the wait in line. `rate` given: `n` alerts spread at that
- * many a second (a batch every 10 ms), which measures latency below capacity.
- */
 /** CPU milliseconds Redis has used so far (every client's, not only ours). */
 async function redisCpuMs(): Promise<number> {
   const r = new Redis('redis://127.0.0.1:6379');
@@ -127,7 +122,23 @@ async function redisCpuMs(): Promise<number> {
   }
 }
 
-async function run(queue: Queue, n: number, rate?: number) {
+export interface DeliveryFigures {
+  delivered: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+  cpuUs: number;
+  redisUs: number;
+}
+
+export type { Queue as DeliveryQueue };
+
+/**
+ * `rate` undefined: a burst of `n` alerts written as fast as they can be (batches of 100), which
+ * measures throughput; latency is then the wait in line. `rate` given: `n` alerts spread at that
+ * many a second (a batch every 10 ms), which measures latency below capacity.
+ */
+export async function measureDelivery(queue: Queue, n: number, rate?: number): Promise<DeliveryFigures> {
   const rx = await receiver();
   const bench = daemonFor(queue, rx.url);
   const { daemon } = bench;
@@ -170,25 +181,60 @@ async function run(queue: Queue, n: number, rate?: number) {
   };
 }
 
-export async function main(n = Number(process.env.BENCH_DELIVER_N ?? 5_000)): Promise<void> {
+export interface DeliveryRun {
+  queue: Queue;
+  /** A steady rate below capacity (else a burst). */
+  steady: boolean;
+  load: string;
+  figures: DeliveryFigures;
+}
+
+/** The queues measured: embedded, and BullMQ when Redis answers (BENCH_DELIVER_QUEUES picks). */
+export async function deliveryQueues(): Promise<{ queues: Queue[]; redis: boolean }> {
+  const redis = await redisAnswers();
+  const queues: Queue[] = redis ? ['embedded', 'bullmq'] : ['embedded'];
+  const only = process.env.BENCH_DELIVER_QUEUES?.split(',');
+  return { queues: queues.filter((q) => !only || only.includes(q)), redis };
+}
+
+/** Steady-rate settings: BENCH_DELIVER_RATE alerts a second for BENCH_DELIVER_SECONDS. */
+export function steadyLoad(): { rate: number; n: number; label: string } {
   const rate = Number(process.env.BENCH_DELIVER_RATE ?? 200);
-  const steadyN = rate * Number(process.env.BENCH_DELIVER_SECONDS ?? 5);
+  const seconds = Number(process.env.BENCH_DELIVER_SECONDS ?? 5);
+  return { rate, n: rate * seconds, label: `${rate}/s for ${seconds} s` };
+}
+
+export async function main(n = Number(process.env.BENCH_DELIVER_N ?? 5_000)): Promise<DeliveryRun[]> {
+  const steady = steadyLoad();
   console.log(`\ndeliveries: outbox → queue → webhook → a local receiver (in another process)`);
   const columns = ['queue', 'load', 'delivered', 'deliveries/s', 'latency p50 ms', 'latency p99 ms'];
   console.log([...columns, 'Earshot CPU µs a delivery', 'Redis CPU µs a delivery'].join('\t'));
-  const queues: Queue[] = (await redisAnswers()) ? ['embedded', 'bullmq'] : ['embedded'];
-  const only = process.env.BENCH_DELIVER_QUEUES?.split(',');
-  for (const queue of queues.filter((q) => !only || only.includes(q))) {
-    for (const [load, r] of [
-      [`burst of ${n.toLocaleString('en')}`, await run(queue, n)],
-      [`${rate}/s for ${steadyN / rate} s`, await run(queue, steadyN, rate)],
-    ] as const) {
+  const { queues, redis } = await deliveryQueues();
+  const runs: DeliveryRun[] = [];
+  for (const queue of queues) {
+    for (const run of [
+      {
+        queue,
+        steady: false,
+        load: `burst of ${n.toLocaleString('en')}`,
+        figures: await measureDelivery(queue, n),
+      },
+      {
+        queue,
+        steady: true,
+        load: steady.label,
+        figures: await measureDelivery(queue, steady.n, steady.rate),
+      },
+    ]) {
+      const r = run.figures;
       const perSec = Math.round(r.perSec).toLocaleString('en');
       const redisUs = queue === 'bullmq' ? r.redisUs : '-';
-      console.log([queue, load, r.delivered, perSec, r.p50, r.p99, r.cpuUs, redisUs].join('\t'));
+      console.log([queue, run.load, r.delivered, perSec, r.p50, r.p99, r.cpuUs, redisUs].join('\t'));
+      runs.push(run);
     }
   }
-  if (queues.length === 1) console.log('(Redis does not answer at 127.0.0.1:6379: BullMQ not measured)');
+  if (!redis) console.log('(Redis does not answer at 127.0.0.1:6379: BullMQ not measured)');
+  return runs;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -279,32 +279,33 @@ async function stages(daemon: Daemon, entry: SourceEntry, rounds: number) {
   return [fetchUs, analyzeUs, storeUs].map((us) => us.toFixed(1));
 }
 
-export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 2)): Promise<void> {
-  console.log(
-    `\ningest end to end per source (local fake answering at once; poll, normalize, match, analyze, store in SQLite; ${IN_FLIGHT} polls in flight as in the daemon)`,
-  );
-  console.log(
-    '(mentions/s counts wall time; per CPU-s counts only the Earshot process, the fake runs in another)',
-  );
-  console.log(
-    '(then CPU microseconds a mention, stage by stage: read = HTTP, JSON, validation and normalize)',
-  );
-  console.log(
-    ['source', 'mentions/poll', 'polls', 'mentions/s', 'per CPU-s', 'read us', 'analyze us', 'store us'].join(
-      '\t',
-    ),
-  );
-  const only = process.env.BENCH_SOURCES?.split(',');
-  for (const name of Object.keys(setups).filter((n) => !only || only.includes(n))) {
-    const s = await serveElsewhere(name);
-    const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-'));
-    const brands = Array.from({ length: 400 }, (_, i) => ({
-      name: `b${i}`,
-      query: 'acme',
-      sources: [s.entry],
-    }));
-    const config = buildConfig({ brands }, { EARSHOT_DATA_DIR: dir });
-    const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+export interface IngestFigures {
+  source: string;
+  perPoll: number;
+  polls: number;
+  /** Mentions stored a second of wall time. */
+  perSec: number;
+  /** Mentions a CPU-second of this process (the fake runs in another). */
+  perCpuSec: number;
+  /** CPU microseconds a mention: read (HTTP, JSON, validation, normalize), analyze, store. */
+  split: string[];
+}
+
+/**
+ * One source end to end for `seconds`: a fake in a child process serves new posts to 400 new
+ * brands; this process polls, normalizes, matches, analyzes and stores them in a SQLite file.
+ */
+export async function measureIngest(name: string, seconds: number): Promise<IngestFigures> {
+  const s = await serveElsewhere(name);
+  const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-'));
+  const brands = Array.from({ length: 400 }, (_, i) => ({
+    name: `b${i}`,
+    query: 'acme',
+    sources: [s.entry],
+  }));
+  const config = buildConfig({ brands }, { EARSHOT_DATA_DIR: dir });
+  const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+  try {
     let stored = 0;
     let polls = 0;
     const profile = process.env.BENCH_PROFILE ? await startProfile() : null;
@@ -327,25 +328,71 @@ export async function main(seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 
     const cpuSecs = (cpuNow() - cpu0) / 1000;
     if (profile) await profile.stop(path.join(process.env.BENCH_PROFILE ?? '.', `ingest-${name}.cpuprofile`));
     const split = await stages(daemon, config.brands[0]!.sources[0]!, 20);
-    const rate = (n: number) => Math.round(n).toLocaleString('en');
-    console.log(
-      [name, Math.round(stored / polls), polls, rate(stored / secs), rate(stored / cpuSecs), ...split].join(
-        '\t',
-      ),
-    );
+    return {
+      source: name,
+      perPoll: Math.round(stored / polls),
+      polls,
+      perSec: stored / secs,
+      perCpuSec: stored / cpuSecs,
+      split,
+    };
+  } finally {
     await daemon.stop();
     await s.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === '--serve') {
+/** The sources measured: all, or those of BENCH_SOURCES (`rss,x`). */
+export function ingestSources(): string[] {
+  const only = process.env.BENCH_SOURCES?.split(',');
+  return Object.keys(setups).filter((n) => !only || only.includes(n));
+}
+
+function printIngestHead(): void {
+  console.log(
+    `\ningest end to end per source (local fake answering at once; poll, normalize, match, analyze, store in SQLite; ${IN_FLIGHT} polls in flight as in the daemon)`,
+  );
+  console.log(
+    '(mentions/s counts wall time; per CPU-s counts only the Earshot process, the fake runs in another)',
+  );
+  console.log(
+    '(then CPU microseconds a mention, stage by stage: read = HTTP, JSON, validation and normalize)',
+  );
+  console.log(
+    ['source', 'mentions/poll', 'polls', 'mentions/s', 'per CPU-s', 'read us', 'analyze us', 'store us'].join(
+      '\t',
+    ),
+  );
+}
+
+function printIngestRow(f: IngestFigures): void {
+  const rate = (n: number) => Math.round(n).toLocaleString('en');
+  console.log([f.source, f.perPoll, f.polls, rate(f.perSec), rate(f.perCpuSec), ...f.split].join('\t'));
+}
+
+/** Each source's row printed as soon as it is measured. */
+export async function main(
+  seconds = Number(process.env.BENCH_INGEST_SECONDS ?? 2),
+): Promise<IngestFigures[]> {
+  printIngestHead();
+  const figures: IngestFigures[] = [];
+  for (const name of ingestSources()) {
+    const f = await measureIngest(name, seconds);
+    printIngestRow(f);
+    figures.push(f);
+  }
+  return figures;
+}
+
+const runHere = import.meta.url === `file://${process.argv[1]}`;
+if (runHere && process.argv[2] === '--serve') {
   const setup = setups[process.argv[3] ?? ''];
   if (!setup) throw new Error(`no fake named ${process.argv[3]}`);
   const s = await setup();
   process.stdout.write(`${JSON.stringify(s.entry)}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => void s.close().then(() => process.exit(0)));
-} else if (import.meta.url === `file://${process.argv[1]}`) {
+} else if (runHere) {
   await main();
 }

@@ -23,18 +23,38 @@ function* observations(n: number): Generator<string> {
   }
 }
 
-export async function main(n = Number(process.env.BENCH_REPLAY_N ?? 100_000)): Promise<void> {
+export interface ReplayFigures {
+  observations: number;
+  secs: number;
+  perSec: number;
+  alerts: number;
+}
+
+/** Replays `n` observations of 20 brands (embedded SQLite in memory, detection every minute). */
+export async function measureReplay(
+  n = Number(process.env.BENCH_REPLAY_N ?? 100_000),
+): Promise<ReplayFigures> {
   const config = buildConfig({}, {});
   const out = new PassThrough();
   let alerts = 0;
   out.on('data', (d: Buffer) => (alerts += d.toString().split('\n').length - 1));
   const t0 = performance.now();
   await runReplay({ input: Readable.from(observations(n)), output: out, errors: new PassThrough(), config });
-  const s = (performance.now() - t0) / 1000;
+  const secs = (performance.now() - t0) / 1000;
+  return { observations: n, secs, perSec: n / secs, alerts };
+}
+
+export function printReplay(f: ReplayFigures): void {
   console.log(`\nreplay (embedded SQLite in memory, 20 brands, detection every minute)`);
   console.log(
-    `  ${n.toLocaleString('en')} observations in ${s.toFixed(2)} s: ${Math.round(n / s).toLocaleString('en')} observations/s, ${alerts} alerts`,
+    `  ${f.observations.toLocaleString('en')} observations in ${f.secs.toFixed(2)} s: ${Math.round(f.perSec).toLocaleString('en')} observations/s, ${f.alerts} alerts`,
   );
+}
+
+export async function main(n?: number): Promise<ReplayFigures> {
+  const f = await measureReplay(n);
+  printReplay(f);
+  return f;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
