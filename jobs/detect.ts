@@ -50,6 +50,10 @@ export const detectJob = {
         { brand: a.brand, incident: a.incident_id, severity: a.severity, kind: a.kind },
         `alert: ${a.title}`,
       );
+    ctx.log.debug(
+      { brand: brand.name, tick: data.tick, alerts: created.length },
+      `detection of ${brand.name} done: ${created.length} new alert(s)`,
+    );
   },
 };
 

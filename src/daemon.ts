@@ -13,7 +13,7 @@ import { openStore } from './db/client.ts';
 import { errorMessage } from './errors.ts';
 import { formatDuration } from './duration.ts';
 import { createQueue } from './queue/index.ts';
-import type { JobHandler, QueueName } from './queue/types.ts';
+import type { JobHandler, JobMeta, QueueName } from './queue/types.ts';
 import { startSchedules } from './queue/schedule.ts';
 import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
@@ -75,17 +75,20 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   };
 
   const running = runningJobs();
+  // What a poll or a detection logs names its job (`jobId`: the queue's id, the same in every
+  // process), so that the logs of daemons sharing the work say which of them ran each one.
+  const forJob = (meta: JobMeta): JobContext => ({ ...ctx, log: ctx.log.child({ jobId: meta.id }) });
   queue.work(
     'poll',
-    running.track('poll', (data) => pollJob.handle(ctx, pollPayload.parse(data))),
+    running.track('poll', (data, meta) => pollJob.handle(forJob(meta), pollPayload.parse(data))),
     {
       concurrency: 4,
     },
   );
   queue.work(
     'detect',
-    running.track('detect', async (data) => {
-      detectJob.handle(ctx, detectPayload.parse(data));
+    running.track('detect', async (data, meta) => {
+      detectJob.handle(forJob(meta), detectPayload.parse(data));
       await relay();
     }),
     { concurrency: 1 },

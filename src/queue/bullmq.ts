@@ -7,6 +7,7 @@ import {
   type JobsOptions,
   type MinimalJob,
 } from 'bullmq';
+import { hostname } from 'node:os';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.ts';
@@ -21,6 +22,9 @@ import {
   type QueueName,
   QUEUE_NAMES,
 } from './types.ts';
+
+/** This process, as BullMQ records it on the jobs it runs: `host:pid`. */
+export const WORKER_NAME = `${hostname()}:${process.pid}`;
 
 /** How long `add` may wait for Redis before the caller is told it is unavailable. */
 const ADD_TIMEOUT_MS = 5_000;
@@ -117,6 +121,8 @@ export class BullQueue implements JobQueue {
         connection: { ...this.connection, maxRetriesPerRequest: null },
         prefix: this.prefix,
         concurrency: opts.concurrency ?? 1,
+        // Kept on every job it takes (`processedBy`): which daemon ran what, when several share Redis.
+        name: WORKER_NAME,
         // A job whose daemon died (SIGKILL, power loss) is taken over within about 15 s rather
         // than BullMQ's default of up to a minute; the lock is renewed every 5 s meanwhile.
         lockDuration: 10_000,

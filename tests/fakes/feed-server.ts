@@ -69,16 +69,59 @@ ${entries}
 </feed>`;
 }
 
+export interface FeedRequest {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  /** When it arrived (epoch ms). */
+  at: number;
+  /** Who sent it, as `clientOf` named the connection it came on. */
+  client?: string;
+  /** False while it is held (`hold`). */
+  answered: boolean;
+}
+
 /**
  * A local feed host for tests: serves RSS/Atom with an ETag and a Last-Modified (answering 304 to
- * either, If-None-Match first as RFC 9110 says), raw answers, or hangs. Every request is recorded.
+ * either, If-None-Match first as RFC 9110 says), raw answers, or hangs. Every request is recorded,
+ * with the name `clientOf` gives its connection (asked once per connection, while it is open).
  */
-export async function startFeedServer() {
+export async function startFeedServer(
+  opts: { clientOf?: (peer: { port: number; serverPort: number }) => string | undefined } = {},
+) {
   const routes = new Map<string, Route>();
-  const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+  const requests: FeedRequest[] = [];
+  const held = new Map<string, { which: (r: FeedRequest) => boolean; waiting: (() => void)[] }>();
+  const clients = new WeakMap<object, string | undefined>();
+  const clientOf = (req: http.IncomingMessage): string | undefined => {
+    if (!opts.clientOf) return undefined;
+    const s = req.socket;
+    if (!clients.has(s))
+      clients.set(s, opts.clientOf({ port: s.remotePort ?? 0, serverPort: s.localPort ?? 0 }));
+    return clients.get(s);
+  };
   const server = await listenLocal((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    requests.push({ path, headers: req.headers });
+    const client = clientOf(req);
+    const record: FeedRequest = {
+      path,
+      headers: req.headers,
+      at: Date.now(),
+      ...(client ? { client } : {}),
+      answered: true,
+    };
+    requests.push(record);
+    const hold = held.get(path);
+    if (hold?.which(record)) {
+      record.answered = false;
+      hold.waiting.push(() => {
+        record.answered = true;
+        serve(req, res, path);
+      });
+      return;
+    }
+    serve(req, res, path);
+  });
+  function serve(req: http.IncomingMessage, res: http.ServerResponse, path: string) {
     const route = routes.get(path);
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -105,10 +148,20 @@ export async function startFeedServer() {
         })
         .end(body);
     }
-  });
+  }
   const port = server.port;
   return {
     requests,
+    /** From now on requests to `path` (those `which` picks) wait, unanswered, until `release(path)`. */
+    hold(path: string, which: (r: FeedRequest) => boolean = () => true) {
+      held.set(path, { which, waiting: held.get(path)?.waiting ?? [] });
+    },
+    /** Answers the requests held on `path` (as the feed is then) and stops holding it. */
+    release(path: string) {
+      const waiting = held.get(path)?.waiting ?? [];
+      held.delete(path);
+      for (const answer of waiting) answer();
+    },
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     setFeed(path: string, feed: { kind: 'rss' | 'atom'; items: FeedItem[] }) {
       routes.set(path, { kind: 'feed', feed: feed.kind, items: feed.items });
