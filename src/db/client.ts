@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -52,8 +52,37 @@ export function openStore(file: string, opts: { migrate?: boolean } = {}): Store
   // 64 MiB of page cache: the indexes of a busy day stay in memory.
   sqlite.pragma('cache_size = -65536');
   const db = drizzle(sqlite, { schema });
-  if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
+  if (opts.migrate !== false) migrate(sqlite);
   return { db, sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * drizzle's migrations, applied as its migrator does (same journal table, same order), but read
+ * and applied under ONE write lock: daemons starting together on a new file otherwise both saw
+ * "nothing applied" and the second failed creating a table the first had just made.
+ */
+function migrate(sqlite: Database.Database): void {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS });
+  sqlite
+    .transaction(() => {
+      sqlite.exec(
+        'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)',
+      );
+      const last = sqlite
+        .prepare<[], { created_at: number }>(
+          'select created_at from "__drizzle_migrations" order by created_at desc limit 1',
+        )
+        .get();
+      const record = sqlite.prepare(
+        'insert into "__drizzle_migrations" ("hash", "created_at") values (?, ?)',
+      );
+      for (const m of migrations) {
+        if (last && Number(last.created_at) >= m.folderMillis) continue;
+        for (const statement of m.sql) if (statement.trim()) sqlite.exec(statement);
+        record.run(m.hash, m.folderMillis);
+      }
+    })
+    .immediate();
 }
 
 /**
