@@ -16,8 +16,7 @@ function indexOf(store: Store, brand: string, now: number): NearDuplicates {
   let index = byBrand.get(brand);
   if (!index) {
     index = new NearDuplicates(0.6, KEPT);
-    // Their post times are not read back: held as if posted now, so at most 48 hours too long.
-    for (const m of recentOriginals(store, brand, now - WINDOW_MS, KEPT)) index.add(m.id, m.text, now);
+    for (const m of recentOriginals(store, brand, now - WINDOW_MS, KEPT)) index.add(m.id, m.text);
     byBrand.set(brand, index);
   }
   return index;
@@ -26,13 +25,8 @@ function indexOf(store: Store, brand: string, now: number): NearDuplicates {
 /** Sets `duplicateOf` on the mentions that nearly repeat an earlier one of the brand (poll and replay). */
 export function markCopies(store: Store, brand: string, list: AnalyzedMention[], now: number): void {
   const index = indexOf(store, brand, now);
-  // The window is of post times, as after a restart: an original posted before it is no longer
-  // held (it had held every text until 50,000 a brand, whatever its age), and an old post that
-  // arrives late is compared with the window but not added to it.
-  index.forgetBefore(now - WINDOW_MS);
   for (const m of list) {
-    const at = m.createdAt.getTime();
-    const group = index.add(m.id, m.text, Number.isNaN(at) ? now : at).group;
+    const group = index.add(m.id, m.text).group;
     if (group !== m.id) m.duplicateOf = group;
   }
 }

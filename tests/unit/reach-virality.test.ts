@@ -125,29 +125,4 @@ describe('near-duplicates', () => {
     d.add('c', 'and a third text about trains and buses running');
     expect(d.add('e', 'acme outage in the north region again today').group).toBe('e');
   });
-
-  const distinct = (i: number) =>
-    `post ${['red', 'green', 'blue', 'amber'][i % 4]} number ${i} says ${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${i} about word${i * 7} and word${i * 13} today`;
-
-  it('finds the twins of every text kept as it grows, and of none it let go past its capacity', () => {
-    const d = new NearDuplicates(0.6, 50);
-    for (let i = 0; i < 200; i++) expect(d.add(`p${i}`, distinct(i)).group).toBe(`p${i}`);
-    expect(d.size).toBe(50);
-    for (let i = 150; i < 200; i++) expect(d.add(`copy${i}`, `${distinct(i)} !!`).group).toBe(`p${i}`);
-    for (let i = 0; i < 150; i += 10) expect(d.add(`late${i}`, distinct(i)).group).toBe(`late${i}`);
-  });
-
-  it('forgets the groups posted before the window, and holds no text posted before it', () => {
-    const d = new NearDuplicates();
-    d.add('old', distinct(1), t0 - 50 * H);
-    d.add('recent', distinct(2), t0 - H);
-    d.forgetBefore(t0 - 48 * H);
-    expect(d.size).toBe(1);
-    expect(d.add('again', distinct(1), t0).group).toBe('again');
-    expect(d.add('copy', distinct(2), t0).group).toBe('recent');
-    // A late old post is still matched with the window, and is not kept itself.
-    expect(d.add('late-copy', distinct(2), t0 - 60 * H).group).toBe('recent');
-    expect(d.add('late', distinct(3), t0 - 60 * H).group).toBe('late');
-    expect(d.add('late-twin', distinct(3), t0).group).toBe('late-twin');
-  });
 });
