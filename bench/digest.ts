@@ -17,6 +17,7 @@ import { buildTeamReport } from '../src/digest/team.ts';
 import { dayRange } from '../src/digest/time.ts';
 import { isTeamReport, type AnyDigestReport } from '../src/digest/types.ts';
 import type { AnalyzedMention, SentimentLabel } from '../src/types.ts';
+import { Random } from '../src/simulate/random.ts';
 
 const HOUR = 3_600_000;
 const DATE = '2026-03-10';
@@ -36,18 +37,6 @@ const TEXTS = {
   ],
 };
 
-/** A small seeded generator: the same data on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Day {
   date: string;
   mentions: number;
@@ -58,7 +47,8 @@ interface Day {
 
 /** Stores `days` of mentions of `brand` as polls would, and returns the ids of the storm's mentions. */
 function fill(store: Store, brand: string, days: Day[], seed: number): string[] {
-  const rnd = random(seed);
+  const gen = new Random(seed);
+  const rnd = () => gen.next();
   const storm: string[] = [];
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
   for (const day of days) {

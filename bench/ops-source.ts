@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import { Random } from '../src/simulate/random.ts';
 
 const PAGES = 10;
 const PER_PAGE = 100;
@@ -29,17 +30,6 @@ const words = (
   }
 ).words.filter((w) => /^[a-z']{2,}$/.test(w));
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** pages[variant][page]: the JSON bodies of the current round. */
 let pages: string[][] = [];
 const EMPTY = JSON.stringify({ hits: [], page: 0, nbPages: 0, nbHits: 0, hitsPerPage: PER_PAGE });
@@ -49,7 +39,8 @@ function render(round: number): void {
     pages = [];
     return;
   }
-  const random = rng(round * 7_919);
+  const gen = new Random(round * 7_919);
+  const random = () => gen.next();
   const start = Math.floor(Date.now() / 1000);
   const step = spreadMs / 1000 / (PAGES * PER_PAGE);
   pages = Array.from({ length: variants }, (_, v) =>
