@@ -406,9 +406,11 @@ const cleanText = (text: string): string => {
 };
 
 function lookup(w: string): number {
-  const i = WORD_INDEX.get(w);
-  if (i !== undefined) return i;
-  // Plain inflections the lexicons list in one form only.
+  return WORD_INDEX.get(w) ?? inflected(w);
+}
+
+/** Plain inflections the lexicons list in one form only. */
+function inflected(w: string): number {
   const n = w.length;
   if (n > 4 && w.endsWith('s')) return WORD_INDEX.get(w.slice(0, -1)) ?? -1;
   if (n > 5 && w.endsWith('ly')) return WORD_INDEX.get(w.slice(0, -2)) ?? -1;
@@ -426,7 +428,58 @@ let WORDS: WordWeights = loadWords();
 /** For bench/fit-sentiment.ts: the word table `features` looks words up in. */
 export function useWords(words: WordWeights): void {
   WORDS = words;
+  WORD = wordTable(words);
 }
+
+/**
+ * What every table knows of a word, found by one look-up instead of six (a text's words are looked
+ * up in the learned words, SHAPE, CUES, KIND, SERVICE and the lexicons): per slot, the learned
+ * word's index (-1 if none), SHAPE bits, CUES bits, KIND (0 if none), SERVICE valence (NaN if none)
+ * and `lookup`'s answer.
+ */
+interface WordSlots {
+  slot: Map<string, number>;
+  learned: Int32Array;
+  shape: Uint8Array;
+  cue: Int32Array;
+  kind: Uint8Array;
+  service: Float64Array;
+  at: Int32Array;
+}
+
+function wordTable(words: WordWeights): WordSlots {
+  const keys = new Set<string>([
+    ...WORD_INDEX.keys(),
+    ...words.index.keys(),
+    ...SHAPE.keys(),
+    ...CUES.keys(),
+    ...KIND.keys(),
+    ...SERVICE_MAP.keys(),
+  ]);
+  const n = keys.size;
+  const t: WordSlots = {
+    slot: new Map(),
+    learned: new Int32Array(n),
+    shape: new Uint8Array(n),
+    cue: new Int32Array(n),
+    kind: new Uint8Array(n),
+    service: new Float64Array(n),
+    at: new Int32Array(n),
+  };
+  let i = 0;
+  for (const w of keys) {
+    t.slot.set(w, i);
+    t.learned[i] = words.index.get(w) ?? -1;
+    t.shape[i] = SHAPE.get(w) ?? 0;
+    t.cue[i] = CUES.get(w) ?? 0;
+    t.kind[i] = KIND.get(w) ?? 0;
+    t.service[i] = SERVICE_MAP.get(w) ?? NaN;
+    t.at[i] = lookup(w);
+    i++;
+  }
+  return t;
+}
+let WORD = wordTable(WORDS);
 let RECORD: string[] | null = null;
 /** For bench/fit-sentiment.ts: the words of `text` as the learned table would see them. */
 export function wordsOf(text: string): string[] {
@@ -535,18 +588,18 @@ export function features(
     }
     const elongated = lower.length > 2 && isElongated(lower);
     const word = elongated ? lower.replace(/(.)\1{2,}/g, '$1') : lower;
-    const learned = WORDS.index.get(word);
-    if (learned !== undefined) hits.push(learned);
+    const slot = WORD.slot.get(word) ?? -1;
+    const learned = slot < 0 ? -1 : WORD.learned[slot]!;
+    if (learned >= 0) hits.push(learned);
     if (RECORD) RECORD.push(word);
-    const sh = SHAPE.get(word);
-    if (sh !== undefined) {
+    const sh = slot < 0 ? 0 : WORD.shape[slot]!;
+    if (sh !== 0) {
       if (sh & S_HEDGE) hedged++;
       if (sh & S_REPORT) reported++;
     }
-    const cue = CUES.get(word);
-    if (cue !== undefined) cued |= cue;
-    const kind = KIND.get(word);
-    if (kind !== undefined) {
+    if (slot >= 0) cued |= WORD.cue[slot]!;
+    const kind = slot < 0 ? 0 : WORD.kind[slot]!;
+    if (kind !== 0) {
       if (kind === K_FIRST) first++;
       else if (kind === K_IRREALIS) irrealis++;
       else if (kind === K_SECOND) second++;
@@ -585,8 +638,9 @@ export function features(
       prev = word;
       continue;
     }
-    const service = SERVICE_MAP.get(word);
-    let at = service === undefined ? lookup(word) : -1;
+    const sv = slot < 0 ? NaN : WORD.service[slot]!;
+    const service = sv === sv ? sv : undefined;
+    let at = service !== undefined ? -1 : slot < 0 ? inflected(word) : WORD.at[slot]!;
     if (at < 0 && service === undefined && elongated) at = lookup(lower.replace(/(.)\1{2,}/g, '$1$1'));
     prev = word;
     if (at < 0 && service === undefined) {
