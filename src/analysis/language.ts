@@ -191,12 +191,34 @@ const STOPWORDS: Record<string, string[]> = {
     'dit',
   ],
 };
-const INDEX = new Map<string, string[]>();
-for (const [lang, words] of Object.entries(STOPWORDS)) {
-  for (const w of words) INDEX.set(w, [...(INDEX.get(w) ?? []), lang]);
-}
+const LANGS = Object.keys(STOPWORDS);
+/** Per stopword, the languages (indices into LANGS) that use it. */
+const INDEX = new Map<string, number[]>();
+for (const [l, lang] of LANGS.entries())
+  for (const w of STOPWORDS[lang] ?? []) INDEX.set(w, [...(INDEX.get(w) ?? []), l]);
+/** No stopword is longer: a longer word needs no look-up. */
+const LONGEST = Math.max(...[...INDEX.keys()].map((w) => w.length));
 const WORD = /[\p{L}']+/gu;
 const SCRIPTS = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0400-\u04ff\u0600-\u06ff]/;
+// Scratch of every call (reset on entry): votes per language, and the languages in the order of
+// their first vote, which decides ties as the Map of votes it replaces did.
+const VOTES = new Float64Array(LANGS.length);
+const VOTED: number[] = [];
+let stopwords = 0;
+
+/**
+ * Counts the word's vote, if it is a stopword. A module function, not a closure: under tsx every
+ * closure made in a call is also given its name.
+ */
+function vote(w: string): void {
+  const langs = INDEX.get(w);
+  if (!langs) return;
+  stopwords++;
+  for (const l of langs) {
+    if (!VOTED.includes(l)) VOTED.push(l);
+    VOTES[l] = VOTES[l]! + 1 / langs.length;
+  }
+}
 
 /**
  * The language the source reported (primary subtag), else a stopword vote among seven common
@@ -213,23 +235,38 @@ export function detectLanguage(text: string, reported?: string): string {
     if (/[\u0400-\u04ff]/.test(text)) return 'ru';
     return 'ar';
   }
-  const votes = new Map<string, number>();
-  let total = 0;
-  for (const w of text.toLowerCase().match(WORD) ?? []) {
-    const langs = INDEX.get(w);
-    if (!langs) continue;
-    total++;
-    for (const l of langs) votes.set(l, (votes.get(l) ?? 0) + 1 / langs.length);
-  }
+  VOTES.fill(0);
+  VOTED.length = 0;
+  stopwords = 0;
+  const lower = text.toLowerCase();
+  if (isAscii(lower)) {
+    // The words WORD finds, without the regex: in ASCII its letters are a-z and the apostrophe.
+    let start = -1;
+    for (let i = 0; i <= lower.length; i++) {
+      const c = i < lower.length ? lower.charCodeAt(i) : 0;
+      if ((c >= 97 && c <= 122) || c === 39) {
+        if (start < 0) start = i;
+      } else if (start >= 0) {
+        if (i - start <= LONGEST) vote(lower.slice(start, i));
+        start = -1;
+      }
+    }
+  } else for (const w of lower.match(WORD) ?? []) vote(w);
   let best = 'und';
   let bestVotes = 0;
   let second = 0;
-  for (const [l, v] of votes) {
+  for (const l of VOTED) {
+    const v = VOTES[l]!;
     if (v > bestVotes) {
       second = bestVotes;
       bestVotes = v;
-      best = l;
+      best = LANGS[l]!;
     } else if (v > second) second = v;
   }
-  return total >= 2 && bestVotes >= 1.5 && bestVotes > second * 1.5 ? best : 'und';
+  return stopwords >= 2 && bestVotes >= 1.5 && bestVotes > second * 1.5 ? best : 'und';
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
