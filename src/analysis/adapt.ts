@@ -65,7 +65,8 @@ export function applyModel(
   text: string,
   base: Sentiment,
 ): Sentiment & { reasons: string[] } {
-  const terms = termsOf(text).filter((t) => model.terms[t]);
+  // Own terms only: a text saying "constructor" or "toString" would otherwise find Object's methods.
+  const terms = termsOf(text).filter((t) => Object.hasOwn(model.terms, t));
   const p = softmax(logits(model, base, terms));
   const best = p.indexOf(Math.max(...p));
   const label = LABELS[best] ?? 'neutral';

@@ -47,4 +47,14 @@ describe('a brand’s own sentiment, learned from labelled mentions', () => {
     expect(readModel(JSON.parse(JSON.stringify(model)), 'm.json')).toEqual(model);
     expect(() => readModel({ hello: 1 }, 'm.json')).toThrow(/m.json is not an Earshot sentiment model/);
   });
+
+  it('reads a text whose words are also names of Object properties', () => {
+    const loaded = readModel(JSON.parse(JSON.stringify(model)), 'm.json');
+    for (const text of ['emit constructor calls', 'toString valueOf hasOwnProperty __proto__ sick']) {
+      const general = scoreSentiment(text);
+      const a = applyModel(loaded, text, general);
+      expect(['negative', 'neutral', 'positive']).toContain(a.label);
+      expect(Number.isFinite(a.score)).toBe(true);
+    }
+  });
 });
