@@ -112,24 +112,32 @@ export function analyzeLine(
   const out: Record<string, unknown> = { id, sentiment: a.sentiment, intents: a.intents, lang: a.lang };
   if (!a.sentimentCovered) out.sentiment_covered = false;
   if (explain) out.reasons = a.reasons;
-  const source = typeof line.source === 'string' ? (line.source.split(':')[0] ?? '') : '';
+  const source = typeof line.source === 'string' ? platformPart(line.source) : '';
   const metrics = numbers(line.metrics);
   const author = authorOf(line.author);
-  if (author || metrics)
-    out.reach = estimateReach({ source, metrics: metrics ?? {}, ...(author ? { author } : {}) });
+  // Objects of one shape each, without spreads: this runs for every line.
+  if (author) out.reach = estimateReach({ source, metrics: metrics ?? {}, author });
+  else if (metrics) out.reach = estimateReach({ source, metrics });
   const created = timeOf(line.created_at);
   if (metrics && created !== null) {
     const at = timeOf(line.observed_at) ?? Date.now();
-    out.virality = virality({
-      source,
-      createdAt: created,
-      readings: [{ at, metrics }],
-      ...(author?.followers !== undefined ? { followers: author.followers } : {}),
-    });
+    const readings = [{ at, metrics }];
+    out.virality = virality(
+      author?.followers !== undefined
+        ? { source, createdAt: created, readings, followers: author.followers }
+        : { source, createdAt: created, readings },
+    );
   }
-  const twin = dups.add(String(id ?? ''), line.text);
-  if (id !== null && twin.group !== String(id)) out.duplicate_of = twin.group;
+  const key = id === null ? '' : String(id);
+  const twin = dups.add(key, line.text);
+  if (id !== null && twin.group !== key) out.duplicate_of = twin.group;
   return out;
+}
+
+/** "x:search" → "x": the platform part of a source key. */
+function platformPart(source: string): string {
+  const colon = source.indexOf(':');
+  return colon < 0 ? source : source.slice(0, colon);
 }
 
 function numbers(v: unknown): Metrics | null {
