@@ -79,23 +79,55 @@ function bandKey(sigs: Int32Array, at: number, b: number): number {
   return k;
 }
 
+/** Slots a chunk holds: 128 KB of signatures. */
+const CHUNK = 1024;
+
+/**
+ * The signatures and ids of 1,024 consecutive slots. Slots are written in order (the ring only
+ * moves forward), so the ids of a chunk are joined into one string once it is full: 15 bytes an
+ * id instead of 40 as a string of its own, and no work for the collector. When the ring comes
+ * round again, the new ids gather in `fresh` while the rest of the old ones are still read.
+ */
+class Chunk {
+  readonly sigs: Int32Array;
+  private fresh: string[] = [];
+  private joined = '';
+  private ends = new Uint32Array(0);
+
+  constructor(private readonly length: number) {
+    this.sigs = new Int32Array(length * HASHES);
+  }
+
+  write(i: number, id: string, sig: Int32Array): void {
+    this.sigs.set(sig, i * HASHES);
+    this.fresh.push(id);
+    if (this.fresh.length < this.length) return;
+    let end = 0;
+    this.ends = Uint32Array.from(this.fresh, (x) => (end += x.length));
+    this.joined = this.fresh.join('');
+    this.fresh = [];
+  }
+
+  id(i: number): string {
+    if (i < this.fresh.length) return this.fresh[i] as string;
+    return this.joined.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
+  }
+}
+
 /**
  * A window of recent groups; each new text joins the group of its nearest earlier twin, if any.
  *
  * A daemon keeps one per brand, up to 50,000 groups each, so it is held without an object per
- * group (objects made it 1.4 KB a group): the groups' signatures side by side in a ring of typed
- * arrays (slot `s` at `s * HASHES`), their ids in an array of the same slots, and the buckets of
- * the bands in one open-addressing table of "band node" numbers (`slot * BANDS + band`), whose
- * keys are computed again from the signature rather than stored. A bucket holds its newest node;
- * the older members of a bucket shared by several groups are chained in `older` (rare: most
- * buckets have one member), and read back oldest first, since which of two equally similar twins
- * wins depends on that order.
+ * group (objects made it 1.4 KB a group): signatures and ids in a ring of chunks (slot `s` in
+ * chunk `s / CHUNK`), and the buckets of the bands in one open-addressing table of "band nodes"
+ * (`slot * BANDS + band`), whose keys are computed again from the signature rather than stored. A
+ * bucket holds its newest node; the older members of a bucket shared by several groups are
+ * chained in `older` (rare: most buckets have one member), and read back oldest first, since which
+ * of two equally similar twins wins depends on that order.
  */
 export class NearDuplicates {
   private readonly kept: number;
-  private slots = 0;
-  private sigs = new Int32Array(0);
-  private ids: string[] = [];
+  private readonly chunks: Chunk[] = [];
   /** Groups indexed, and the slot of the oldest once the ring has wrapped. */
   private size = 0;
   private oldest = 0;
@@ -106,7 +138,7 @@ export class NearDuplicates {
   /** Band node → the slot of the next older group of its bucket. */
   private readonly older = new Map<number, number>();
   /** The slots of one bucket, gathered newest first. */
-  private scratch: number[] = [];
+  private readonly scratch: number[] = [];
 
   constructor(
     private readonly threshold = 0.6,
@@ -132,18 +164,26 @@ export class NearDuplicates {
         if (s > bestSim) [best, bestSim] = [slot, s];
       }
     }
-    if (best >= 0 && bestSim >= this.threshold)
-      return { group: this.ids[best] as string, similarity: bestSim };
+    if (best >= 0 && bestSim >= this.threshold) return { group: this.idOf(best), similarity: bestSim };
     // Only a group's first text is indexed: a campaign of 10,000 copies is one entry, not 10,000
     // for every later copy to be compared with.
     if (sig[0] !== EMPTY && this.kept > 0) this.index(id, sig);
     return { group: id, similarity: 0 };
   }
 
+  private idOf(slot: number): string {
+    return (this.chunks[Math.floor(slot / CHUNK)] as Chunk).id(slot % CHUNK);
+  }
+
+  /** The signatures holding the slot's, and where it starts. */
+  private sigsOf(slot: number): [Int32Array, number] {
+    return [(this.chunks[Math.floor(slot / CHUNK)] as Chunk).sigs, (slot % CHUNK) * HASHES];
+  }
+
   private similarityTo(sig: Int32Array, slot: number): number {
-    const at = slot * HASHES;
+    const [sigs, at] = this.sigsOf(slot);
     let same = 0;
-    for (let i = 0; i < HASHES; i++) if (sig[i] === this.sigs[at + i] && sig[i] !== EMPTY) same++;
+    for (let i = 0; i < HASHES; i++) if (sig[i] === sigs[at + i] && sig[i] !== EMPTY) same++;
     return same / HASHES;
   }
 
@@ -159,16 +199,15 @@ export class NearDuplicates {
   private index(id: string, sig: Int32Array): void {
     let slot: number;
     if (this.size < this.kept) {
-      if (this.size === this.slots) this.grow();
       slot = this.size++;
+      if (slot % CHUNK === 0) this.chunks.push(new Chunk(Math.min(CHUNK, this.kept - slot)));
     } else {
       // The ring is full: the oldest group leaves and its slot takes the new one.
       slot = this.oldest;
       this.evict(slot);
       this.oldest = (slot + 1) % this.kept;
     }
-    this.sigs.set(sig, slot * HASHES);
-    this.ids[slot] = id;
+    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).write(slot % CHUNK, id, sig);
     for (let b = 0; b < BANDS; b++) {
       const k = bandKey(sig, 0, b);
       const node = slot * BANDS + b;
@@ -180,18 +219,11 @@ export class NearDuplicates {
     }
   }
 
-  /** Half as many slots again (up to the capacity): the copy is brief, the slack stays small. */
-  private grow(): void {
-    const slots = Math.min(this.kept, Math.max(64, Math.ceil(this.slots * 1.5)));
-    const sigs = new Int32Array(slots * HASHES);
-    sigs.set(this.sigs);
-    [this.sigs, this.slots] = [sigs, slots];
-  }
-
   /** Takes the oldest group out of its buckets, where it is the last member. */
   private evict(slot: number): void {
+    const [sigs, at] = this.sigsOf(slot);
     for (let b = 0; b < BANDS; b++) {
-      const cell = this.find(bandKey(this.sigs, slot * HASHES, b), b);
+      const cell = this.find(bandKey(sigs, at, b), b);
       let newer = ((this.cells[cell] as number) - 1 - b) / BANDS;
       if (newer === slot) {
         this.remove(cell);
@@ -207,11 +239,12 @@ export class NearDuplicates {
     }
   }
 
-  // The table: linear probing, at most 70 % full.
+  // The table: linear probing, at most 75 % full.
 
   private keyOf(node: number): number {
     const b = node % BANDS;
-    return bandKey(this.sigs, ((node - b) / BANDS) * HASHES, b);
+    const [sigs, at] = this.sigsOf((node - b) / BANDS);
+    return bandKey(sigs, at, b);
   }
 
   private static hash(k: number, b: number): number {
@@ -231,7 +264,7 @@ export class NearDuplicates {
   }
 
   private insert(k: number, node: number): void {
-    if ((this.used + 1) * 10 > this.cells.length * 7) this.rehash(this.cells.length * 2);
+    if ((this.used + 1) * 4 > this.cells.length * 3) this.rehash(this.cells.length * 2);
     this.place(NearDuplicates.hash(k, node % BANDS), node);
     this.used++;
   }
