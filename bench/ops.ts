@@ -205,12 +205,12 @@ function metricSum(text: string, name: string): number {
   return sum;
 }
 
-/** kB figures of /proc/PID/status (VmRSS, VmHWM). */
+/** kB figures of /proc/PID/status (VmRSS, VmHWM, and RssAnon / RssFile: what is the process's own, what is mapped files). */
 function procStatus(pid: number): Record<string, number> {
   const out: Record<string, number> = {};
   try {
     for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-      const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
+      const m = /^((?:Vm|Rss)\w+):\s+(\d+) kB/.exec(line);
       if (m) out[m[1] as string] = Number(m[2]);
     }
   } catch {
@@ -385,6 +385,9 @@ export interface MemoryFigures {
   ingestSecs: number;
   rssMb: number;
   peakMb: number;
+  /** Of the RSS: anonymous memory (heaps, SQLite's cache) and mapped files (node's own code). */
+  anonMb: number;
+  fileMb: number;
   heapUsedMb: number;
   /** What V8 holds for its heap, used or not. */
   heapTotalMb: number;
@@ -443,6 +446,8 @@ export async function measureMemory(mentions: number): Promise<MemoryFigures> {
       ingestSecs: (t1 - t0) / 1000,
       rssMb: status.VmRSS ? status.VmRSS / 1024 : mb(metricSum(metrics, 'process_resident_memory_bytes')),
       peakMb: (status.VmHWM ?? NaN) / 1024,
+      anonMb: (status.RssAnon ?? NaN) / 1024,
+      fileMb: (status.RssFile ?? NaN) / 1024,
       heapUsedMb: mb(metricSum(metrics, 'nodejs_heap_size_used_bytes')),
       heapTotalMb: mb(metricSum(metrics, 'nodejs_heap_size_total_bytes')),
       externalMb: mb(metricSum(metrics, 'nodejs_external_memory_bytes')),
@@ -598,7 +603,7 @@ function memoryRow(f: MemoryFigures, quick: boolean): Row {
     verdict: quick ? '–' : judge(f.rssMb <= 200),
     note:
       (quick ? 'EARSHOT_BENCH_QUICK=1: 100,000 mentions, not the 1,000,000 of the goal; ' : '') +
-      `peak ${fmt(f.peakMb)} MB; V8 heap ${fmt(f.heapUsedMb)} MB in use of ${fmt(f.heapTotalMb)} MB held; ${Math.round(f.mentions / 10_000)} brands × 10 Hacker News entries, posted over 30 days, no digests nor re-reads; stored at ${fmt(f.stored / f.ingestSecs)}/s from start`,
+      `peak ${fmt(f.peakMb)} MB; ${fmt(f.anonMb)} MB anonymous, ${fmt(f.fileMb)} MB mapped files; V8 heap ${fmt(f.heapUsedMb)} MB in use of ${fmt(f.heapTotalMb)} MB held, ${fmt(f.externalMb)} MB external; ${Math.round(f.mentions / 10_000)} brands × 10 Hacker News entries, posted over 30 days, no digests nor re-reads; stored at ${fmt(f.stored / f.ingestSecs)}/s from start`,
   };
 }
 
@@ -622,13 +627,7 @@ function printTable(rows: Row[]): void {
   for (const r of cells.slice(1)) console.log(line(r));
 }
 
-export async function main(given: Given = {}): Promise<void> {
-  const quick = process.env.EARSHOT_BENCH_QUICK === '1';
-  const rows: Row[] = [];
-  const say = (what: string) => process.stderr.write(`bench:ops: ${what}…\n`);
-  const load = os.loadavg().map((l) => l.toFixed(2));
-  const started = performance.now();
-
+async function measureAllButMemory(given: Given, rows: Row[], say: (what: string) => void): Promise<void> {
   say('ingest in one process');
   const ingest = given.ingest ?? [
     await measureIngest('hackernews', Number(process.env.BENCH_INGEST_SECONDS ?? 3)),
@@ -672,6 +671,20 @@ export async function main(given: Given = {}): Promise<void> {
       });
   }
   rows.push(...latencyRows(runs));
+}
+
+export async function main(given: Given = {}): Promise<void> {
+  const quick = process.env.EARSHOT_BENCH_QUICK === '1';
+  const rows: Row[] = [];
+  const say = (what: string) => process.stderr.write(`bench:ops: ${what}…\n`);
+  const load = os.loadavg().map((l) => l.toFixed(2));
+  const started = performance.now();
+
+  // BENCH_OPS_ONLY=memory: the memory row alone (the other rows take minutes and a busy machine's CPU).
+  const only = process.env.BENCH_OPS_ONLY;
+  if (only !== undefined && only !== 'memory')
+    throw new Error(`BENCH_OPS_ONLY=${only}: only "memory" is known`);
+  if (only !== 'memory') await measureAllButMemory(given, rows, say);
 
   const mentions = quick ? 100_000 : 1_000_000;
   say(`memory after storing ${fmt(mentions)} mentions`);

@@ -2,15 +2,7 @@ import { z } from 'zod';
 import type { Brand, Config, DetectionSettings } from '../src/config.ts';
 import type { Store } from '../src/db/client.ts';
 import { getOpenIncidents, insertIncident, resolveIncident, updateIncident } from '../src/db/incidents.ts';
-import {
-  historyStart,
-  hourlyCounts,
-  labelledMentions,
-  sourceCounts,
-  unansweredComplaints,
-  viralMentions,
-  windowCounts,
-} from '../src/db/series.ts';
+import { storedSeries } from '../src/db/series-reader.ts';
 import {
   buildBaseline,
   DAILY_AFTER,
@@ -21,6 +13,7 @@ import {
 } from '../src/detection/baseline.ts';
 import { decide, incidentId } from '../src/detection/incidents.ts';
 import { detectNegativeShift } from '../src/detection/negative-shift.ts';
+import type { SeriesReader } from '../src/detection/series.ts';
 import { excerpt, type DetectedMention, type Finding } from '../src/detection/types.ts';
 import { detectUnanswered } from '../src/detection/unanswered.ts';
 import { detectViralPosts } from '../src/detection/viral-post.ts';
@@ -74,10 +67,17 @@ interface Evaluation {
 /**
  * Runs the detection rules for one brand at `now` and applies the decisions: incident changes and
  * the alerts they cause are written in ONE transaction (the outbox). Returns the alerts created.
+ * The rules read `series`: the database by default; replay passes the copy it keeps in memory.
  */
-export function runDetection(store: Store, config: Config, brand: Brand, now: number): AlertPayload[] {
+export function runDetection(
+  store: Store,
+  config: Config,
+  brand: Brand,
+  now: number,
+  series: SeriesReader = storedSeries(store),
+): AlertPayload[] {
   const s = brand.detection;
-  const e = evaluate(store, brand, now);
+  const e = evaluate(store, series, brand, now);
   if (e.findings.length === 0 && getOpenIncidents(store, brand.name).length === 0) return [];
   // IMMEDIATE: two processes deciding for one brand take turns, so an incident is opened once.
   return store.sqlite
@@ -148,7 +148,7 @@ export function runDetection(store: Store, config: Config, brand: Brand, now: nu
 }
 
 /** Reads what the rules need for `brand` at `now` and runs them (the rules themselves are pure). */
-function evaluate(store: Store, brand: Brand, now: number): Evaluation {
+function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number): Evaluation {
   const s = brand.detection;
   const findings: Finding[] = [];
   const mentions = new Map<string, DetectedMention>();
@@ -159,8 +159,8 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
   const ran = new Set(['volume_spike', 'viral_post', 'opportunity']);
 
   const windowStart = now - s.window;
-  const recent = baselineBefore(store, brand.name, windowStart, s);
-  const w = windowCounts(store, brand.name, windowStart, now + 1, true);
+  const recent = baselineBefore(series, brand.name, windowStart, s);
+  const w = series.windowCounts(brand.name, windowStart, now + 1, true);
   // The rule would refuse fewer negatives than min_negative anyway: skip reading the posts.
   if (w.negative >= s.min_negative) {
     const spike = detectNegativeSpike({
@@ -171,22 +171,22 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
       expectedTotal: expectedIn(recent, recent.totalPerHour, windowStart, now),
       baselineShare: recent.negativeShare,
       historyHours: recent.hours,
-      mentions: () => keep(labelledMentions(store, brand.name, 'negative', windowStart, now + 1, 100)),
+      mentions: () => keep(series.labelledMentions(brand.name, 'negative', windowStart, now + 1, 100)),
       settings: s,
     });
     if (spike) findings.push(spike);
   }
-  findings.push(...detectViralPosts(keep(viralMentions(store, brand.name, s.viral_score, now - RECENT)), s));
+  findings.push(...detectViralPosts(keep(series.viralMentions(brand.name, s.viral_score, now - RECENT)), s));
 
   if (now % SLOW_EVERY < s.every || s.every >= SLOW_EVERY) {
     ran.add('negative_shift').add('unanswered_complaint').add('volume_drop');
     const shiftStart = now - s.shift_window;
-    const before = baselineBefore(store, brand.name, shiftStart, s);
+    const before = baselineBefore(series, brand.name, shiftStart, s);
     // Souring is a change over days: measured against less than two days of history, a morning's
     // share of complaints against a night's is luck, not news.
     const warm = before.hours * HOUR >= Math.max(s.warmup, 2 * DAILY_AFTER);
     if (warm) {
-      const o = windowCounts(store, brand.name, shiftStart, now + 1);
+      const o = series.windowCounts(brand.name, shiftStart, now + 1);
       const shift = detectNegativeShift({
         brand,
         negatives: o.negative,
@@ -197,16 +197,15 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
         settings: s,
       });
       if (shift) {
-        const worst = keep(labelledMentions(store, brand.name, 'negative', shiftStart, now + 1, TOP));
+        const worst = keep(series.labelledMentions(brand.name, 'negative', shiftStart, now + 1, TOP));
         shift.mentionIds = worst.map((m) => m.id);
         findings.push(shift);
       }
       // A drop means less than usual for these hours of this weekday: the rhythm must be known.
       if (before.hours * HOUR >= WEEKLY_AFTER)
-        findings.push(...detectDrops(store, brand, before, shiftStart, now));
+        findings.push(...detectDrops(store, series, brand, before, shiftStart, now));
     }
-    const waiting = unansweredComplaints(
-      store,
+    const waiting = series.unansweredComplaints(
       brand.name,
       now - RECENT,
       now - s.unanswered_after,
@@ -223,6 +222,7 @@ function evaluate(store: Store, brand: Brand, now: number): Evaluation {
  */
 function detectDrops(
   store: Store,
+  series: SeriesReader,
   brand: Brand,
   before: Baseline,
   baselineEnd: number,
@@ -230,14 +230,14 @@ function detectDrops(
 ): Finding[] {
   const s = brand.detection;
   const dropStart = now - s.drop_window;
-  const d = windowCounts(store, brand.name, dropStart, now + 1, true);
+  const d = series.windowCounts(brand.name, dropStart, now + 1, true);
   const all = {
     total: d.negative + d.neutral + d.positive,
     expected: expectedIn(before, before.totalPerHour, dropStart, now),
   };
   const end = Math.floor(baselineEnd / HOUR) * HOUR;
-  const usual = sourceCounts(store, brand.name, end - before.hours * HOUR, end, true);
-  const seen = sourceCounts(store, brand.name, dropStart, now + 1);
+  const usual = series.sourceCounts(brand.name, end - before.hours * HOUR, end, true);
+  const seen = series.sourceCounts(brand.name, dropStart, now + 1);
   const open = getOpenIncidents(store, brand.name);
   const silent = new Set(open.map((o) => brand.sources.find((e) => silentKind(e) === o.kind)?.source));
   const ongoing = new Set(open.filter((o) => o.kind === 'volume_drop').map((o) => o.subject));
@@ -252,21 +252,21 @@ function detectDrops(
   return detectVolumeDrops({ brand, all, bySource, ongoing, settings: s });
 }
 
-const baselines = new WeakMap<Store, Map<string, Baseline>>();
+const baselines = new WeakMap<SeriesReader, Map<string, Baseline>>();
 
 /**
  * The brand's baseline over the whole hours before `t`, as far back as the setting and the history
  * go. It changes once an hour, so it is built once an hour (per brand and end), not on every tick.
  */
-function baselineBefore(store: Store, brand: string, t: number, s: DetectionSettings): Baseline {
+function baselineBefore(series: SeriesReader, brand: string, t: number, s: DetectionSettings): Baseline {
   const end = Math.floor(t / HOUR) * HOUR;
-  let cache = baselines.get(store);
-  if (!cache) baselines.set(store, (cache = new Map<string, Baseline>()));
+  let cache = baselines.get(series);
+  if (!cache) baselines.set(series, (cache = new Map<string, Baseline>()));
   const key = `${brand}\u0000${end}\u0000${s.baseline}`;
   let b = cache.get(key);
   if (!b) {
-    const from = Math.min(end, Math.max(end - s.baseline, historyStart(store, brand) ?? end));
-    b = buildBaseline(hourlyCounts(store, brand, from, end), from, end);
+    const from = Math.min(end, Math.max(end - s.baseline, series.historyStart(brand) ?? end));
+    b = buildBaseline(series.hourlyCounts(brand, from, end), from, end);
     // A handful of brands x two ends: the oldest entries go once the map grows.
     if (cache.size > 4_096) cache.clear();
     cache.set(key, b);

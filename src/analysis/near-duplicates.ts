@@ -72,59 +72,234 @@ export function similarity(a: Int32Array, b: Int32Array): number {
   return same / HASHES;
 }
 
-interface Entry {
-  id: string;
-  sig: Int32Array;
+/** The band's hash of a signature (its rows `b * ROWS` to `(b + 1) * ROWS`) read at `at`. */
+function bandKey(sigs: Int32Array, at: number, b: number): number {
+  let k = b;
+  for (let r = b * ROWS; r < (b + 1) * ROWS; r++) k = Math.imul(k ^ (sigs[at + r] as number), 0x01000193);
+  return k;
 }
 
-/** A window of recent groups; each new text joins the group of its nearest earlier twin, if any. */
+/** Slots a chunk holds: 128 KB of signatures. */
+const CHUNK = 1024;
+
+/**
+ * The signatures and ids of 1,024 consecutive slots. Slots are written in order (the ring only
+ * moves forward), so the ids of a chunk are joined into one string once it is full: 15 bytes an
+ * id instead of 40 as a string of its own, and no work for the collector. When the ring comes
+ * round again, the new ids gather in `fresh` while the rest of the old ones are still read.
+ */
+class Chunk {
+  readonly sigs: Int32Array;
+  private fresh: string[] = [];
+  private joined = '';
+  private ends = new Uint32Array(0);
+
+  constructor(private readonly length: number) {
+    this.sigs = new Int32Array(length * HASHES);
+  }
+
+  write(i: number, id: string, sig: Int32Array): void {
+    this.sigs.set(sig, i * HASHES);
+    this.fresh.push(id);
+    if (this.fresh.length < this.length) return;
+    let end = 0;
+    this.ends = Uint32Array.from(this.fresh, (x) => (end += x.length));
+    this.joined = this.fresh.join('');
+    this.fresh = [];
+  }
+
+  id(i: number): string {
+    if (i < this.fresh.length) return this.fresh[i] as string;
+    return this.joined.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
+  }
+}
+
+/**
+ * A window of recent groups; each new text joins the group of its nearest earlier twin, if any.
+ *
+ * A daemon keeps one per brand, up to 50,000 groups each, so it is held without an object per
+ * group (objects made it 1.4 KB a group): signatures and ids in a ring of chunks (slot `s` in
+ * chunk `s / CHUNK`), and the buckets of the bands in one open-addressing table of "band nodes"
+ * (`slot * BANDS + band`), whose keys are computed again from the signature rather than stored. A
+ * bucket holds its newest node; the older members of a bucket shared by several groups are
+ * chained in `older` (rare: most buckets have one member), and read back oldest first, since which
+ * of two equally similar twins wins depends on that order.
+ */
 export class NearDuplicates {
-  private readonly bands = new Map<number, Entry[]>();
-  private readonly order: { entry: Entry; keys: number[] }[] = [];
+  private readonly kept: number;
+  private readonly chunks: Chunk[] = [];
+  /** Groups indexed, and the slot of the oldest once the ring has wrapped. */
+  private size = 0;
+  private oldest = 0;
+  /** The table: band node + 1, 0 for an empty cell; `tags` has 8 bits of the key, to skip most recomputing. */
+  private cells = new Int32Array(64);
+  private tags = new Uint8Array(64);
+  private used = 0;
+  /** Band node → the slot of the next older group of its bucket. */
+  private readonly older = new Map<number, number>();
+  /** The slots of one bucket, gathered newest first. */
+  private readonly scratch: number[] = [];
 
   constructor(
     private readonly threshold = 0.6,
     /** Groups kept: the oldest leave the window, so memory stays bounded on a busy brand. */
-    private readonly capacity = 50_000,
-  ) {}
+    capacity = 50_000,
+  ) {
+    this.kept = Math.max(0, Math.floor(capacity));
+  }
 
   /** The group the text belongs to: the id of its first member (its own id when it is new). */
   add(id: string, text: string): { group: string; similarity: number } {
     const sig = signature(text);
-    const keys: number[] = [];
-    let best: Entry | null = null;
+    let best = -1;
     let bestSim = 0;
     for (let b = 0; b < BANDS; b++) {
-      let k = b;
-      for (let r = b * ROWS; r < (b + 1) * ROWS; r++) k = Math.imul(k ^ (sig[r] as number), 0x01000193);
-      const key = (k >>> 0) * BANDS + b;
-      keys.push(key);
-      for (const e of this.bands.get(key) ?? []) {
-        if (e === best) continue;
-        const s = similarity(sig, e.sig);
-        if (s > bestSim) [best, bestSim] = [e, s];
+      const cell = this.find(bandKey(sig, 0, b), b);
+      if (cell < 0) continue;
+      const list = this.members(((this.cells[cell] as number) - 1 - b) / BANDS, b);
+      for (let i = list.length - 1; i >= 0; i--) {
+        const slot = list[i] as number;
+        if (slot === best) continue;
+        const s = this.similarityTo(sig, slot);
+        if (s > bestSim) [best, bestSim] = [slot, s];
       }
     }
-    if (best && bestSim >= this.threshold) return { group: best.id, similarity: bestSim };
+    if (best >= 0 && bestSim >= this.threshold) return { group: this.idOf(best), similarity: bestSim };
     // Only a group's first text is indexed: a campaign of 10,000 copies is one entry, not 10,000
     // for every later copy to be compared with.
-    if (sig[0] !== EMPTY) this.index({ id, sig }, keys);
+    if (sig[0] !== EMPTY && this.kept > 0) this.index(id, sig);
     return { group: id, similarity: 0 };
   }
 
-  private index(entry: Entry, keys: number[]): void {
-    for (const k of keys) {
-      const list = this.bands.get(k);
-      if (list) list.push(entry);
-      else this.bands.set(k, [entry]);
+  private idOf(slot: number): string {
+    return (this.chunks[Math.floor(slot / CHUNK)] as Chunk).id(slot % CHUNK);
+  }
+
+  /** The signatures holding the slot's, and where it starts. */
+  private sigsOf(slot: number): [Int32Array, number] {
+    return [(this.chunks[Math.floor(slot / CHUNK)] as Chunk).sigs, (slot % CHUNK) * HASHES];
+  }
+
+  private similarityTo(sig: Int32Array, slot: number): number {
+    const [sigs, at] = this.sigsOf(slot);
+    let same = 0;
+    for (let i = 0; i < HASHES; i++) if (sig[i] === sigs[at + i] && sig[i] !== EMPTY) same++;
+    return same / HASHES;
+  }
+
+  /** The slots of a bucket from its newest, `head`, to its oldest. */
+  private members(head: number, b: number): number[] {
+    const list = this.scratch;
+    list.length = 0;
+    for (let slot: number | undefined = head; slot !== undefined; slot = this.older.get(slot * BANDS + b))
+      list.push(slot);
+    return list;
+  }
+
+  private index(id: string, sig: Int32Array): void {
+    let slot: number;
+    if (this.size < this.kept) {
+      slot = this.size++;
+      if (slot % CHUNK === 0) this.chunks.push(new Chunk(Math.min(CHUNK, this.kept - slot)));
+    } else {
+      // The ring is full: the oldest group leaves and its slot takes the new one.
+      slot = this.oldest;
+      this.evict(slot);
+      this.oldest = (slot + 1) % this.kept;
     }
-    this.order.push({ entry, keys });
-    if (this.order.length <= this.capacity) return;
-    const old = this.order.shift();
-    for (const k of old?.keys ?? []) {
-      const list = this.bands.get(k)?.filter((e) => e !== old?.entry);
-      if (list?.length) this.bands.set(k, list);
-      else this.bands.delete(k);
+    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).write(slot % CHUNK, id, sig);
+    for (let b = 0; b < BANDS; b++) {
+      const k = bandKey(sig, 0, b);
+      const node = slot * BANDS + b;
+      const cell = this.find(k, b);
+      if (cell >= 0) {
+        this.older.set(node, ((this.cells[cell] as number) - 1 - b) / BANDS);
+        this.cells[cell] = node + 1;
+      } else this.insert(k, node);
     }
+  }
+
+  /** Takes the oldest group out of its buckets, where it is the last member. */
+  private evict(slot: number): void {
+    const [sigs, at] = this.sigsOf(slot);
+    for (let b = 0; b < BANDS; b++) {
+      const cell = this.find(bandKey(sigs, at, b), b);
+      let newer = ((this.cells[cell] as number) - 1 - b) / BANDS;
+      if (newer === slot) {
+        this.remove(cell);
+        continue;
+      }
+      for (
+        let next = this.older.get(newer * BANDS + b);
+        next !== slot;
+        next = this.older.get(newer * BANDS + b)
+      )
+        newer = next as number;
+      this.older.delete(newer * BANDS + b);
+    }
+  }
+
+  // The table: linear probing, at most 75 % full.
+
+  private keyOf(node: number): number {
+    const b = node % BANDS;
+    const [sigs, at] = this.sigsOf((node - b) / BANDS);
+    return bandKey(sigs, at, b);
+  }
+
+  private static hash(k: number, b: number): number {
+    return mix(k ^ Math.imul(b + 1, 0x9e3779b1));
+  }
+
+  /** The cell of bucket (k, b), or -1. */
+  private find(k: number, b: number): number {
+    const mask = this.cells.length - 1;
+    const h = NearDuplicates.hash(k, b);
+    const tag = h >>> 24;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const c = this.cells[i] as number;
+      if (c === 0) return -1;
+      if (this.tags[i] === tag && (c - 1) % BANDS === b && this.keyOf(c - 1) === k) return i;
+    }
+  }
+
+  private insert(k: number, node: number): void {
+    if ((this.used + 1) * 4 > this.cells.length * 3) this.rehash(this.cells.length * 2);
+    this.place(NearDuplicates.hash(k, node % BANDS), node);
+    this.used++;
+  }
+
+  private place(h: number, node: number): void {
+    const mask = this.cells.length - 1;
+    let i = h & mask;
+    while (this.cells[i] !== 0) i = (i + 1) & mask;
+    this.cells[i] = node + 1;
+    this.tags[i] = h >>> 24;
+  }
+
+  private rehash(size: number): void {
+    const old = this.cells;
+    [this.cells, this.tags] = [new Int32Array(size), new Uint8Array(size)];
+    for (const c of old)
+      if (c !== 0) this.place(NearDuplicates.hash(this.keyOf(c - 1), (c - 1) % BANDS), c - 1);
+  }
+
+  /** Empties a cell, moving later cells of its run back so that every lookup still reaches them. */
+  private remove(cell: number): void {
+    const mask = this.cells.length - 1;
+    let hole = cell;
+    for (let j = (cell + 1) & mask; this.cells[j] !== 0; j = (j + 1) & mask) {
+      const node = (this.cells[j] as number) - 1;
+      const home = NearDuplicates.hash(this.keyOf(node), node % BANDS) & mask;
+      // It may move back into the hole when the hole is not before its home (cyclically).
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        this.cells[hole] = this.cells[j] as number;
+        this.tags[hole] = this.tags[j] as number;
+        hole = j;
+      }
+    }
+    this.cells[hole] = 0;
+    this.tags[hole] = 0;
+    this.used--;
   }
 }

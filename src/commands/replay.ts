@@ -9,6 +9,10 @@ import { openStore, type Store } from '../db/client.ts';
 import type { IncidentRow } from '../db/incidents.ts';
 import { incidents } from '../db/schema.ts';
 import { storeMentions } from '../db/mentions.ts';
+import { storedSeries } from '../db/series-reader.ts';
+import type { SeriesReader } from '../detection/series.ts';
+import { MemorySeries } from '../replay/memory-series.ts';
+import { holdsMentions, readBack } from '../replay/read-back.ts';
 import { compileQuery } from '../query.ts';
 import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
 import { formatPath } from '../config.ts';
@@ -76,6 +80,13 @@ export interface ReplayHooks {
   onBadLine?: (lineNo: number, problem: string) => void;
   /** Replay into this database and leave it open (the digest sample reads it afterwards). */
   store?: Store;
+  /**
+   * Detection reads the database on every tick, as the daemon does, instead of replay's memory
+   * copy of it (also what happens when `store` already holds mentions). The tests compare both.
+   */
+  storedSeries?: boolean;
+  /** Before each detection tick, with what detection is about to read. */
+  onTick?: (brand: string, now: number, series: SeriesReader) => void;
 }
 
 /**
@@ -118,7 +129,8 @@ export async function replayObservations(
 
   const store = hooks.store ?? openStore(':memory:');
   try {
-    const sim = new Simulation(store, config);
+    const memory = !hooks.storedSeries && !holdsMentions(store) ? new MemorySeries() : null;
+    const sim = new Simulation(store, config, memory, hooks.onTick);
     const alerts: AlertPayload[] = [];
     const emit = (list: AlertPayload[]) => {
       for (const alert of list) {
@@ -197,11 +209,16 @@ class Simulation {
   private readonly alerts: AlertPayload[] = [];
   private readonly reported: AlertPayload[] = [];
   private unmatched = 0;
+  private readonly series: SeriesReader;
 
   constructor(
     private readonly store: Store,
     private readonly config: Config,
+    /** Detection's reads kept in memory as mentions are stored; null to read the database. */
+    private readonly memory: MemorySeries | null,
+    private readonly onTick?: ReplayHooks['onTick'],
   ) {
+    this.series = memory ?? storedSeries(store);
     this.matchers = config.brands.map((b) => ({ name: b.name, match: compileQuery(b.query) }));
   }
 
@@ -287,7 +304,8 @@ class Simulation {
           Math.min(Math.floor(t / every) * every, Math.ceil(next / SLOW_EVERY) * SLOW_EVERY),
         );
       this.flush(st, next);
-      const created = runDetection(this.store, this.config, st.brand, next);
+      this.onTick?.(st.brand.name, next, this.series);
+      const created = runDetection(this.store, this.config, st.brand, next, this.series);
       this.alerts.push(...created);
       this.reported.push(...created);
       st.lastTick = next;
@@ -301,9 +319,12 @@ class Simulation {
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
     markCopies(this.store, st.brand.name, batch, upTo);
-    this.store.sqlite.transaction(() =>
+    const stored = this.store.sqlite.transaction(() =>
       storeMentions(this.store, st.brand.name, 'replay', batch, upTo, rescore),
     )();
+    this.memory?.record(st.brand.name, batch, stored.inserted, (ids) =>
+      readBack(this.store, st.brand.name, ids),
+    );
   }
 
   private state(name: string, at: number): BrandState {

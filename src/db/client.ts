@@ -49,8 +49,8 @@ export function openStore(file: string, opts: { migrate?: boolean } = {}): Store
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  // 64 MiB of page cache: the indexes of a busy day stay in memory.
-  sqlite.pragma('cache_size = -65536');
+  // 8 MiB of page cache: 64 MiB stored no faster (bench:ingest) and held 30 MB more after 100,000 mentions.
+  sqlite.pragma('cache_size = -8192');
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(sqlite);
   return { db, sqlite, close: () => sqlite.close() };

@@ -34,6 +34,9 @@ export function poissonUpperTail(k: number, lambda: number): number {
   let sum = 0;
   for (let i = k; i < k + 10_000; i++) {
     const term = Math.exp(logTerm);
+    // Above the mean every term is smaller than the last: once one is too small for a double, so
+    // are all the rest, and adding them would change nothing (a count far above usual ends here).
+    if (term === 0) break;
     sum += term;
     if (term < sum * 1e-12) break;
     logTerm += Math.log(lambda / (i + 1));
@@ -68,6 +71,8 @@ export function predictiveUpperTail(k: number, mean: number, shape: number): num
   let logTerm = logAt(k);
   for (let x = k; x < k + 100_000; x++) {
     const term = Math.exp(logTerm);
+    // As above: the terms only shrink from here, so a zero means the sum is final.
+    if (term === 0) break;
     sum += term;
     if (term < sum * 1e-12) break;
     logTerm += Math.log((x + shape) / (x + 1)) + logStep;

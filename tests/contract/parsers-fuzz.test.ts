@@ -7,15 +7,7 @@ import { createHttp } from '../../src/sources/http.ts';
 import { sources } from '../../src/sources/index.ts';
 import type { AnySource, SourceContext } from '../../src/sources/types.ts';
 import type { Mention } from '../../src/types.ts';
-import { startAppStoreServer } from '../fakes/appstore-server.ts';
-import { startBlueskyServer } from '../fakes/bluesky-server.ts';
-import { startFeedServer } from '../fakes/feed-server.ts';
-import { startHnServer } from '../fakes/hn-server.ts';
-import { startMastodonServer } from '../fakes/mastodon-server.ts';
-import { startRedditServer } from '../fakes/reddit-server.ts';
-import { startTrustpilotServer } from '../fakes/trustpilot-server.ts';
-import { startXServer } from '../fakes/x-server.ts';
-import { startYouTubeServer } from '../fakes/youtube-server.ts';
+import { sourceFakes, type SourceFake } from './source-fakes.ts';
 
 /**
  * Every source's parsing, fed thousands of answers made from the documented ones its fake serves:
@@ -28,164 +20,7 @@ import { startYouTubeServer } from '../fakes/youtube-server.ts';
 const RUNS_MUTATED = Number(process.env.EARSHOT_FUZZ_RUNS ?? 300);
 const RUNS_GARBAGE = Math.ceil(RUNS_MUTATED / 3);
 
-interface Rig {
-  /** Options pointing the source at its fake, which holds a few mentions of "acme". */
-  options: unknown;
-  /** The next data request is answered 200 with `body`. */
-  serve(body: string): void;
-  close(): Promise<void>;
-  /** The documented answer, when the test cannot record it through axios (X uses its own client). */
-  seed?: () => Promise<string>;
-  /** The body is XML, not JSON. */
-  xml?: true;
-}
-
-const now = Math.floor(Date.now() / 1000);
 const json = { 'content-type': 'application/json' };
-const rigs: Record<keyof typeof sources, () => Promise<Rig>> = {
-  async youtube() {
-    const y = await startYouTubeServer();
-    for (const id of ['Ugz1', 'Ugz2'])
-      y.comments.push({ id, videoId: 'vid00001', author: 'fan', text: 'acme rocks', published: new Date() });
-    return {
-      options: { api_key: y.key, channels: [y.channel], api_url: y.apiUrl, pace_ms: 0 },
-      serve: (body) => y.fail(200, body, json),
-      close: () => y.close(),
-    };
-  },
-  async trustpilot() {
-    const t = await startTrustpilotServer();
-    for (const id of ['r1', 'r2'])
-      t.reviews.push({
-        id: `5f${id}00000`,
-        unit: 'bu-000001',
-        stars: 2,
-        title: 'Late',
-        text: 'acme was late',
-        created: new Date(),
-      });
-    return {
-      options: { api_key: t.key, business_units: ['bu-000001'], api_url: t.apiUrl, pace_ms: 0 },
-      serve: (body) => t.fail(200, body, json),
-      close: () => t.close(),
-    };
-  },
-  async x() {
-    const f = await startXServer();
-    for (const id of ['1583926354983718912', '1583926354983718913'])
-      f.tweets.push({ id, text: 'acme news', username: 'u', followers: 1, created: new Date() });
-    return {
-      options: { bearer_token: f.token, api_url: f.apiUrl, pace_ms: 0 },
-      serve: (body) => f.fail(200, body, json),
-      close: () => f.close(),
-      async seed() {
-        const res = await fetch(`${f.apiUrl}2/tweets/search/recent?query=acme&max_results=100`, {
-          headers: { authorization: `Bearer ${f.token}` },
-        });
-        return res.text();
-      },
-    };
-  },
-  async bluesky() {
-    const b = await startBlueskyServer();
-    for (const rkey of ['r1', 'r2'])
-      b.posts.push({ rkey, handle: `${rkey}.bsky.social`, text: 'acme news', created: new Date() });
-    return {
-      options: {
-        handle: 'brand.bsky.social',
-        app_password: 'abcd-efgh-ijkl-mnop',
-        service: b.service,
-        pace_ms: 0,
-      },
-      serve: (body) => b.fail(200, body, json),
-      close: () => b.close(),
-    };
-  },
-  async reddit() {
-    const r = await startRedditServer();
-    for (const id of ['a1', 'a2'])
-      r.things.push({
-        kind: 't3',
-        id,
-        sub: 'x',
-        author: 'u',
-        title: 'acme thing',
-        text: '',
-        created: now - 60,
-      });
-    return {
-      options: { api_url: r.base, pace_ms: 0 },
-      serve: (body) => r.fail(200, body, json),
-      close: () => r.close(),
-    };
-  },
-  async mastodon() {
-    // No rate limit: the fuzz makes more calls than the instance's 300 per 5 minutes.
-    const m = await startMastodonServer({ limit: 1e9 });
-    for (const id of ['1001', '1002'])
-      m.statuses.push({
-        id,
-        tags: ['acme'],
-        text: 'acme rocks',
-        acct: 'a',
-        followers: 1,
-        created: new Date(),
-      });
-    return {
-      options: { instance: m.instance, hashtags: ['acme'], pace_ms: 0 },
-      serve: (body) => m.fail(200, body, json),
-      close: () => m.close(),
-    };
-  },
-  async appstore() {
-    const apple = await startAppStoreServer();
-    apple.reviews('us', '42').push(
-      ...['1', '2'].map((id) => ({
-        id,
-        author: 'a',
-        title: 'acme app',
-        content: 'fine',
-        rating: 4,
-        updated: new Date(),
-      })),
-    );
-    return {
-      options: { apps: [{ id: '42', countries: ['us'] }], api_url: apple.base, pace_ms: 0 },
-      serve: (body) => apple.fail(200, body, json),
-      close: () => apple.close(),
-    };
-  },
-  async rss() {
-    const feed = await startFeedServer();
-    const items = ['1', '2'].map((id) => ({
-      id,
-      title: `acme news ${id}`,
-      body: 'acme <b>bold</b> &amp; more',
-      link: `https://n.example/${id}`,
-      published: new Date(),
-      author: 'reporter',
-    }));
-    feed.setFeed('/f', { kind: 'rss', items });
-    return {
-      options: { feeds: [feed.url('/f')], max_items: 200 },
-      serve: (body) => feed.setRaw('/f', 200, body, { 'content-type': 'application/rss+xml' }),
-      close: () => feed.close(),
-      xml: true,
-    };
-  },
-  async hackernews() {
-    const hn = await startHnServer();
-    hn.hits.push(
-      { objectID: '1', kind: 'story', author: 'a', title: 'acme launch', text: '', created_at_i: now - 60 },
-      { objectID: '2', kind: 'comment', author: 'b', text: 'acme is down', created_at_i: now - 30 },
-    );
-    return {
-      options: { tags: ['story', 'comment'], api_url: hn.apiUrl, pace_ms: 0 },
-      serve: (body) => hn.fail(200, body, json),
-      close: () => hn.close(),
-    };
-  },
-};
 
 // ---- mutations of a JSON value ----
 
@@ -305,7 +140,7 @@ function expectValidMention(m: Mention, id: string): void {
 describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
   'parser fuzz: %s',
   (key, source) => {
-    let rig: Rig;
+    let rig: SourceFake;
     let seed: string;
     const clock = new ManualClock(Date.now());
     const ctx: SourceContext = {
@@ -314,7 +149,7 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
       log: pino({ level: 'silent' }),
       env: {},
     };
-    const options = () => source.options.parse(rig.options) as unknown;
+    const options = () => source.options.parse(rig.options()) as unknown;
     const poll = () =>
       source.poll(ctx, {
         brand: { name: 'acme', query: 'acme' },
@@ -324,8 +159,7 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
       });
 
     beforeAll(async () => {
-      expect(rigs[key], `tests/contract/parsers-fuzz.test.ts needs a rig for ${key}`).toBeDefined();
-      rig = await rigs[key]();
+      rig = await sourceFakes[key]();
       const recorded: string[] = [];
       const id = ctx.http.interceptors.response.use((res) => {
         if (res.config.method === 'get' && res.status === 200) recorded.push(String(res.data));
@@ -342,7 +176,7 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
 
     /** One answer through poll and normalize: a named error or a valid result, nothing else. */
     async function holds(body: string): Promise<void> {
-      rig.serve(body);
+      rig.fail(200, body, rig.xml ? undefined : json);
       let res;
       try {
         res = await poll();

@@ -1,0 +1,325 @@
+import type { Counts, HourCount, SeriesReader } from '../detection/series.ts';
+import type { DetectedMention } from '../detection/types.ts';
+import type { AnalyzedMention, Intent, SentimentLabel } from '../types.ts';
+
+// Replay's copy of what detection reads, kept as mentions are stored instead of asked of the
+// database on every simulated minute. It answers exactly as the queries of src/db/series.ts do,
+// order included: where the database sorts, equal keys keep its scan order (creation time, then
+// the order rows were inserted), and the virality index is walked backwards (newest row first).
+
+const HOUR = 3_600_000;
+const LABELS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive'];
+/** The LIMIT of the viral and unanswered queries. */
+const MOST = 50;
+
+interface Row {
+  m: DetectedMention;
+  /** Insertion order: the database's rowid. */
+  seq: number;
+  /** The stored columns as they are, null included (DetectedMention says 0 for null). */
+  reach: number | null;
+  virality: number | null;
+}
+
+/** What the database holds of a mention after a batch changed it (metrics, reach, virality, answer). */
+export interface StoredReading {
+  metrics: Record<string, number>;
+  reach: number | null;
+  virality: number | null;
+  answeredAt: number | null;
+}
+
+/** Rows ordered by creation time, then insertion: range reads and counts by binary search. */
+class Timeline {
+  readonly rows: Row[] = [];
+
+  add(r: Row): void {
+    const at = r.m.createdAt;
+    const last = this.rows[this.rows.length - 1];
+    // Nearly always the newest: appended. An older post found late goes after its equals (later rowid).
+    if (!last || last.m.createdAt <= at) this.rows.push(r);
+    else this.rows.splice(this.after(at), 0, r);
+  }
+
+  /** Rows created in [from, to), oldest first. */
+  range(from: number, to: number): Row[] {
+    return this.rows.slice(this.from(from), this.from(to));
+  }
+
+  count(from: number, to: number): number {
+    return Math.max(0, this.from(to) - this.from(from));
+  }
+
+  /** Index of the first row created at or after `t`. */
+  private from(t: number): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.rows[mid] as Row).m.createdAt < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the first row created after `t`. */
+  private after(t: number): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.rows[mid] as Row).m.createdAt <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+const byLabel = <T>(make: () => T): Record<SentimentLabel, T> => ({
+  negative: make(),
+  neutral: make(),
+  positive: make(),
+});
+
+class BrandSeries {
+  readonly rows = new Map<string, Row>();
+  /** Every post per label (copies included), and opinions only (copies left out). */
+  readonly posts = byLabel(() => new Timeline());
+  readonly opinions = byLabel(() => new Timeline());
+  /** Originals that are negative or say "complaint": the unanswered rule's candidates. */
+  readonly complaints = new Timeline();
+  readonly bySource = new Map<string, Timeline>();
+  /** mention_counts and source_counts: fresh posts per hour of creation. */
+  readonly hours = new Map<number, Counts>();
+  readonly sourceHours = new Map<string, Map<number, number>>();
+  firstHour: number | null = null;
+  /** Rows at or above `viralMin`, older ones dropped once asked for no older than `viralSince`. */
+  viralMin: number | null = null;
+  viralSince = -Infinity;
+  readonly viral = new Set<Row>();
+
+  insert(r: Row, copy: boolean, complaint: boolean): void {
+    const m = r.m;
+    this.rows.set(m.id, r);
+    this.posts[m.label].add(r);
+    if (!copy) this.opinions[m.label].add(r);
+    if (!copy && complaint) this.complaints.add(r);
+    let source = this.bySource.get(m.source);
+    if (!source) this.bySource.set(m.source, (source = new Timeline()));
+    source.add(r);
+    const hour = Math.floor(m.createdAt / HOUR) * HOUR;
+    let counts = this.hours.get(hour);
+    if (!counts) this.hours.set(hour, (counts = { negative: 0, neutral: 0, positive: 0 }));
+    counts[m.label]++;
+    let perHour = this.sourceHours.get(m.source);
+    if (!perHour) this.sourceHours.set(m.source, (perHour = new Map<number, number>()));
+    perHour.set(hour, (perHour.get(hour) ?? 0) + 1);
+    if (this.firstHour === null || hour < this.firstHour) this.firstHour = hour;
+    this.placeViral(r);
+  }
+
+  placeViral(r: Row): void {
+    if (this.viralMin === null) return;
+    if (r.virality !== null && r.virality >= this.viralMin) this.viral.add(r);
+    else this.viral.delete(r);
+  }
+
+  viralSet(min: number, since: number): Set<Row> {
+    if (this.viralMin !== min || since < this.viralSince) {
+      this.viralMin = min;
+      this.viralSince = -Infinity;
+      this.viral.clear();
+      for (const r of this.rows.values()) this.placeViral(r);
+    }
+    // Posts too old to ask about again leave the set; a later rescore of one puts it back, harmlessly.
+    for (const r of this.viral) if (r.m.createdAt < since) this.viral.delete(r);
+    this.viralSince = since;
+    return this.viral;
+  }
+}
+
+/** SQLite's ORDER BY of a nullable column, descending: NULL is the least value, so it comes last. */
+const desc = (a: number | null, b: number | null): number =>
+  a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a;
+
+/** The text SQLite gives back: a lone surrogate cannot be UTF-8, so it comes back as U+FFFD. */
+const stored = (s: string): string => s.replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
+const storedOrNull = (s: string | undefined): string | null => (s === undefined ? null : stored(s));
+
+export class MemorySeries implements SeriesReader {
+  private readonly brands = new Map<string, BrandSeries>();
+  private seq = 0;
+
+  /**
+   * What one stored batch did (storeMentions): `inserted` are the ids it added; every other id of
+   * the batch, and each original a new copy points to, may have changed in the database and is
+   * read back through `readBack`.
+   */
+  record(
+    brand: string,
+    batch: readonly AnalyzedMention[],
+    inserted: readonly string[],
+    readBack: (ids: readonly string[]) => Map<string, StoredReading>,
+  ): void {
+    const b = this.brand(brand);
+    const fresh = new Set(inserted);
+    const changed = new Set<string>();
+    for (const m of batch) {
+      if (fresh.has(m.id) && !b.rows.has(m.id)) {
+        this.insert(b, m);
+        if (m.duplicateOf !== undefined) changed.add(m.duplicateOf);
+      } else changed.add(m.id);
+    }
+    if (changed.size === 0) return;
+    for (const [id, now] of readBack([...changed])) {
+      const r = b.rows.get(id);
+      if (!r) continue;
+      r.m = {
+        ...r.m,
+        metrics: now.metrics,
+        reach: now.reach ?? 0,
+        virality: now.virality ?? 0,
+        answeredAt: now.answeredAt,
+      };
+      r.reach = now.reach;
+      r.virality = now.virality;
+      b.placeViral(r);
+    }
+  }
+
+  hourlyCounts(brand: string, from: number, to: number): HourCount[] {
+    const b = this.brands.get(brand);
+    if (!b) return [];
+    const hours = this.hoursIn(b.hours, from, to);
+    const out: HourCount[] = [];
+    for (const label of LABELS)
+      for (const [hour, counts] of hours) if (counts[label] > 0) out.push({ hour, label, n: counts[label] });
+    return out;
+  }
+
+  windowCounts(brand: string, from: number, to: number, volume = false): Counts {
+    const b = this.brands.get(brand);
+    if (!b) return { negative: 0, neutral: 0, positive: 0 };
+    const lines = volume ? b.posts : b.opinions;
+    return {
+      negative: lines.negative.count(from, to),
+      neutral: lines.neutral.count(from, to),
+      positive: lines.positive.count(from, to),
+    };
+  }
+
+  labelledMentions(
+    brand: string,
+    label: SentimentLabel,
+    from: number,
+    to: number,
+    limit: number,
+  ): DetectedMention[] {
+    const b = this.brands.get(brand);
+    if (!b) return [];
+    // Array sort is stable: equal keys keep the scan order, as SQLite's sorter does.
+    return b.posts[label]
+      .range(from, to)
+      .sort((x, y) => (y.reach ?? 0) - (x.reach ?? 0) || y.m.createdAt - x.m.createdAt)
+      .slice(0, Math.max(0, limit))
+      .map((r) => r.m);
+  }
+
+  viralMentions(brand: string, min: number, since: number): DetectedMention[] {
+    const b = this.brands.get(brand);
+    if (!b) return [];
+    return [...b.viralSet(min, since)]
+      .sort((x, y) => (y.virality as number) - (x.virality as number) || y.seq - x.seq)
+      .slice(0, MOST)
+      .map((r) => r.m);
+  }
+
+  unansweredComplaints(brand: string, from: number, to: number, minReach: number): DetectedMention[] {
+    const b = this.brands.get(brand);
+    if (!b) return [];
+    return b.complaints
+      .range(from, to)
+      .filter((r) => r.m.answeredAt === null && (r.reach ?? 0) >= minReach)
+      .sort((x, y) => desc(x.reach, y.reach))
+      .slice(0, MOST)
+      .map((r) => r.m);
+  }
+
+  historyStart(brand: string): number | null {
+    return this.brands.get(brand)?.firstHour ?? null;
+  }
+
+  sourceCounts(brand: string, from: number, to: number, hours = false): Map<string, number> {
+    const out = new Map<string, number>();
+    const b = this.brands.get(brand);
+    if (!b) return out;
+    // Grouped by source, as the database's GROUP BY gives them: in byte order of the name.
+    const sources = [...b.bySource.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    for (const source of sources) {
+      let n = 0;
+      let any = false;
+      if (hours)
+        for (const [, k] of this.hoursIn(b.sourceHours.get(source) ?? new Map<number, number>(), from, to)) {
+          n += k;
+          any = true;
+        }
+      else {
+        n = (b.bySource.get(source) as Timeline).count(from, to);
+        any = n > 0;
+      }
+      if (any) out.set(source, n);
+    }
+    return out;
+  }
+
+  /** The entries of an hourly map in [from, to), oldest first, by walking whichever is shorter. */
+  private hoursIn<T>(map: Map<number, T>, from: number, to: number): [number, T][] {
+    const out: [number, T][] = [];
+    const first = Math.ceil(from / HOUR) * HOUR;
+    if ((to - first) / HOUR <= map.size) {
+      for (let h = first; h < to; h += HOUR) {
+        const v = map.get(h);
+        if (v !== undefined) out.push([h, v]);
+      }
+      return out;
+    }
+    for (const [h, v] of map) if (h >= from && h < to) out.push([h, v]);
+    return out.sort((x, y) => x[0] - y[0]);
+  }
+
+  private brand(name: string): BrandSeries {
+    let b = this.brands.get(name);
+    if (!b) this.brands.set(name, (b = new BrandSeries()));
+    return b;
+  }
+
+  /** A new row as storeMentions writes it and series.ts reads it back. */
+  private insert(b: BrandSeries, m: AnalyzedMention): void {
+    const intents = JSON.stringify(m.intents);
+    const r: Row = {
+      seq: this.seq++,
+      reach: m.reach ?? null,
+      virality: m.virality ?? null,
+      m: {
+        id: m.id,
+        source: stored(m.source),
+        url: storedOrNull(m.url),
+        text: stored(m.text),
+        authorHandle: storedOrNull(m.author?.handle),
+        authorFollowers: m.author?.followers ?? null,
+        authorVerified: m.author?.verified === true,
+        label: m.sentiment.label,
+        score: m.sentiment.score,
+        intents: JSON.parse(intents) as Intent[],
+        metrics: JSON.parse(JSON.stringify(m.metrics)) as Record<string, number>,
+        reach: m.reach ?? 0,
+        virality: m.virality ?? 0,
+        createdAt: m.createdAt.getTime(),
+        answeredAt: m.answeredAt?.getTime() ?? null,
+      },
+    };
+    // The query's `sentiment_label = 'negative' or intents like '%"complaint"%'` (LIKE ignores ASCII case).
+    const complaint = m.sentiment.label === 'negative' || intents.toLowerCase().includes('"complaint"');
+    b.insert(r, m.duplicateOf !== undefined, complaint);
+  }
+}

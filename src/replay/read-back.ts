@@ -1,0 +1,36 @@
+import type Database from 'better-sqlite3';
+import { preparedFor, type Store } from '../db/client.ts';
+import type { StoredReading } from './memory-series.ts';
+
+const stmts = preparedFor((db: Database.Database) => ({
+  reading: db.prepare<
+    [string, string],
+    { metrics: string; reach: number | null; virality: number | null; answered_at: number | null }
+  >('select metrics, reach, virality, answered_at from mentions where brand = ? and id = ?'),
+  any: db.prepare<[], { n: number }>('select count(*) as n from (select 1 from mentions limit 1)'),
+}));
+
+/**
+ * What the database holds now of these mentions: storing a batch rescores the originals of its
+ * copies and the posts seen again, and replay's memory copy takes those values as they are.
+ */
+export function readBack(store: Store, brand: string, ids: readonly string[]): Map<string, StoredReading> {
+  const s = stmts(store).reading;
+  const out = new Map<string, StoredReading>();
+  for (const id of ids) {
+    const r = s.get(brand, id);
+    if (r)
+      out.set(id, {
+        metrics: JSON.parse(r.metrics) as Record<string, number>,
+        reach: r.reach,
+        virality: r.virality,
+        answeredAt: r.answered_at,
+      });
+  }
+  return out;
+}
+
+/** Whether the database already holds mentions (a memory copy started now would miss them). */
+export function holdsMentions(store: Store): boolean {
+  return (stmts(store).any.get()?.n ?? 0) > 0;
+}
