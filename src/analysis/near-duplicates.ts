@@ -245,8 +245,9 @@ export class NearDuplicates {
   private size = 0;
   private oldest = 0;
   /** The table: band node + 1, 0 for an empty cell; `tags` has 8 bits of the key, to skip most recomputing. */
-  private cells = new Int32Array(64);
-  private tags = new Uint8Array(64);
+  // 20 KB to start: a file of a few thousand lines is indexed without growing the table six times.
+  private cells = new Int32Array(4096);
+  private tags = new Uint8Array(4096);
   private used = 0;
   /** Band node → the slot of the next older group of its bucket. */
   private readonly older = new Map<number, number>();
