@@ -53,7 +53,7 @@ function receiver(): Promise<{ url: string; arrivals: Map<string, number>; close
 type Queue = 'embedded' | 'bullmq';
 
 /** A daemon (no schedules) delivering to `url` through `queue`; `stop()` removes its data. */
-function daemonFor(queue: Queue, url: string) {
+async function daemonFor(queue: Queue, url: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-deliver-'));
   const env = {
     EARSHOT_DATA_DIR: dir,
@@ -68,7 +68,7 @@ function daemonFor(queue: Queue, url: string) {
     },
     env,
   );
-  const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+  const daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
   return {
     daemon,
     stop: async () => {
@@ -87,9 +87,14 @@ function daemonFor(queue: Queue, url: string) {
 }
 
 /** Writes alerts `from`..`to`-1 in one transaction, as detection does, then relays as it does. */
-function writeAlerts(daemon: Daemon, created: Map<string, number>, from: number, to: number): void {
+async function writeAlerts(
+  daemon: Daemon,
+  created: Map<string, number>,
+  from: number,
+  to: number,
+): Promise<void> {
   const at = Date.now();
-  daemon.ctx.store.sqlite.transaction(() => {
+  await daemon.ctx.store.tx(async () => {
     for (let j = from; j < to; j++) {
       const id = `inc-${j}`;
       const alert: AlertPayload = {
@@ -103,10 +108,10 @@ function writeAlerts(daemon: Daemon, created: Map<string, number>, from: number,
         mention_ids: [],
         evidence: {},
       };
-      enqueueAlert(daemon.ctx.store, `a${j}`, alert, ['hook'], at);
+      await enqueueAlert(daemon.ctx.store, `a${j}`, alert, ['hook'], at);
       created.set(id, at);
     }
-  })();
+  });
   void daemon.relay();
 }
 
@@ -140,7 +145,7 @@ export type { Queue as DeliveryQueue };
  */
 export async function measureDelivery(queue: Queue, n: number, rate?: number): Promise<DeliveryFigures> {
   const rx = await receiver();
-  const bench = daemonFor(queue, rx.url);
+  const bench = await daemonFor(queue, rx.url);
   const { daemon } = bench;
   const created = new Map<string, number>();
   const cpu0 = process.cpuUsage();
@@ -148,13 +153,13 @@ export async function measureDelivery(queue: Queue, n: number, rate?: number): P
   const t0 = performance.now();
   if (rate === undefined) {
     for (let i = 0; i < n; i += 100) {
-      writeAlerts(daemon, created, i, Math.min(n, i + 100));
+      await writeAlerts(daemon, created, i, Math.min(n, i + 100));
       await new Promise((r) => setImmediate(r));
     }
   } else {
     for (let i = 0; i < n;) {
       const due = Math.min(n, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
-      if (due > i) writeAlerts(daemon, created, i, due);
+      if (due > i) await writeAlerts(daemon, created, i, due);
       i = Math.max(i, due);
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildConfig, type Brand } from '../src/config.ts';
-import { openStore, type Store } from '../src/db/client.ts';
+import { connectStore, type Store } from '../src/db/client.ts';
 import { insertIncident } from '../src/db/incidents.ts';
 import { storePoll } from '../src/db/mentions.ts';
 import { renderCharts } from '../src/digest/charts.ts';
@@ -46,7 +46,7 @@ interface Day {
 }
 
 /** Stores `days` of mentions of `brand` as polls would, and returns the ids of the storm's mentions. */
-function fill(store: Store, brand: string, days: Day[], seed: number): string[] {
+async function fill(store: Store, brand: string, days: Day[], seed: number): Promise<string[]> {
   const gen = new Random(seed);
   const rnd = () => gen.next();
   const storm: string[] = [];
@@ -55,9 +55,9 @@ function fill(store: Store, brand: string, days: Day[], seed: number): string[] 
     const { start, end } = dayRange(TZ, day.date);
     const batch: AnalyzedMention[] = [];
     // One poll of 1,000 mentions at a time, as the poll job stores them (mentions, counts, cursor).
-    const flush = () => {
+    const flush = async () => {
       if (batch.length === 0) return;
-      storePoll(store, {
+      await storePoll(store, {
         brand,
         sourceKey: 'bench',
         source: 'x',
@@ -108,22 +108,22 @@ function fill(store: Store, brand: string, days: Day[], seed: number): string[] 
         reach: Math.floor(rnd() ** 3 * 200_000),
         ...(original ? { duplicateOf: storm[Math.floor(rnd() * 20)] } : {}),
       });
-      if (batch.length === 1_000) flush();
+      if (batch.length === 1_000) await flush();
     }
-    flush();
+    await flush();
   }
   return storm;
 }
 
-function incident(
+async function incident(
   store: Store,
   brand: string,
   n: number,
   severity: 'critical' | 'warning' | 'info',
   ids: string[],
   openedAt: number,
-) {
-  insertIncident(store, {
+): Promise<void> {
+  await insertIncident(store, {
     id: `${brand}-bench-${n}`,
     brand,
     kind: n === 0 ? 'volume_spike' : 'sentiment_shift',
@@ -149,6 +149,12 @@ function timed<T>(f: () => T): [T, number] {
   return [out, performance.now() - t0];
 }
 
+async function timedAsync<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const out = await f();
+  return [out, performance.now() - t0];
+}
+
 interface Row {
   what: string;
   mentions: number;
@@ -157,10 +163,15 @@ interface Row {
   html: number[];
 }
 
-function measure(what: string, mentions: number, runs: number, build: () => AnyDigestReport): Row {
+async function measure(
+  what: string,
+  mentions: number,
+  runs: number,
+  build: () => Promise<AnyDigestReport>,
+): Promise<Row> {
   const row: Row = { what, mentions, build: [], charts: [], html: [] };
   for (let i = 0; i < runs; i++) {
-    const [report, b] = timed(build);
+    const [report, b] = await timedAsync(build);
     // Drawn afresh every run (the job's cache would hide the cost after the first).
     const [charts, c] = timed(() =>
       isTeamReport(report) ? report.brands.flatMap(renderCharts) : renderCharts(report),
@@ -173,11 +184,11 @@ function measure(what: string, mentions: number, runs: number, build: () => AnyD
   return row;
 }
 
-export function main(
+export async function main(
   busyMentions = Number(process.env.BENCH_DIGEST_MENTIONS ?? 50_000),
   runs = Number(process.env.BENCH_DIGEST_RUNS ?? 5),
   withIncidents = process.env.BENCH_DIGEST_INCIDENTS !== 'off',
-): void {
+): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-digest-'));
   try {
     const config = buildConfig(
@@ -191,23 +202,23 @@ export function main(
       },
       { EARSHOT_DATA_DIR: dir },
     );
-    const store = openStore(path.join(dir, 'earshot.db'));
+    const store = await connectStore(path.join(dir, 'earshot.db'));
     const week = (n: number, negative: number): Day[] =>
       Array.from({ length: 7 }, (_, i) => ({ date: `2026-03-0${i + 3}`, mentions: n, negative }));
 
-    const [storm, storeMs] = timed(() => {
-      const ids = fill(
+    const [storm, storeMs] = await timedAsync(async () => {
+      const ids = await fill(
         store,
         'busy',
         [...week(3_000, 0.2), { date: DATE, mentions: busyMentions, negative: 0.25, storm: true }],
         1,
       );
-      fill(store, 'ordinary', [...week(300, 0.2), { date: DATE, mentions: 300, negative: 0.2 }], 2);
+      await fill(store, 'ordinary', [...week(300, 0.2), { date: DATE, mentions: 300, negative: 0.2 }], 2);
       // No negatives, so no complaint waits: its day is the one-line quiet report.
-      fill(store, 'quiet', week(20, 0), 3);
+      await fill(store, 'quiet', week(20, 0), 3);
       return ids;
     });
-    const stored = store.sqlite.prepare('select count(*) as n from mentions').get() as { n: number };
+    const stored = (await store.get<{ n: number }>('select count(*) as n from mentions')) ?? { n: 0 };
     const size =
       statSync(path.join(dir, 'earshot.db')).size + statSync(path.join(dir, 'earshot.db-wal')).size;
     const now = dayRange(TZ, DATE).end + 8 * HOUR;
@@ -219,15 +230,24 @@ export function main(
         buildReport(store, config, brand(name), period, DATE, now);
 
     // The first chart of a process loads echarts and resvg: measured apart, then out of the way.
-    const [, cold] = timed(() => renderCharts(day('ordinary')()));
+    const ordinary = await day('ordinary')();
+    const [, cold] = timed(() => renderCharts(ordinary));
 
     const rows = [
-      measure('quiet day (nothing said)', 0, runs, day('quiet')),
-      measure('ordinary day', 300, runs, day('ordinary')),
-      measure('busy day, no incident', busyMentions, runs, day('busy')),
-      measure('busy brand, weekly report, no incident', busyMentions + 6 * 3_000, runs, day('busy', 'week')),
-      measure('team of the three, one day, no incident', busyMentions + 300, runs, () =>
-        buildTeamReport(store, config, team, 'day', DATE, now)!,
+      await measure('quiet day (nothing said)', 0, runs, day('quiet')),
+      await measure('ordinary day', 300, runs, day('ordinary')),
+      await measure('busy day, no incident', busyMentions, runs, day('busy')),
+      await measure(
+        'busy brand, weekly report, no incident',
+        busyMentions + 6 * 3_000,
+        runs,
+        day('busy', 'week'),
+      ),
+      await measure(
+        'team of the three, one day, no incident',
+        busyMentions + 300,
+        runs,
+        async () => (await buildTeamReport(store, config, team, 'day', DATE, now))!,
       ),
     ];
     // Then the storm's incidents: its spike, a souring over half of it, and three small ones.
@@ -235,16 +255,23 @@ export function main(
     let incidentMs: number | undefined;
     if (withIncidents) {
       const { start } = dayRange(TZ, DATE);
-      incident(store, 'busy', 0, 'critical', storm, start + 10 * HOUR);
-      incident(store, 'busy', 1, 'warning', storm.slice(0, sizes[1]), start + 11 * HOUR);
+      await incident(store, 'busy', 0, 'critical', storm, start + 10 * HOUR);
+      await incident(store, 'busy', 1, 'warning', storm.slice(0, sizes[1]), start + 11 * HOUR);
       for (let n = 2; n < 5; n++)
-        incident(store, 'busy', n, 'info', storm.slice(n * 100, n * 100 + 200), start + (12 + n) * HOUR);
+        await incident(
+          store,
+          'busy',
+          n,
+          'info',
+          storm.slice(n * 100, n * 100 + 200),
+          start + (12 + n) * HOUR,
+        );
       // Run once: it takes minutes (see the README).
-      rows.push(measure('busy day with its 5 incidents (run once)', busyMentions, 1, day('busy')));
+      rows.push(await measure('busy day with its 5 incidents (run once)', busyMentions, 1, day('busy')));
       // The same day without them was measured above: the difference is the incidents' queries.
       incidentMs = median(rows.at(-1)!.build) - median(rows[2]!.build);
     }
-    store.close();
+    await store.close();
 
     console.log(
       `\ndigest build and render: ${stored.n.toLocaleString('en')} mentions stored through storePoll in ${(storeMs / 1000).toFixed(1)} s (${(size / 2 ** 20).toFixed(0)} MiB SQLite file); median of ${runs} runs, ms`,
@@ -267,4 +294,4 @@ export function main(
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

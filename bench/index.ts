@@ -18,5 +18,5 @@ const replayed = await replay();
 await detect();
 const ingested = await ingest();
 const deliveries = await deliver();
-digest();
+await digest();
 await ops({ ingest: ingested, analyze: analyzed, replay: replayed, deliveries });

@@ -265,16 +265,15 @@ async function stages(daemon: Daemon, entry: SourceEntry, rounds: number) {
   const analyzed = read.map((l, i) => l.map((m) => analyzeMention(m, `stage${i}`, observed)));
   const analyzeUs = ((cpuNow() - t) * 1000) / n;
   t = cpuNow();
-  analyzed.forEach((mentions, i) =>
-    storePoll(daemon.ctx.store, {
+  for (const [i, mentions] of analyzed.entries())
+    await storePoll(daemon.ctx.store, {
       brand: `stage${i}`,
       sourceKey: entry.key,
       source: entry.source,
       mentions,
       cursor: null,
       at: Date.now(),
-    }),
-  );
+    });
   const storeUs = ((cpuNow() - t) * 1000) / n;
   return [fetchUs, analyzeUs, storeUs].map((us) => us.toFixed(1));
 }
@@ -304,7 +303,7 @@ export async function measureIngest(name: string, seconds: number): Promise<Inge
     sources: [s.entry],
   }));
   const config = buildConfig({ brands }, { EARSHOT_DATA_DIR: dir });
-  const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+  const daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
   try {
     let stored = 0;
     let polls = 0;

@@ -24,24 +24,28 @@ const FOLLOWS_STATE = new Set(['pagerduty']);
  * that keep their own incident, PagerDuty, get an `acknowledged` alert through the outbox, in the
  * same transaction, so its delivery is as sure as any alert's.
  */
-export function acknowledge(store: Store, config: Config, id: string, by: string, now: number): AckOutcome {
-  return store.sqlite
-    .transaction((): AckOutcome => {
-      const incident = getIncident(store, id);
-      if (!incident) return { outcome: 'unknown' };
-      if (incident.status === 'resolved') return { outcome: 'resolved', incident };
-      if (incident.status === 'acknowledged') return { outcome: 'already', incident };
-      const who = personName(by);
-      markAcknowledged(store, id, who, now);
-      const told = channelsOfIncident(store, id).filter((c) =>
-        FOLLOWS_STATE.has(config.channels[c]?.type ?? ''),
-      );
-      const last = latestAlert(store, id);
-      if (told.length > 0 && last) writeAlertTo(store, acknowledgedAlert(last, who, now), told, now);
-      const after = getIncident(store, id) ?? incident;
-      return { outcome: 'acknowledged', incident: after, told };
-    })
-    .immediate();
+export function acknowledge(
+  store: Store,
+  config: Config,
+  id: string,
+  by: string,
+  now: number,
+): Promise<AckOutcome> {
+  return store.tx(async (): Promise<AckOutcome> => {
+    const incident = await getIncident(store, id);
+    if (!incident) return { outcome: 'unknown' };
+    if (incident.status === 'resolved') return { outcome: 'resolved', incident };
+    if (incident.status === 'acknowledged') return { outcome: 'already', incident };
+    const who = personName(by);
+    await markAcknowledged(store, id, who, now);
+    const told = (await channelsOfIncident(store, id)).filter((c) =>
+      FOLLOWS_STATE.has(config.channels[c]?.type ?? ''),
+    );
+    const last = await latestAlert(store, id);
+    if (told.length > 0 && last) await writeAlertTo(store, acknowledgedAlert(last, who, now), told, now);
+    const after = (await getIncident(store, id)) ?? incident;
+    return { outcome: 'acknowledged', incident: after, told };
+  });
 }
 
 function acknowledgedAlert(last: AlertPayload, by: string, now: number): AlertPayload {

@@ -71,13 +71,13 @@ export const deliverJob = {
       : jobIdFor('deliver', alertId, channel, `retry${retries}`),
   async handle(ctx: JobContext, data: DeliverPayload, meta: JobMeta): Promise<void> {
     const db = ctx.store;
-    const row = deliveryToSend(db, data.alertId, data.channel);
+    const row = await deliveryToSend(db, data.alertId, data.channel);
     if (!row || row.status === 'sent' || row.status === 'dead') return;
     const at = () => ctx.clock.now().getTime();
     const entry = ctx.config.channels[data.channel];
     const impl = entry ? (channelRegistry as Record<string, AnyChannel>)[entry.type] : undefined;
     const alert = row.alert;
-    const render = entry && impl && alert ? renderer(ctx, impl, alert, data.channel) : undefined;
+    const render = entry && impl && alert ? await renderer(ctx, impl, alert, data.channel) : undefined;
     if (!entry || !impl || !alert || render === undefined || typeof render === 'string') {
       const why = !alert
         ? 'the alert is gone'
@@ -163,12 +163,12 @@ async function sendOnce(
  * How the channel's message is made: an alert with its acknowledge link, or a digest from its
  * stored report and charts. A string says why it cannot be (the delivery is then given up).
  */
-function renderer(
+async function renderer(
   ctx: JobContext,
   impl: AnyChannel,
   alert: AlertPayload,
   channel: string,
-): (() => unknown) | string {
+): Promise<(() => unknown) | string> {
   if (alert.kind !== DIGEST_KIND) {
     const ackUrl = ackLinkFor(ctx, alert, channel);
     return (): unknown => impl.render(alert, ackUrl ? { ackUrl } : {});
@@ -176,7 +176,7 @@ function renderer(
   const renderDigest = impl.renderDigest?.bind(impl);
   if (!renderDigest) return `a ${impl.id} channel cannot carry a digest`;
   // A brand's report or a team's: the digests table keeps both (a team's says kind: 'team').
-  const report: AnyDigestReport | undefined = storedReport(ctx.store, alert.incident_id);
+  const report: AnyDigestReport | undefined = await storedReport(ctx.store, alert.incident_id);
   if (!report) return `the digest ${alert.incident_id} is gone`;
   const exp = ackExpiry(alert.at, ctx.config.settings.http.ackLinkTtlMs);
   const webUrl =

@@ -34,10 +34,10 @@ export const detectJob = {
   attempts: 3,
   backoffMs: 2_000,
   jobId: (brand: string, tick: number) => jobIdFor('detect', brand, String(tick)),
-  handle(ctx: JobContext, data: DetectPayload): void {
+  async handle(ctx: JobContext, data: DetectPayload): Promise<void> {
     const brand = ctx.config.brands.find((b) => b.name === data.brand);
     if (!brand) return;
-    const created = runDetection(ctx.store, ctx.config, brand, ctx.clock.now().getTime());
+    const created = await runDetection(ctx.store, ctx.config, brand, ctx.clock.now().getTime());
     for (const a of created)
       ctx.log.info(
         { brand: a.brand, incident: a.incident_id, severity: a.severity, kind: a.kind },
@@ -69,86 +69,87 @@ interface Evaluation {
  * the alerts they cause are written in ONE transaction (the outbox). Returns the alerts created.
  * The rules read `series`: the database by default; replay passes the copy it keeps in memory.
  */
-export function runDetection(
+export async function runDetection(
   store: Store,
   config: Config,
   brand: Brand,
   now: number,
   series: SeriesReader = storedSeries(store),
-): AlertPayload[] {
+): Promise<AlertPayload[]> {
   const s = brand.detection;
-  const e = evaluate(store, series, brand, now);
-  if (e.findings.length === 0 && getOpenIncidents(store, brand.name).length === 0) return [];
-  // IMMEDIATE: two processes deciding for one brand take turns, so an incident is opened once.
-  return store.sqlite
-    .transaction(() => {
-      const open = new Map(getOpenIncidents(store, brand.name).map((o) => [`${o.kind}|${o.subject}`, o]));
-      const created: AlertPayload[] = [];
-      for (const f of e.findings) {
-        const key = `${f.kind}|${f.subject}`;
-        const current = open.get(key) ?? null;
-        open.delete(key);
-        const decision = decide(current, f, now, s, f.kind);
-        if (decision.action !== 'open' && decision.action !== 'update') continue;
-        const id = current?.id ?? incidentId(brand.name, f.kind, now, f.subject);
-        const ids = mergeIds(current?.mentionIds ?? [], f.mentionIds);
-        if (decision.action === 'open')
-          insertIncident(store, {
-            id,
-            brand: brand.name,
-            kind: f.kind,
-            subject: f.subject,
-            polarity: f.polarity,
-            severity: decision.severity,
-            status: 'open',
-            title: f.title,
-            openedAt: now,
-            updatedAt: now,
-            lastActivityAt: now,
-            mentionCount: ids.length,
-            mentionIds: ids,
-            evidence: f.evidence,
-          });
-        else
-          updateIncident(store, id, {
-            severity: decision.severity,
-            title: f.title,
-            updatedAt: now,
-            lastActivityAt: now,
-            mentionCount: ids.length,
-            mentionIds: ids,
-            evidence: f.evidence,
-          });
-        if (!decision.alert) continue;
-        const top = f.mentionIds.flatMap((m) => e.mentions.get(m) ?? []).slice(0, TOP);
-        const alert: AlertPayload = {
-          at: new Date(now).toISOString(),
+  const e = await evaluate(store, series, brand, now);
+  if (e.findings.length === 0 && (await getOpenIncidents(store, brand.name)).length === 0) return [];
+  // One transaction that takes the write lock first: two processes deciding for one brand take
+  // turns, so an incident is opened once.
+  return store.tx(async () => {
+    const open = new Map(
+      (await getOpenIncidents(store, brand.name)).map((o) => [`${o.kind}|${o.subject}`, o]),
+    );
+    const created: AlertPayload[] = [];
+    for (const f of e.findings) {
+      const key = `${f.kind}|${f.subject}`;
+      const current = open.get(key) ?? null;
+      open.delete(key);
+      const decision = decide(current, f, now, s, f.kind);
+      if (decision.action !== 'open' && decision.action !== 'update') continue;
+      const id = current?.id ?? incidentId(brand.name, f.kind, now, f.subject);
+      const ids = mergeIds(current?.mentionIds ?? [], f.mentionIds);
+      if (decision.action === 'open')
+        await insertIncident(store, {
+          id,
           brand: brand.name,
           kind: f.kind,
+          subject: f.subject,
           polarity: f.polarity,
           severity: decision.severity,
-          incident_id: id,
+          status: 'open',
           title: f.title,
-          mention_ids: ids,
+          openedAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+          mentionCount: ids.length,
+          mentionIds: ids,
           evidence: f.evidence,
-          ...(decision.action === 'update' ? { update: true } : {}),
-          top_mentions: top.map(summary),
-        };
-        writeAlert(store, config, alert, now);
-        created.push(alert);
-      }
-      // Open incidents with no finding this tick: quiet long enough, or over (answered, back to normal).
-      for (const o of open.values()) {
-        if (!e.ran.has(o.kind)) continue;
-        if (decide(o, null, now, s, o.kind).action === 'resolve') resolveIncident(store, o.id, now);
-      }
-      return created;
-    })
-    .immediate();
+        });
+      else
+        await updateIncident(store, id, {
+          severity: decision.severity,
+          title: f.title,
+          updatedAt: now,
+          lastActivityAt: now,
+          mentionCount: ids.length,
+          mentionIds: ids,
+          evidence: f.evidence,
+        });
+      if (!decision.alert) continue;
+      const top = f.mentionIds.flatMap((m) => e.mentions.get(m) ?? []).slice(0, TOP);
+      const alert: AlertPayload = {
+        at: new Date(now).toISOString(),
+        brand: brand.name,
+        kind: f.kind,
+        polarity: f.polarity,
+        severity: decision.severity,
+        incident_id: id,
+        title: f.title,
+        mention_ids: ids,
+        evidence: f.evidence,
+        ...(decision.action === 'update' ? { update: true } : {}),
+        top_mentions: top.map(summary),
+      };
+      await writeAlert(store, config, alert, now);
+      created.push(alert);
+    }
+    // Open incidents with no finding this tick: quiet long enough, or over (answered, back to normal).
+    for (const o of open.values()) {
+      if (!e.ran.has(o.kind)) continue;
+      if (decide(o, null, now, s, o.kind).action === 'resolve') await resolveIncident(store, o.id, now);
+    }
+    return created;
+  });
 }
 
 /** Reads what the rules need for `brand` at `now` and runs them (the rules themselves are pure). */
-function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number): Evaluation {
+async function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number): Promise<Evaluation> {
   const s = brand.detection;
   const findings: Finding[] = [];
   const mentions = new Map<string, DetectedMention>();
@@ -159,11 +160,11 @@ function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number)
   const ran = new Set(['volume_spike', 'viral_post', 'opportunity']);
 
   const windowStart = now - s.window;
-  const recent = baselineBefore(series, brand.name, windowStart, s);
-  const w = series.windowCounts(brand.name, windowStart, now + 1, true);
+  const recent = await baselineBefore(series, brand.name, windowStart, s);
+  const w = await series.windowCounts(brand.name, windowStart, now + 1, true);
   // The rule would refuse fewer negatives than min_negative anyway: skip reading the posts.
   if (w.negative >= s.min_negative) {
-    const spike = detectNegativeSpike({
+    const input = {
       brand,
       negatives: w.negative,
       total: w.negative + w.neutral + w.positive,
@@ -171,22 +172,37 @@ function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number)
       expectedTotal: expectedIn(recent, recent.totalPerHour, windowStart, now),
       baselineShare: recent.negativeShare,
       historyHours: recent.hours,
-      mentions: () => keep(series.labelledMentions(brand.name, 'negative', windowStart, now + 1, 100)),
       settings: s,
+    };
+    // The rule reads the posts only once it sees a spike. It is pure, so it is asked first without
+    // them, and again with them (read, perhaps from the database) when it wanted them.
+    let wanted = false;
+    let spike = detectNegativeSpike({
+      ...input,
+      mentions: () => {
+        wanted = true;
+        return [];
+      },
     });
+    if (wanted) {
+      const negatives = await series.labelledMentions(brand.name, 'negative', windowStart, now + 1, 100);
+      spike = detectNegativeSpike({ ...input, mentions: keep(negatives) });
+    }
     if (spike) findings.push(spike);
   }
-  findings.push(...detectViralPosts(keep(series.viralMentions(brand.name, s.viral_score, now - RECENT)), s));
+  findings.push(
+    ...detectViralPosts(keep(await series.viralMentions(brand.name, s.viral_score, now - RECENT)), s),
+  );
 
   if (now % SLOW_EVERY < s.every || s.every >= SLOW_EVERY) {
     ran.add('negative_shift').add('unanswered_complaint').add('volume_drop');
     const shiftStart = now - s.shift_window;
-    const before = baselineBefore(series, brand.name, shiftStart, s);
+    const before = await baselineBefore(series, brand.name, shiftStart, s);
     // Souring is a change over days: measured against less than two days of history, a morning's
     // share of complaints against a night's is luck, not news.
     const warm = before.hours * HOUR >= Math.max(s.warmup, 2 * DAILY_AFTER);
     if (warm) {
-      const o = series.windowCounts(brand.name, shiftStart, now + 1);
+      const o = await series.windowCounts(brand.name, shiftStart, now + 1);
       const shift = detectNegativeShift({
         brand,
         negatives: o.negative,
@@ -197,15 +213,15 @@ function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number)
         settings: s,
       });
       if (shift) {
-        const worst = keep(series.labelledMentions(brand.name, 'negative', shiftStart, now + 1, TOP));
+        const worst = keep(await series.labelledMentions(brand.name, 'negative', shiftStart, now + 1, TOP));
         shift.mentionIds = worst.map((m) => m.id);
         findings.push(shift);
       }
       // A drop means less than usual for these hours of this weekday: the rhythm must be known.
       if (before.hours * HOUR >= WEEKLY_AFTER)
-        findings.push(...detectDrops(store, series, brand, before, shiftStart, now));
+        findings.push(...(await detectDrops(store, series, brand, before, shiftStart, now)));
     }
-    const waiting = series.unansweredComplaints(
+    const waiting = await series.unansweredComplaints(
       brand.name,
       now - RECENT,
       now - s.unanswered_after,
@@ -220,25 +236,25 @@ function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number)
  * The brand's volume over the drop window against its baseline, in all and per source. A source
  * whose polls already raised "source silent" is left to that alert.
  */
-function detectDrops(
+async function detectDrops(
   store: Store,
   series: SeriesReader,
   brand: Brand,
   before: Baseline,
   baselineEnd: number,
   now: number,
-): Finding[] {
+): Promise<Finding[]> {
   const s = brand.detection;
   const dropStart = now - s.drop_window;
-  const d = series.windowCounts(brand.name, dropStart, now + 1, true);
+  const d = await series.windowCounts(brand.name, dropStart, now + 1, true);
   const all = {
     total: d.negative + d.neutral + d.positive,
     expected: expectedIn(before, before.totalPerHour, dropStart, now),
   };
   const end = Math.floor(baselineEnd / HOUR) * HOUR;
-  const usual = series.sourceCounts(brand.name, end - before.hours * HOUR, end, true);
-  const seen = series.sourceCounts(brand.name, dropStart, now + 1);
-  const open = getOpenIncidents(store, brand.name);
+  const usual = await series.sourceCounts(brand.name, end - before.hours * HOUR, end, true);
+  const seen = await series.sourceCounts(brand.name, dropStart, now + 1);
+  const open = await getOpenIncidents(store, brand.name);
   const silent = new Set(open.map((o) => brand.sources.find((e) => silentKind(e) === o.kind)?.source));
   const ongoing = new Set(open.filter((o) => o.kind === 'volume_drop').map((o) => o.subject));
   const bySource = new Map<string, DropCount>();
@@ -258,15 +274,20 @@ const baselines = new WeakMap<SeriesReader, Map<string, Baseline>>();
  * The brand's baseline over the whole hours before `t`, as far back as the setting and the history
  * go. It changes once an hour, so it is built once an hour (per brand and end), not on every tick.
  */
-function baselineBefore(series: SeriesReader, brand: string, t: number, s: DetectionSettings): Baseline {
+async function baselineBefore(
+  series: SeriesReader,
+  brand: string,
+  t: number,
+  s: DetectionSettings,
+): Promise<Baseline> {
   const end = Math.floor(t / HOUR) * HOUR;
   let cache = baselines.get(series);
   if (!cache) baselines.set(series, (cache = new Map<string, Baseline>()));
   const key = `${brand}\u0000${end}\u0000${s.baseline}`;
   let b = cache.get(key);
   if (!b) {
-    const from = Math.min(end, Math.max(end - s.baseline, series.historyStart(brand) ?? end));
-    b = buildBaseline(series.hourlyCounts(brand, from, end), from, end);
+    const from = Math.min(end, Math.max(end - s.baseline, (await series.historyStart(brand)) ?? end));
+    b = buildBaseline(await series.hourlyCounts(brand, from, end), from, end);
     // A handful of brands x two ends: the oldest entries go once the map grows.
     if (cache.size > 4_096) cache.clear();
     cache.set(key, b);

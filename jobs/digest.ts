@@ -57,7 +57,7 @@ export const digestJob = {
   everyMs: 60_000,
   jobId: (who: string, period: Period, date: string) => jobIdFor('digest', who, period, date),
   /** Builds, saves and hands the report to the outbox; 'skipped' when it went out already. */
-  handle(ctx: JobContext, data: DigestPayload): 'sent' | 'skipped' {
+  async handle(ctx: JobContext, data: DigestPayload): Promise<'sent' | 'skipped'> {
     const now = ctx.clock.now().getTime();
     let built: BuiltDigest<AnyDigestReport> | undefined;
     let channels: string[];
@@ -65,22 +65,22 @@ export const digestJob = {
       const team = ctx.config.digest.teams.find((t) => t.name === data.team);
       if (!team) return 'skipped';
       const id = teamDigestId(team.name, data.period, data.date);
-      if (sentDigests(ctx.store, teamKey(team.name), data.date).has(id)) return 'skipped';
-      built = buildTeamDigest(ctx.store, ctx.config, team, data.period, data.date, now);
+      if ((await sentDigests(ctx.store, teamKey(team.name), data.date)).has(id)) return 'skipped';
+      built = await buildTeamDigest(ctx.store, ctx.config, team, data.period, data.date, now);
       channels = team.channels;
     } else {
       const brand = ctx.config.brands.find((b) => b.name === data.brand);
       if (!brand) return 'skipped';
       const id = digestId(brand.name, data.period, data.date);
-      if (sentDigests(ctx.store, brand.name, data.date).has(id)) return 'skipped';
-      built = buildDigest(ctx.store, ctx.config, brand, data.period, data.date, now);
+      if ((await sentDigests(ctx.store, brand.name, data.date)).has(id)) return 'skipped';
+      built = await buildDigest(ctx.store, ctx.config, brand, data.period, data.date, now);
       channels = ctx.config.digest.channels;
     }
     if (!built) return 'skipped';
     const { report } = built;
     const file = digestPath(ctx.config.settings.dataDir, report);
     saveHtml(file, built.html);
-    const claimed = claimDigest(
+    const claimed = await claimDigest(
       ctx.store,
       // The digests table keeps any report as JSON; claimDigest reads only its id, brand column,
       // period, date and time zone, which a team's report has like a brand's.
@@ -172,18 +172,22 @@ export async function queueDueDigests(ctx: JobContext, now: number): Promise<num
       brand,
       digest,
       now,
-      sentDigests(ctx.store, brand.name, since(brand.timezone)),
-      historyStart(ctx.store, brand.name),
+      await sentDigests(ctx.store, brand.name, since(brand.timezone)),
+      await historyStart(ctx.store, brand.name),
     ))
       due.push({ payload: d, who: brand.name });
   for (const team of digest.teams) {
-    const starts = team.brands.flatMap((b) => historyStart(ctx.store, b) ?? []);
+    const starts: number[] = [];
+    for (const b of team.brands) {
+      const start = await historyStart(ctx.store, b);
+      if (start !== null) starts.push(start);
+    }
     const key = teamKey(team.name);
     for (const d of dueTeamDigests(
       team,
       digest,
       now,
-      sentDigests(ctx.store, key, since(team.timezone)),
+      await sentDigests(ctx.store, key, since(team.timezone)),
       starts.length ? Math.min(...starts) : null,
     ))
       due.push({ payload: d, who: key });

@@ -6,6 +6,7 @@ import {
   dueEscalations,
   getIncident,
   latestAlert,
+  type Incident,
   rememberRouteSend,
   routeRecords,
 } from '../src/db/routing.ts';
@@ -36,8 +37,8 @@ export const escalateJob = {
   /** How often the schedule looks for escalations due: the most an escalation can be late. */
   everyMs: 30_000,
   jobId: (incident: string, to: string) => jobIdFor('escalate', incident, to),
-  handle(ctx: JobContext, data: EscalatePayload): AlertPayload | null {
-    const alert = escalate(ctx.store, ctx.config, data, ctx.clock.now().getTime());
+  async handle(ctx: JobContext, data: EscalatePayload): Promise<AlertPayload | null> {
+    const alert = await escalate(ctx.store, ctx.config, data, ctx.clock.now().getTime());
     if (alert)
       ctx.log.info(
         { incident: alert.incident_id, from: data.from, to: data.to },
@@ -54,7 +55,7 @@ export const escalates = (config: Config): boolean => escalating(config).length 
 export async function queueDueEscalations(ctx: JobContext, now: number): Promise<number> {
   let due = 0;
   for (const r of escalating(ctx.config)) {
-    for (const incident of dueEscalations(ctx.store, r.name, r.escalate_to, now - r.escalate_after)) {
+    for (const incident of await dueEscalations(ctx.store, r.name, r.escalate_to, now - r.escalate_after)) {
       due++;
       await ctx.queue.add(
         'escalate',
@@ -74,34 +75,32 @@ export async function queueDueEscalations(ctx: JobContext, now: number): Promise
  * Sends a critical incident nobody acknowledged to the next route's channels, in one transaction
  * with the record that the route had it (its own escalation, if any, waits from now).
  */
-export function escalate(
+export async function escalate(
   store: Store,
   config: Config,
   step: EscalatePayload,
   now: number,
-): AlertPayload | null {
+): Promise<AlertPayload | null> {
   const from = escalating(config).find((r) => r.name === step.from && r.escalate_to === step.to);
   const to = config.routes.find((r) => r.name === step.to);
   if (!from || !to) return null;
-  return store.sqlite
-    .transaction(() => {
-      const incident = getIncident(store, step.incident);
-      if (!incident || incident.status !== 'open' || incident.severity !== 'critical') return null;
-      const had = routeRecords(store, incident.id);
-      const since = had.get(from.name)?.criticalAt;
-      if (since == null || since > now - from.escalate_after) return null;
-      if (had.get(step.to)?.criticalAt != null) return null;
-      const alert = escalationAlert(latestAlert(store, incident.id), incident, from.escalate_after, now);
-      writeAlertTo(store, alert, channelsOf([to], new Set(Object.keys(config.channels))), now);
-      rememberRouteSend(store, incident.id, step.to, 'critical', now, true);
-      return alert;
-    })
-    .immediate();
+  return store.tx(async () => {
+    const incident = await getIncident(store, step.incident);
+    if (!incident || incident.status !== 'open' || incident.severity !== 'critical') return null;
+    const had = await routeRecords(store, incident.id);
+    const since = had.get(from.name)?.criticalAt;
+    if (since == null || since > now - from.escalate_after) return null;
+    if (had.get(step.to)?.criticalAt != null) return null;
+    const alert = escalationAlert(await latestAlert(store, incident.id), incident, from.escalate_after, now);
+    await writeAlertTo(store, alert, channelsOf([to], new Set(Object.keys(config.channels))), now);
+    await rememberRouteSend(store, incident.id, step.to, 'critical', now, true);
+    return alert;
+  });
 }
 
 function escalationAlert(
   last: AlertPayload | undefined,
-  incident: NonNullable<ReturnType<typeof getIncident>>,
+  incident: Incident,
   waitedMs: number,
   now: number,
 ): AlertPayload {

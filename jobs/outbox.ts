@@ -10,27 +10,37 @@ import type { AlertPayload } from '../src/types.ts';
  * in their cooldown for this incident, and records what each named route had. Call inside the
  * transaction that changed the incident.
  */
-export function writeAlert(store: Store, config: Config, alert: AlertPayload, now: number): void {
-  const payload = withIntents(store, alert);
-  const had = routeRecords(store, payload.incident_id);
+export async function writeAlert(
+  store: Store,
+  config: Config,
+  alert: AlertPayload,
+  now: number,
+): Promise<void> {
+  const payload = await withIntents(store, alert);
+  const had = await routeRecords(store, payload.incident_id);
   const routes = matchingRoutes(payload, config.routes).filter(
     (r) => !r.name || passesCooldown(r, had.get(r.name), payload, now),
   );
-  writeAlertTo(store, payload, channelsOf(routes, new Set(Object.keys(config.channels))), now);
+  await writeAlertTo(store, payload, channelsOf(routes, new Set(Object.keys(config.channels))), now);
   for (const r of routes)
-    if (r.name) rememberRouteSend(store, payload.incident_id, r.name, payload.severity, now);
+    if (r.name) await rememberRouteSend(store, payload.incident_id, r.name, payload.severity, now);
 }
 
 /** Puts an alert in the outbox for these channels, numbered within its incident. */
-export function writeAlertTo(store: Store, alert: AlertPayload, channels: string[], now: number): string {
-  const id = `${alert.incident_id}-${alertCount(store, alert.incident_id) + 1}`;
-  enqueueAlert(store, id, alert, channels, now);
+export async function writeAlertTo(
+  store: Store,
+  alert: AlertPayload,
+  channels: string[],
+  now: number,
+): Promise<string> {
+  const id = `${alert.incident_id}-${(await alertCount(store, alert.incident_id)) + 1}`;
+  await enqueueAlert(store, id, alert, channels, now);
   return id;
 }
 
 /** Detectors may name the intents themselves; otherwise they are read from the incident's mentions. */
-function withIntents(store: Store, alert: AlertPayload): AlertPayload {
+async function withIntents(store: Store, alert: AlertPayload): Promise<AlertPayload> {
   if (alert.intents !== undefined || alert.mention_ids.length === 0) return alert;
-  const intents = dominantIntents(intentsOf(store, alert.brand, alert.mention_ids));
+  const intents = dominantIntents(await intentsOf(store, alert.brand, alert.mention_ids));
   return intents.length > 0 ? { ...alert, intents } : alert;
 }

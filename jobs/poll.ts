@@ -79,7 +79,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
   const log = ctx.log.child({ brand: brand.name, source: entry.key });
   if (!source) return { fetched: 0, stored: 0, error: `unknown source ${entry.source}` };
   const now = ctx.clock.now().getTime();
-  const row = getCursor(ctx.store, brand.name, entry.key);
+  const row = await getCursor(ctx.store, brand.name, entry.key);
   const wait = backoffRemaining(entry.everyMs, row?.consecutiveFailures ?? 0, row?.lastErrorAt ?? null, now);
   if (wait > 0) {
     log.debug(
@@ -98,8 +98,8 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       },
     );
     const { analyzed } = readItems(source, brand, entry, res.items, new Date(now), log);
-    markCopies(ctx.store, brand.name, analyzed, now);
-    const stored = storePoll(ctx.store, {
+    await markCopies(ctx.store, brand.name, analyzed, now);
+    const stored = await storePoll(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,
       source: entry.source,
@@ -122,13 +122,13 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     const lastItems = stored.inserted.length > 0 ? now : row?.lastItemsAt;
     if (lastItems && now - lastItems >= entry.quietAfterMs) {
       const hours = Math.round((now - lastItems) / 3_600_000);
-      raiseSilent(ctx, brand, entry, `nothing new for ${hours} hours`, now);
-    } else if (clearSilent(ctx, brand, entry, now)) {
+      await raiseSilent(ctx, brand, entry, `nothing new for ${hours} hours`, now);
+    } else if (await clearSilent(ctx, brand, entry, now)) {
       log.info(`${entry.key} for ${brand.name} answers again`);
     }
     return { fetched: res.items.length, stored: stored.inserted.length + stored.updated };
   } catch (err) {
-    const fault = storageFault(err, ctx.config.settings.sqlitePath);
+    const fault = storageFault(err, ctx.store.describe);
     if (fault) {
       // The source answered: no failure is counted against it (nor written to a database that
       // cannot take it), and the cursor stays, so the next poll reads the same items again.
@@ -145,7 +145,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       return { fetched: 0, stored: 0, error: message };
     }
     countPollError(brand.name, entry.key);
-    const failures = recordPollFailure(ctx.store, {
+    const failures = await recordPollFailure(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,
       source: entry.source,
@@ -154,7 +154,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
     });
     log.error({ failures }, `poll of ${entry.key} for ${brand.name} failed: ${message}`);
     if (failures >= ctx.config.settings.silentAfterFailures) {
-      const alert = raiseSilent(
+      const alert = await raiseSilent(
         ctx,
         brand,
         entry,
@@ -204,7 +204,13 @@ export async function runRefresh(ctx: JobContext, brand: Brand, entry: SourceEnt
   const source = getSource(entry.source);
   if (!source?.refresh) return 0;
   const now = ctx.clock.now().getTime();
-  const ids = recentIds(ctx.store, brand.name, entry.key, now - ctx.config.settings.refreshAgeMs, 2_000);
+  const ids = await recentIds(
+    ctx.store,
+    brand.name,
+    entry.key,
+    now - ctx.config.settings.refreshAgeMs,
+    2_000,
+  );
   if (ids.length === 0) return 0;
   const log = ctx.log.child({ brand: brand.name, source: entry.key });
   try {
@@ -225,7 +231,7 @@ export async function runRefresh(ctx: JobContext, brand: Brand, entry: SourceEnt
           ]
         : [];
     });
-    const changed = recordReadings(ctx.store, brand.name, readings, now, rescore);
+    const changed = await recordReadings(ctx.store, brand.name, readings, now, rescore);
     log.info(
       { asked: ids.length, read: readings.length, changed },
       `refreshed engagement of ${entry.key} for ${brand.name}`,

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { markRelayed, unrelayed } from '../src/db/outbox.ts';
 import { errorMessage } from '../src/errors.ts';
 import type { JobContext } from './context.ts';
@@ -12,7 +11,7 @@ import { deliverJob } from './deliver.ts';
 export async function relayOutbox(ctx: JobContext): Promise<number> {
   let moved = 0;
   for (;;) {
-    const batch = unrelayed(ctx.store);
+    const batch = await unrelayed(ctx.store);
     if (batch.length === 0) return moved;
     const jobs = batch.flatMap((entry) =>
       entry.deliveries.map(({ channel, retries }) => ({
@@ -30,7 +29,7 @@ export async function relayOutbox(ctx: JobContext): Promise<number> {
       ctx.log.warn(`alerts wait in the outbox: ${errorMessage(err)}`);
       return moved;
     }
-    markRelayed(
+    await markRelayed(
       ctx.store,
       batch.map((e) => e.alertId),
       ctx.clock.now().getTime(),
@@ -43,8 +42,8 @@ export async function relayOutbox(ctx: JobContext): Promise<number> {
  * After a restart (or Redis coming back), deliveries whose queue job may have died with the process
  * (or with Redis) go back to the outbox; offering a job the queue still holds again is a no-op.
  */
-export function reopenUnfinished(ctx: JobContext): void {
-  ctx.store.db.run(
-    sql`update alerts set relayed_at = null where id in (select alert_id from deliveries where status in ('pending', 'failed'))`,
+export async function reopenUnfinished(ctx: JobContext): Promise<void> {
+  await ctx.store.run(
+    `update alerts set relayed_at = null where id in (select alert_id from deliveries where status in ('pending', 'failed'))`,
   );
 }

@@ -18,54 +18,57 @@ export function raiseSilent(
   entry: SourceEntry,
   reason: string,
   now: number,
-): AlertPayload | null {
+): Promise<AlertPayload | null> {
   const store = ctx.store;
-  return store.sqlite
-    .transaction(() => {
-      const open = getOpenIncident(store, brand.name, silentKind(entry));
-      if (open) {
-        updateIncident(store, open.id, { updatedAt: now, evidence: { source: entry.key, reason } });
-        return null;
-      }
-      const id = incidentId(brand.name, `source_silent-${entry.key}`, now);
-      const title = `${entry.key} is silent for ${brand.displayName}: ${reason}`;
-      insertIncident(store, {
-        id,
-        brand: brand.name,
-        kind: silentKind(entry),
-        polarity: 'neutral',
-        severity: 'warning',
-        status: 'open',
-        title,
-        openedAt: now,
-        updatedAt: now,
-        lastActivityAt: now,
-        mentionCount: 0,
-        mentionIds: [],
-        evidence: { source: entry.key, reason },
-      });
-      const alert: AlertPayload = {
-        at: new Date(now).toISOString(),
-        brand: brand.name,
-        kind: 'source_silent',
-        polarity: 'neutral',
-        severity: 'warning',
-        incident_id: id,
-        title,
-        mention_ids: [],
-        evidence: { source: entry.key, source_type: entry.source, reason },
-      };
-      writeAlert(store, ctx.config, alert, now);
-      return alert;
-    })
-    .immediate();
+  return store.tx(async () => {
+    const open = await getOpenIncident(store, brand.name, silentKind(entry));
+    if (open) {
+      await updateIncident(store, open.id, { updatedAt: now, evidence: { source: entry.key, reason } });
+      return null;
+    }
+    const id = incidentId(brand.name, `source_silent-${entry.key}`, now);
+    const title = `${entry.key} is silent for ${brand.displayName}: ${reason}`;
+    await insertIncident(store, {
+      id,
+      brand: brand.name,
+      kind: silentKind(entry),
+      polarity: 'neutral',
+      severity: 'warning',
+      status: 'open',
+      title,
+      openedAt: now,
+      updatedAt: now,
+      lastActivityAt: now,
+      mentionCount: 0,
+      mentionIds: [],
+      evidence: { source: entry.key, reason },
+    });
+    const alert: AlertPayload = {
+      at: new Date(now).toISOString(),
+      brand: brand.name,
+      kind: 'source_silent',
+      polarity: 'neutral',
+      severity: 'warning',
+      incident_id: id,
+      title,
+      mention_ids: [],
+      evidence: { source: entry.key, source_type: entry.source, reason },
+    };
+    await writeAlert(store, ctx.config, alert, now);
+    return alert;
+  });
 }
 
 /** The source answers and brings mentions again: its silence incident is resolved. */
-export function clearSilent(ctx: JobContext, brand: Brand, entry: SourceEntry, now: number): boolean {
-  const open = getOpenIncident(ctx.store, brand.name, silentKind(entry));
+export async function clearSilent(
+  ctx: JobContext,
+  brand: Brand,
+  entry: SourceEntry,
+  now: number,
+): Promise<boolean> {
+  const open = await getOpenIncident(ctx.store, brand.name, silentKind(entry));
   if (!open) return false;
-  resolveIncident(ctx.store, open.id, now);
+  await resolveIncident(ctx.store, open.id, now);
   return true;
 }
 

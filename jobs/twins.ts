@@ -10,21 +10,26 @@ const KEPT = 50_000;
 const indexes = new WeakMap<Store, Map<string, NearDuplicates>>();
 
 /** The brand's near-duplicate index, filled from the stored originals of the window at first use. */
-function indexOf(store: Store, brand: string, now: number): NearDuplicates {
+async function indexOf(store: Store, brand: string, now: number): Promise<NearDuplicates> {
   let byBrand = indexes.get(store);
   if (!byBrand) indexes.set(store, (byBrand = new Map<string, NearDuplicates>()));
   let index = byBrand.get(brand);
   if (!index) {
     index = new NearDuplicates(0.6, KEPT);
-    for (const m of recentOriginals(store, brand, now - WINDOW_MS, KEPT)) index.add(m.id, m.text);
+    for (const m of await recentOriginals(store, brand, now - WINDOW_MS, KEPT)) index.add(m.id, m.text);
     byBrand.set(brand, index);
   }
   return index;
 }
 
 /** Sets `duplicateOf` on the mentions that nearly repeat an earlier one of the brand (poll and replay). */
-export function markCopies(store: Store, brand: string, list: AnalyzedMention[], now: number): void {
-  const index = indexOf(store, brand, now);
+export async function markCopies(
+  store: Store,
+  brand: string,
+  list: AnalyzedMention[],
+  now: number,
+): Promise<void> {
+  const index = await indexOf(store, brand, now);
   for (const m of list) {
     const group = index.add(m.id, m.text).group;
     if (group !== m.id) m.duplicateOf = group;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { replayObservations } from '../src/commands/replay.ts';
 import { buildConfig } from '../src/config.ts';
-import { openStore } from '../src/db/client.ts';
+import { connectStore } from '../src/db/client.ts';
 import { buildDigest, saveHtml } from '../src/digest/build.ts';
 import { addDays, localDate } from '../src/digest/time.ts';
 import { simulate } from '../src/simulate/index.ts';
@@ -32,7 +32,7 @@ const config = buildConfig(
   },
   { EARSHOT_DATA_DIR: tmp },
 );
-const store = openStore(path.join(tmp, 'earshot.db'));
+const store = await connectStore(path.join(tmp, 'earshot.db'));
 try {
   const lines: string[] = [];
   const it = simulate({
@@ -51,13 +51,20 @@ try {
   const brand = config.brands.find((b) => b.name === story?.brand);
   if (!story?.incident || !brand) throw new Error('the simulation has no outrage');
   const date = localDate(brand.timezone, Date.parse(story.incident.start));
-  const built = buildDigest(store, config, brand, 'day', date, Date.parse(`${addDays(date, 1)}T13:00:00Z`));
+  const built = await buildDigest(
+    store,
+    config,
+    brand,
+    'day',
+    date,
+    Date.parse(`${addDays(date, 1)}T13:00:00Z`),
+  );
   saveHtml(html, built.html);
   const [check] = await checkInChromium(html, [720], out);
   process.stdout.write(
     `${built.report.id}: ${built.report.totals.volume} mentions, ${built.report.incidents.length} incident(s); ${html}, ${out} (${check?.scrollWidth} px wide)\n`,
   );
 } finally {
-  store.close();
+  await store.close();
   rmSync(tmp, { recursive: true, force: true });
 }

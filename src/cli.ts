@@ -15,7 +15,7 @@ import { runTrain, saveModel } from './commands/train.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { systemClock } from './clock.ts';
 import { loadConfig as readConfig, type LoadOptions } from './config.ts';
-import { openStore } from './db/client.ts';
+import { connectStore } from './db/client.ts';
 import { pollOnce, startDaemon } from './daemon.ts';
 import { ConfigError, errorMessage, UsageError } from './errors.ts';
 import { createLogger } from './log.ts';
@@ -93,10 +93,10 @@ const configFile = (): string | undefined => program.opts<{ config?: string }>()
 program
   .command('start')
   .description('run the daemon: poll sources, detect incidents, deliver alerts')
-  .action(() => {
+  .action(async () => {
     const config = loadConfig({ file: configFile(), env, requireBrands: true });
     const log = createLogger(config.settings.logLevel);
-    const daemon = startDaemon({ config, env, log });
+    const daemon = await startDaemon({ config, env, log });
     let stopping = false;
     const stop = (signal: 'SIGTERM' | 'SIGINT') => {
       if (stopping) {
@@ -122,7 +122,12 @@ program
   .requiredOption('--once', 'poll once and exit (the daemon polls on its schedule)')
   .action(async () => {
     const config = loadConfig({ file: configFile(), env, requireBrands: true });
-    const daemon = startDaemon({ config, env, log: createLogger(config.settings.logLevel), schedule: false });
+    const daemon = await startDaemon({
+      config,
+      env,
+      log: createLogger(config.settings.logLevel),
+      schedule: false,
+    });
     try {
       await pollOnce(daemon);
     } finally {
@@ -231,10 +236,11 @@ program
 program
   .command('migrate')
   .description('create or upgrade the database')
-  .action(() => {
+  .action(async () => {
     const config = loadConfig({ file: configFile(), env });
-    openStore(config.settings.sqlitePath).close();
-    process.stdout.write(`database ready: ${config.settings.sqlitePath}\n`);
+    const store = await connectStore(config.settings.database);
+    await store.close();
+    process.stdout.write(`database ready: ${store.describe}\n`);
   });
 
 const alertsCommand = program
@@ -242,16 +248,16 @@ const alertsCommand = program
   .description('list the latest alerts and how each channel fared (sent, retrying, given up and why)')
   .option('-n, --limit <n>', 'how many alerts', '20')
   .option('-b, --brand <name>', 'only this brand')
-  .action((o: { limit: string; brand?: string }) => {
+  .action(async (o: { limit: string; brand?: string }) => {
     const limit = Number(o.limit);
     if (!Number.isInteger(limit) || limit < 1)
       throw new Error(`--limit ${o.limit}: give a whole number above 0`);
     const config = loadConfig({ file: configFile(), env });
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     try {
-      process.stdout.write(listAlerts(store, { limit, ...(o.brand ? { brand: o.brand } : {}) }));
+      process.stdout.write(await listAlerts(store, { limit, ...(o.brand ? { brand: o.brand } : {}) }));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -260,13 +266,13 @@ alertsCommand
   .description('send an alert again where its delivery was given up (the running daemon sends it)')
   .argument('<id>', 'the alert id, as `earshot alerts` shows it')
   .option('--channel <name>', 'only this channel (default: every channel that gave up)')
-  .action((id: string, o: { channel?: string }) => {
+  .action(async (id: string, o: { channel?: string }) => {
     const config = loadConfig({ file: configFile(), env });
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     try {
-      process.stdout.write(retryAlert(store, config, id, o.channel));
+      process.stdout.write(await retryAlert(store, config, id, o.channel));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -275,13 +281,15 @@ program
   .description('acknowledge an incident: its escalation stops, PagerDuty hears of it')
   .argument('<incident>', 'the incident id, as alerts show it')
   .option('--by <name>', 'who acknowledges (default: your user name)')
-  .action((incident: string, o: { by?: string }) => {
+  .action(async (incident: string, o: { by?: string }) => {
     const config = loadConfig({ file: configFile(), env });
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     try {
-      process.stdout.write(runAck(store, config, incident, o.by ?? whoAmI(), systemClock.now().getTime()));
+      process.stdout.write(
+        await runAck(store, config, incident, o.by ?? whoAmI(), systemClock.now().getTime()),
+      );
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -296,7 +304,7 @@ program
   .action(async (o: { brand: string; since: string; source?: string }) => {
     const config = loadConfig({ file: configFile(), env });
     const plan = planBackfill(config, o, systemClock.now().getTime());
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     const stop = new AbortController();
     const interrupt = () => {
       // A second Ctrl-C does not wait for the page being read.
@@ -317,7 +325,7 @@ program
         signal: stop.signal,
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -334,13 +342,13 @@ program
     '-o, --out <file>',
     'where to write the HTML (default: data/digests/<brand>-<date>.html, team-<team>-<date>.html)',
   )
-  .action((o: { brand?: string; team?: string; date?: string; week?: boolean; out?: string }) => {
+  .action(async (o: { brand?: string; team?: string; date?: string; week?: boolean; out?: string }) => {
     const config = loadConfig({ file: configFile(), env });
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     try {
-      process.stdout.write(runDigest(store, config, o, systemClock.now().getTime()));
+      process.stdout.write(await runDigest(store, config, o, systemClock.now().getTime()));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -335,7 +335,8 @@ export interface HttpSettings {
 }
 export interface Settings {
   dataDir: string;
-  sqlitePath: string;
+  /** Where the store is: a SQLite file (or `:memory:`), or a postgres:// URL (DATABASE_URL). */
+  database: string;
   redisUrl?: string;
   queuePrefix: string;
   logLevel: string;
@@ -833,14 +834,17 @@ function asList(v: unknown): unknown[] {
 function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Settings {
   const dataDir = path.resolve(env.EARSHOT_DATA_DIR ?? 'data');
   const dbUrl = env.DATABASE_URL;
-  let sqlitePath = path.join(dataDir, 'earshot.db');
+  let database = path.join(dataDir, 'earshot.db');
   if (dbUrl) {
-    if (/^postgres(ql)?:/i.test(dbUrl))
+    if (/^postgres(ql)?:\/\//i.test(dbUrl)) {
+      if (!URL.canParse(dbUrl))
+        problems.push('DATABASE_URL: not a URL; write it like postgres://user:password@host:5432/earshot');
+      else database = dbUrl;
+    } else if (/^postgres(ql)?:/i.test(dbUrl))
       problems.push(
-        'DATABASE_URL: PostgreSQL storage is not available in this version yet; unset it to use SQLite',
+        'DATABASE_URL: write a PostgreSQL address like postgres://user:password@host:5432/earshot',
       );
-    else
-      sqlitePath = dbUrl === ':memory:' ? dbUrl : path.resolve(dbUrl.replace(/^(sqlite|file):(\/\/)?/i, ''));
+    else database = dbUrl === ':memory:' ? dbUrl : path.resolve(dbUrl.replace(/^(sqlite|file):(\/\/)?/i, ''));
   }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//i.test(redisUrl))
@@ -856,7 +860,7 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     );
   return {
     dataDir,
-    sqlitePath,
+    database,
     redisUrl,
     queuePrefix: env.EARSHOT_QUEUE_PREFIX ?? 'earshot',
     logLevel,

@@ -9,7 +9,7 @@ import { pruneJob, prunePayload } from '../jobs/prune.ts';
 import { relayOutbox, reopenUnfinished } from '../jobs/relay.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config, Env } from './config.ts';
-import { openStore } from './db/client.ts';
+import { connectStore } from './db/client.ts';
 import { errorMessage } from './errors.ts';
 import { formatDuration } from './duration.ts';
 import { createQueue } from './queue/index.ts';
@@ -52,10 +52,10 @@ export interface DaemonOptions {
 }
 
 /** Boots the pipeline: store (migrated) → queue → workers → outbox relay → schedules. */
-export function startDaemon(opts: DaemonOptions): Daemon {
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config, log } = opts;
   const clock = opts.clock ?? systemClock;
-  const store = openStore(config.settings.sqlitePath);
+  const store = await connectStore(config.settings.database);
   const queue = createQueue({ redisUrl: config.settings.redisUrl, prefix: config.settings.queuePrefix, log });
   const http = createHttp({ timeoutMs: config.settings.timeoutMs, userAgent: config.settings.userAgent });
   // Daemons sharing a Redis share the work, so they share each API's pace too.
@@ -88,7 +88,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   queue.work(
     'detect',
     running.track('detect', async (data, meta) => {
-      detectJob.handle(forJob(meta), detectPayload.parse(data));
+      await detectJob.handle(forJob(meta), detectPayload.parse(data));
       await relay();
     }),
     { concurrency: 1 },
@@ -96,14 +96,14 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   queue.work(
     'escalate',
     running.track('escalate', async (data) => {
-      if (escalateJob.handle(ctx, escalatePayload.parse(data))) await relay();
+      if (await escalateJob.handle(ctx, escalatePayload.parse(data))) await relay();
     }),
     { concurrency: 1 },
   );
   queue.work(
     'digest',
     running.track('digest', async (data) => {
-      if (digestJob.handle(ctx, digestPayload.parse(data)) === 'sent') await relay();
+      if ((await digestJob.handle(ctx, digestPayload.parse(data))) === 'sent') await relay();
     }),
     { concurrency: 1 },
   );
@@ -120,11 +120,12 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     concurrency: 1,
   });
 
-  reopenUnfinished(ctx);
+  await reopenUnfinished(ctx);
   queue.onReconnect(() => {
     // Offered again: a no-op for every job Redis still holds, a rescue for those it lost.
-    reopenUnfinished(ctx);
-    void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`));
+    void reopenUnfinished(ctx)
+      .then(() => relay())
+      .catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`));
   });
   void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`));
 
@@ -218,7 +219,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     {
       brands: config.brands.length,
       queue: queue.kind,
-      database: config.settings.sqlitePath,
+      database: store.describe,
       channels: Object.keys(config.channels),
     },
     `earshot started: ${config.brands.length} brand(s), ${queue.kind} queue`,
@@ -248,7 +249,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       );
     } else log.info('stopping: running jobs finished, queue closed');
     await pacing?.close();
-    store.close();
+    await store.close();
     log.info('stopped: database closed');
     return inTime && !left;
   };

@@ -6,8 +6,14 @@ import type { Store } from '../db/client.ts';
  * `earshot ack INCIDENT`: what it did, in one line. An unknown or resolved incident is an error
  * (thrown, so the command exits 1 with that line); one acknowledged before is said, not an error.
  */
-export function runAck(store: Store, config: Config, id: string, by: string, now: number): string {
-  const r = acknowledge(store, config, id, by, now);
+export async function runAck(
+  store: Store,
+  config: Config,
+  id: string,
+  by: string,
+  now: number,
+): Promise<string> {
+  const r = await acknowledge(store, config, id, by, now);
   switch (r.outcome) {
     case 'unknown':
       throw new Error(`no incident is named "${id}" (earshot alerts lists the latest, with their incidents)`);

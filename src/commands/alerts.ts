@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Store } from '../db/client.ts';
+import { jsonText } from '../db/dialect.ts';
 import { retryDeliveries } from '../db/outbox.ts';
 
 interface Row {
@@ -21,16 +22,15 @@ interface Row {
  * `earshot alerts`: the latest alerts, newest first, each with how every channel fared (sent,
  * waiting, failed and retrying, or given up with the reason). Reads the database only.
  */
-export function listAlerts(store: Store, opts: { limit: number; brand?: string }): string {
-  const rows = store.sqlite
-    .prepare<[string | null, string | null, number], Row>(
-      `select a.id, a.brand, a.kind, a.severity, a.created_at, json_extract(a.payload, '$.title') as title,
+export async function listAlerts(store: Store, opts: { limit: number; brand?: string }): Promise<string> {
+  const rows = await store.all<Row>(
+    `select a.id, a.brand, a.kind, a.severity, a.created_at, ${jsonText(store.dialect, 'a.payload', 'title')} as title,
               d.channel, d.status, d.attempts, d.retries, d.last_error, d.sent_at
-       from (select * from alerts where (? is null or brand = ?) order by created_at desc, id desc limit ?) a
+       from (select * from alerts where (cast(? as text) is null or brand = ?) order by created_at desc, id desc limit ?) a
        left join deliveries d on d.alert_id = a.id
        order by a.created_at desc, a.id desc, d.channel`,
-    )
-    .all(opts.brand ?? null, opts.brand ?? null, opts.limit);
+    [opts.brand ?? null, opts.brand ?? null, opts.limit],
+  );
   if (rows.length === 0) return opts.brand ? `no alerts for ${opts.brand} yet\n` : 'no alerts yet\n';
   const out: string[] = [];
   let last = '';
@@ -61,10 +61,15 @@ export function listAlerts(store: Store, opts: { limit: number; brand?: string }
  * `earshot alerts retry ID [--channel C]`: the alert's given-up deliveries go back to the outbox,
  * where the daemon's relay (any daemon on this database) picks them up. Throws a one-line reason.
  */
-export function retryAlert(store: Store, config: Config, alertId: string, channel?: string): string {
+export async function retryAlert(
+  store: Store,
+  config: Config,
+  alertId: string,
+  channel?: string,
+): Promise<string> {
   if (channel && !config.channels[channel])
     throw new Error(`no channel is named "${channel}" in ${config.file ?? 'the configuration'}`);
-  const again = retryDeliveries(store, alertId, {
+  const again = await retryDeliveries(store, alertId, {
     ...(channel ? { channel } : {}),
     configured: Object.keys(config.channels),
   });

@@ -130,13 +130,13 @@ function spanStart(
  * again with `--since 30d`, the date asked is a little later: the span keeps its own); a span read
  * back to `since` is done; anything else is read again up to now (posts read twice are stored once).
  */
-function resumeOrBegin(
+async function resumeOrBegin(
   o: BackfillOptions,
   entry: SourceEntry,
   since: number,
   now: number,
-): BackfillRow | null {
-  const row = getBackfill(o.store, o.plan.brand.name, entry.key);
+): Promise<BackfillRow | null> {
+  const row = await getBackfill(o.store, o.plan.brand.name, entry.key);
   // A span that began at the edge of what the API reaches (X: 7 days) has since slid past it: its
   // pages would be refused, so it is read again from the present edge.
   const reach = getSource(entry.source)?.backfillReachMs;
@@ -162,9 +162,9 @@ async function backfillEntry(
 ): Promise<boolean> {
   const fetchPage = source.backfill?.bind(source);
   if (!fetchPage) return true;
-  const row = resumeOrBegin(o, entry, since, now);
+  const row = await resumeOrBegin(o, entry, since, now);
   if (!row) {
-    const done = getBackfill(o.store, brand.name, entry.key);
+    const done = await getBackfill(o.store, brand.name, entry.key);
     o.out.write(`${entry.key}: already backfilled back to ${new Date(done?.since ?? since).toISOString()}\n`);
     return true;
   }
@@ -193,7 +193,7 @@ async function backfillEntry(
       });
       const at = o.clock.now().getTime();
       const { analyzed, oldest } = readItems(source, brand, entry, page.items, new Date(at), log);
-      const { inserted } = storeBackfillPage(o.store, {
+      const { inserted } = await storeBackfillPage(o.store, {
         brand: brand.name,
         sourceKey: entry.key,
         mentions: analyzed,

@@ -18,7 +18,12 @@ export interface DigestCommandOptions {
 
 const where = (config: Config) => config.file ?? 'the configuration';
 
-function build(store: Store, config: Config, o: DigestCommandOptions, now: number) {
+async function build(
+  store: Store,
+  config: Config,
+  o: DigestCommandOptions,
+  now: number,
+): Promise<BuiltDigest<AnyDigestReport>> {
   const period = o.week ? 'week' : 'day';
   const day = (tz: string) => (o.date !== undefined ? checkDate(o.date) : addDays(localDate(tz, now), -1));
   if ((o.brand === undefined) === (o.team === undefined))
@@ -29,7 +34,7 @@ function build(store: Store, config: Config, o: DigestCommandOptions, now: numbe
       throw new Error(
         `no team is named "${o.team}" under digest.teams in ${where(config)} (teams: ${config.digest.teams.map((t) => t.name).join(', ') || 'none'})`,
       );
-    const built = buildTeamDigest(store, config, team, period, day(team.timezone), now);
+    const built = await buildTeamDigest(store, config, team, period, day(team.timezone), now);
     if (!built) throw new Error(`none of team ${team.name}'s brands is configured`);
     return built;
   }
@@ -55,8 +60,13 @@ function contents(r: AnyDigestReport): string {
  * from the database and saves its web copy, without sending it. Returns the line to print; throws
  * a one-line reason.
  */
-export function runDigest(store: Store, config: Config, o: DigestCommandOptions, now: number): string {
-  const built: BuiltDigest<AnyDigestReport> = build(store, config, o, now);
+export async function runDigest(
+  store: Store,
+  config: Config,
+  o: DigestCommandOptions,
+  now: number,
+): Promise<string> {
+  const built: BuiltDigest<AnyDigestReport> = await build(store, config, o, now);
   const file = o.out ?? digestPath(config.settings.dataDir, built.report);
   try {
     saveHtml(file, built.html);

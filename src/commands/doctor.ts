@@ -4,7 +4,7 @@ import type { AnyChannel } from '../alerts/channels/types.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig, type Config, type Env } from '../config.ts';
 import { configSecrets, redact, rememberSecrets } from '../redact.ts';
-import { openStore } from '../db/client.ts';
+import { connectStore, type Store } from '../db/client.ts';
 import { ConfigError, errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { createHttp } from '../sources/http.ts';
@@ -48,14 +48,16 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   for (const line of config.disabled) say(null, 'disabled', line);
 
   let givenUp: { channel: string; n: number; error: string | null }[] = [];
-  await check('database', () => {
-    const store = openStore(config.settings.sqlitePath, { migrate: false });
+  await check('database', async () => {
+    const store = await connectStore(config.settings.database, { migrate: false });
     try {
-      store.sqlite.prepare('select 1').get();
-      givenUp = givenUpDeliveries(store.sqlite, Date.now() - 7 * 86_400_000);
-      return `${config.settings.sqlitePath} opens (SQLite, WAL)`;
+      await store.get('select 1');
+      givenUp = await givenUpDeliveries(store, Date.now() - 7 * 86_400_000);
+      return store.dialect === 'sqlite'
+        ? `${store.describe} opens (SQLite, WAL)`
+        : `${store.describe} answers (PostgreSQL)`;
     } finally {
-      store.close();
+      await store.close();
     }
   });
   // Deliveries that will not be retried (a revoked webhook, a refused address) need a person.
@@ -118,19 +120,18 @@ async function pingRedis(url: string): Promise<string> {
   }
 }
 
-function givenUpDeliveries(
-  db: import('better-sqlite3').Database,
+async function givenUpDeliveries(
+  db: Store,
   since: number,
-): { channel: string; n: number; error: string | null }[] {
+): Promise<{ channel: string; n: number; error: string | null }[]> {
   try {
-    return db
-      .prepare<[number], { channel: string; n: number; error: string | null }>(
-        `select channel, count(*) as n,
-                (select last_error from deliveries d2 where d2.channel = d.channel and d2.status = 'dead'
-                 order by updated_at desc limit 1) as error
-         from deliveries d where status = 'dead' and updated_at >= ? group by channel order by channel`,
-      )
-      .all(since);
+    return await db.all(
+      `select channel, count(*) as n,
+              (select last_error from deliveries d2 where d2.channel = d.channel and d2.status = 'dead'
+               order by updated_at desc limit 1) as error
+       from deliveries d where status = 'dead' and updated_at >= ? group by channel order by channel`,
+      [since],
+    );
   } catch {
     return []; // a database not migrated yet has no deliveries to speak of
   }

@@ -1,13 +1,11 @@
 import readline from 'node:readline';
-import { asc } from 'drizzle-orm';
 import { z } from 'zod';
 import { runDetection, SLOW_EVERY } from '../../jobs/detect.ts';
 import { markCopies, rescore } from '../../jobs/twins.ts';
 import { analyzeMention } from '../analysis/index.ts';
 import type { Brand, Config } from '../config.ts';
-import { openStore, type Store } from '../db/client.ts';
+import { connectStore, type Store } from '../db/client.ts';
 import type { IncidentRow } from '../db/incidents.ts';
-import { incidents } from '../db/schema.ts';
 import { storeMentions } from '../db/mentions.ts';
 import { storedSeries } from '../db/series-reader.ts';
 import type { SeriesReader } from '../detection/series.ts';
@@ -86,7 +84,7 @@ export interface ReplayHooks {
    */
   storedSeries?: boolean;
   /** Before each detection tick, with what detection is about to read. */
-  onTick?: (brand: string, now: number, series: SeriesReader) => void;
+  onTick?: (brand: string, now: number, series: SeriesReader) => void | Promise<void>;
 }
 
 /**
@@ -127,9 +125,11 @@ export async function replayObservations(
   // Observations are applied in the order they were seen; ties keep the file order.
   entries.sort((a, b) => a.at - b.at);
 
-  const store = hooks.store ?? openStore(':memory:');
+  const store = hooks.store ?? (await connectStore(':memory:'));
   try {
-    const memory = !hooks.storedSeries && !holdsMentions(store) ? new MemorySeries() : null;
+    // The memory copy reads back what SQLite stored; on another store detection reads the database.
+    const memory =
+      !hooks.storedSeries && store.dialect === 'sqlite' && !holdsMentions(store) ? new MemorySeries() : null;
     const sim = new Simulation(store, config, memory, hooks.onTick);
     const alerts: AlertPayload[] = [];
     const emit = (list: AlertPayload[]) => {
@@ -139,39 +139,28 @@ export async function replayObservations(
       }
     };
     for (const e of entries) {
-      emit(sim.advanceTo(e.at));
+      emit(await sim.advanceTo(e.at));
       sim.add(e);
     }
-    emit(sim.finish());
+    emit(await sim.finish());
     return {
       alerts,
-      incidents: readIncidents(store),
+      incidents: await readIncidents(store),
       observations: entries.length,
       badLines: bad,
       report: sim.report(entries.length, bad),
     };
   } finally {
-    if (!hooks.store) store.close();
+    if (!hooks.store) await store.close();
   }
 }
 
-function readIncidents(store: Store): ReplayedIncident[] {
-  return store.db
-    .select({
-      id: incidents.id,
-      brand: incidents.brand,
-      kind: incidents.kind,
-      polarity: incidents.polarity,
-      severity: incidents.severity,
-      status: incidents.status,
-      title: incidents.title,
-      openedAt: incidents.openedAt,
-      resolvedAt: incidents.resolvedAt,
-      mentionCount: incidents.mentionCount,
-    })
-    .from(incidents)
-    .orderBy(asc(incidents.openedAt), asc(incidents.id))
-    .all();
+function readIncidents(store: Store): Promise<ReplayedIncident[]> {
+  return store.all(
+    `select id, brand, kind, polarity, severity, status, title, opened_at as "openedAt",
+       resolved_at as "resolvedAt", mention_count as "mentionCount"
+     from incidents order by opened_at, id`,
+  );
 }
 
 function readLine(line: string, into: Entry[]): string | null {
@@ -264,16 +253,16 @@ class Simulation {
   }
 
   /** Runs every detection tick of every brand up to `t`, storing what was observed before each. */
-  advanceTo(t: number): AlertPayload[] {
-    for (const st of this.states.values()) this.runTicks(st, t);
+  async advanceTo(t: number): Promise<AlertPayload[]> {
+    for (const st of this.states.values()) await this.runTicks(st, t);
     return this.alerts.splice(0);
   }
 
   /** The ticks after the last observation: what was observed last is detected too. */
-  finish(): AlertPayload[] {
+  async finish(): Promise<AlertPayload[]> {
     for (const st of this.states.values()) {
       const last = st.pending[st.pending.length - 1];
-      if (last) this.runTicks(st, last.observedAt.getTime() + st.brand.detection.every);
+      if (last) await this.runTicks(st, last.observedAt.getTime() + st.brand.detection.every);
     }
     return this.alerts.splice(0);
   }
@@ -291,7 +280,7 @@ class Simulation {
     return `${lines.join('\n')}\n`;
   }
 
-  private runTicks(st: BrandState, t: number): void {
+  private async runTicks(st: BrandState, t: number): Promise<void> {
     const every = st.brand.detection.every;
     let next = st.lastTick + every;
     while (next <= t) {
@@ -303,9 +292,9 @@ class Simulation {
           next,
           Math.min(Math.floor(t / every) * every, Math.ceil(next / SLOW_EVERY) * SLOW_EVERY),
         );
-      this.flush(st, next);
-      this.onTick?.(st.brand.name, next, this.series);
-      const created = runDetection(this.store, this.config, st.brand, next, this.series);
+      await this.flush(st, next);
+      await this.onTick?.(st.brand.name, next, this.series);
+      const created = await runDetection(this.store, this.config, st.brand, next, this.series);
       this.alerts.push(...created);
       this.reported.push(...created);
       st.lastTick = next;
@@ -313,15 +302,15 @@ class Simulation {
     }
   }
 
-  private flush(st: BrandState, upTo: number): void {
+  private async flush(st: BrandState, upTo: number): Promise<void> {
     let n = 0;
     while (n < st.pending.length && (st.pending[n]?.observedAt.getTime() ?? Infinity) <= upTo) n++;
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
-    markCopies(this.store, st.brand.name, batch, upTo);
-    const stored = this.store.sqlite.transaction(() =>
+    await markCopies(this.store, st.brand.name, batch, upTo);
+    const stored = await this.store.tx(() =>
       storeMentions(this.store, st.brand.name, 'replay', batch, upTo, rescore),
-    )();
+    );
     this.memory?.record(st.brand.name, batch, stored.inserted, (ids) =>
       readBack(this.store, st.brand.name, ids),
     );

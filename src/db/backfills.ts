@@ -1,25 +1,31 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { AnalyzedMention } from '../types.ts';
-import type { Store } from './client.ts';
 import { storeMentions } from './mentions.ts';
-import { backfills } from './schema.ts';
+import type { backfills } from './schema.ts';
+import type { Sql } from './sql.ts';
 
 export type BackfillRow = typeof backfills.$inferSelect;
 
-export function getBackfill(store: Store, brand: string, sourceKey: string): BackfillRow | undefined {
-  return store.db
-    .select()
-    .from(backfills)
-    .where(and(eq(backfills.brand, brand), eq(backfills.sourceKey, sourceKey)))
-    .get();
+const SELECT = `select brand, source_key as "sourceKey", since, until, position, pages, stored, reached,
+  started_at as "startedAt", updated_at as "updatedAt", finished_at as "finishedAt" from backfills`;
+
+export async function getBackfill(
+  db: Sql,
+  brand: string,
+  sourceKey: string,
+): Promise<BackfillRow | undefined> {
+  const row = await db.get<Omit<BackfillRow, 'position'> & { position: string | null }>(
+    `${SELECT} where brand = ? and source_key = ?`,
+    [brand, sourceKey],
+  );
+  return row && { ...row, position: row.position === null ? null : (JSON.parse(row.position) as unknown) };
 }
 
 /** A new span to read, from its first page (what an earlier run of the entry had is replaced). */
-export function beginBackfill(
-  store: Store,
+export async function beginBackfill(
+  db: Sql,
   b: { brand: string; sourceKey: string; since: number; until: number; at: number },
-): BackfillRow {
-  const row = {
+): Promise<BackfillRow> {
+  const row: BackfillRow = {
     brand: b.brand,
     sourceKey: b.sourceKey,
     since: b.since,
@@ -32,11 +38,14 @@ export function beginBackfill(
     updatedAt: b.at,
     finishedAt: null,
   };
-  store.db
-    .insert(backfills)
-    .values(row)
-    .onConflictDoUpdate({ target: [backfills.brand, backfills.sourceKey], set: row })
-    .run();
+  await db.run(
+    `insert into backfills (brand, source_key, since, until, position, pages, stored, reached, started_at, updated_at, finished_at)
+     values (?, ?, ?, ?, null, 0, 0, null, ?, ?, null)
+     on conflict (brand, source_key) do update set since = excluded.since, until = excluded.until,
+       position = null, pages = 0, stored = 0, reached = null, started_at = excluded.started_at,
+       updated_at = excluded.updated_at, finished_at = null`,
+    [b.brand, b.sourceKey, b.since, b.until, b.at, b.at],
+  );
   return row;
 }
 
@@ -46,7 +55,7 @@ export function beginBackfill(
  * cursor is not touched.
  */
 export function storeBackfillPage(
-  store: Store,
+  db: Sql,
   p: {
     brand: string;
     sourceKey: string;
@@ -55,22 +64,28 @@ export function storeBackfillPage(
     oldest: number | null;
     at: number;
   },
-): { inserted: number } {
-  return store.sqlite.transaction(() => {
-    const { inserted } = storeMentions(store, p.brand, p.sourceKey, p.mentions, p.at);
-    store.db
-      .update(backfills)
-      .set({
-        position: p.next ?? null,
-        pages: sql`${backfills.pages} + 1`,
-        stored: sql`${backfills.stored} + ${inserted.length}`,
-        reached:
-          p.oldest === null ? undefined : sql`min(coalesce(${backfills.reached}, ${p.oldest}), ${p.oldest})`,
-        updatedAt: p.at,
-        finishedAt: p.next === null ? p.at : null,
-      })
-      .where(and(eq(backfills.brand, p.brand), eq(backfills.sourceKey, p.sourceKey)))
-      .run();
+): Promise<{ inserted: number }> {
+  return db.tx(async () => {
+    const { inserted } = await storeMentions(db, p.brand, p.sourceKey, p.mentions, p.at);
+    // The oldest post time read so far: a page may reach no older than the last one did.
+    await db.run(
+      `update backfills set position = ?, pages = pages + 1, stored = stored + ?,
+         reached = case when cast(? as bigint) is null then reached
+                        when reached is null or reached > ? then ? else reached end,
+         updated_at = ?, finished_at = ?
+       where brand = ? and source_key = ?`,
+      [
+        p.next === undefined || p.next === null ? null : JSON.stringify(p.next),
+        inserted.length,
+        p.oldest,
+        p.oldest,
+        p.oldest,
+        p.at,
+        p.next === null ? p.at : null,
+        p.brand,
+        p.sourceKey,
+      ],
+    );
     return { inserted: inserted.length };
-  })();
+  });
 }

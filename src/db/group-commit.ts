@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
 interface Waiting<T> {
   item: T;
@@ -15,22 +15,22 @@ export class GroupCommit<T> {
   private waiting: Waiting<T>[] = [];
 
   constructor(
-    private readonly sqlite: Database.Database,
-    private readonly write: (item: T) => void,
+    private readonly db: Sql,
+    private readonly write: (item: T) => Promise<void>,
   ) {}
 
   add(item: T): Promise<void> {
     return new Promise((done, fail) => {
-      if (this.waiting.push({ item, done, fail }) === 1) setImmediate(() => this.flush());
+      if (this.waiting.push({ item, done, fail }) === 1) setImmediate(() => void this.flush());
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.waiting.splice(0);
     try {
-      this.sqlite.transaction(() => {
-        for (const w of batch) this.write(w.item);
-      })();
+      await this.db.tx(async () => {
+        for (const w of batch) await this.write(w.item);
+      });
     } catch (err) {
       for (const w of batch) w.fail(err);
       return;

@@ -1,32 +1,65 @@
-import { eq } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
-import type { Store } from './client.ts';
-import { incidents } from './schema.ts';
+import type { Sql } from './sql.ts';
+import type { incidents } from './schema.ts';
 
 export type IncidentRow = typeof incidents.$inferSelect;
+type IncidentInsert = typeof incidents.$inferInsert;
 
-const openStatements = new WeakMap<
-  Database.Database,
-  Database.Statement<
-    [string, string],
-    { id: string; severity: IncidentRow['severity']; last_activity_at: number; mention_ids: string }
-  >
->();
+/** Each field of an incident and its column; JSON fields are stored as their text. */
+const COLUMNS: Record<keyof IncidentRow, string> = {
+  id: 'id',
+  brand: 'brand',
+  kind: 'kind',
+  subject: 'subject',
+  polarity: 'polarity',
+  severity: 'severity',
+  status: 'status',
+  title: 'title',
+  openedAt: 'opened_at',
+  updatedAt: 'updated_at',
+  lastActivityAt: 'last_activity_at',
+  acknowledgedAt: 'acknowledged_at',
+  acknowledgedBy: 'acknowledged_by',
+  resolvedAt: 'resolved_at',
+  mentionCount: 'mention_count',
+  mentionIds: 'mention_ids',
+  evidence: 'evidence',
+};
+const JSON_FIELDS = new Set<string>(['mentionIds', 'evidence']);
+const FIELDS = Object.keys(COLUMNS) as (keyof IncidentRow)[];
+const SELECT_ALL = FIELDS.map((f) => `${COLUMNS[f]} as "${f}"`).join(', ');
 
-/** The brand's open (or acknowledged) incident of a kind: asked on every detection tick, so prepared once. */
-export function getOpenIncident(
-  store: Store,
+const bind = (field: string, value: unknown): unknown =>
+  value === undefined ? null : JSON_FIELDS.has(field) ? JSON.stringify(value) : value;
+
+/** A row read with SELECT_ALL, its JSON fields parsed. */
+export function toIncident(row: Record<string, unknown>): IncidentRow {
+  return {
+    ...row,
+    mentionIds: JSON.parse(row.mentionIds as string) as string[],
+    evidence: JSON.parse(row.evidence as string) as Record<string, unknown>,
+  } as IncidentRow;
+}
+
+export async function getIncident(db: Sql, id: string): Promise<IncidentRow | undefined> {
+  const row = await db.get<Record<string, unknown>>(`select ${SELECT_ALL} from incidents where id = ?`, [id]);
+  return row && toIncident(row);
+}
+
+/** The brand's open (or acknowledged) incident of a kind: asked on every detection tick. */
+export async function getOpenIncident(
+  db: Sql,
   brand: string,
   kind: string,
-): Pick<IncidentRow, 'id' | 'severity' | 'lastActivityAt' | 'mentionIds'> | undefined {
-  let stmt = openStatements.get(store.sqlite);
-  if (!stmt) {
-    stmt = store.sqlite.prepare(
-      `select id, severity, last_activity_at, mention_ids from incidents where brand = ? and kind = ? and status != 'resolved'`,
-    );
-    openStatements.set(store.sqlite, stmt);
-  }
-  const row = stmt.get(brand, kind);
+): Promise<Pick<IncidentRow, 'id' | 'severity' | 'lastActivityAt' | 'mentionIds'> | undefined> {
+  const row = await db.get<{
+    id: string;
+    severity: IncidentRow['severity'];
+    last_activity_at: number;
+    mention_ids: string;
+  }>(
+    `select id, severity, last_activity_at, mention_ids from incidents where brand = ? and kind = ? and status != 'resolved'`,
+    [brand, kind],
+  );
   return (
     row && {
       id: row.id,
@@ -46,31 +79,20 @@ export interface OpenIncidentRow {
   mentionIds: string[];
 }
 
-const allOpenStatements = new WeakMap<
-  Database.Database,
-  Database.Statement<
-    [string],
-    {
-      id: string;
-      kind: string;
-      subject: string;
-      severity: IncidentRow['severity'];
-      last_activity_at: number;
-      mention_ids: string;
-    }
-  >
->();
-
 /** Every open (or acknowledged) incident of the brand: read once per detection tick. */
-export function getOpenIncidents(store: Store, brand: string): OpenIncidentRow[] {
-  let stmt = allOpenStatements.get(store.sqlite);
-  if (!stmt) {
-    stmt = store.sqlite.prepare(
-      `select id, kind, subject, severity, last_activity_at, mention_ids from incidents where brand = ? and status != 'resolved'`,
-    );
-    allOpenStatements.set(store.sqlite, stmt);
-  }
-  return stmt.all(brand).map((r) => ({
+export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenIncidentRow[]> {
+  const rows = await db.all<{
+    id: string;
+    kind: string;
+    subject: string;
+    severity: IncidentRow['severity'];
+    last_activity_at: number;
+    mention_ids: string;
+  }>(
+    `select id, kind, subject, severity, last_activity_at, mention_ids from incidents where brand = ? and status != 'resolved'`,
+    [brand],
+  );
+  return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
     subject: r.subject,
@@ -80,18 +102,27 @@ export function getOpenIncidents(store: Store, brand: string): OpenIncidentRow[]
   }));
 }
 
-export function insertIncident(store: Store, row: typeof incidents.$inferInsert): void {
-  store.db.insert(incidents).values(row).run();
+export async function insertIncident(db: Sql, row: IncidentInsert): Promise<void> {
+  const fields = (Object.keys(row) as (keyof IncidentInsert)[]).filter((f) => row[f] !== undefined);
+  await db.run(
+    `insert into incidents (${fields.map((f) => COLUMNS[f]).join(', ')}) values (${fields.map(() => '?').join(', ')})`,
+    fields.map((f) => bind(f, row[f])),
+  );
 }
 
-export function updateIncident(store: Store, id: string, set: Partial<typeof incidents.$inferInsert>): void {
-  store.db.update(incidents).set(set).where(eq(incidents.id, id)).run();
+export async function updateIncident(db: Sql, id: string, set: Partial<IncidentInsert>): Promise<void> {
+  const fields = (Object.keys(set) as (keyof IncidentInsert)[]).filter((f) => set[f] !== undefined);
+  if (fields.length === 0) return;
+  await db.run(`update incidents set ${fields.map((f) => `${COLUMNS[f]} = ?`).join(', ')} where id = ?`, [
+    ...fields.map((f) => bind(f, set[f])),
+    id,
+  ]);
 }
 
-export function resolveIncident(store: Store, id: string, at: number): void {
-  store.db
-    .update(incidents)
-    .set({ status: 'resolved', resolvedAt: at, updatedAt: at })
-    .where(eq(incidents.id, id))
-    .run();
+export async function resolveIncident(db: Sql, id: string, at: number): Promise<void> {
+  await db.run(`update incidents set status = 'resolved', resolved_at = ?, updated_at = ? where id = ?`, [
+    at,
+    at,
+    id,
+  ]);
 }

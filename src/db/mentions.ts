@@ -1,92 +1,61 @@
-import type Database from 'better-sqlite3';
 import type { AnalyzedMention, Metrics } from '../types.ts';
-import { preparedFor, type Store } from './client.ts';
+import type { Sql } from './sql.ts';
 
-// The hot path (every mention of every poll, every detection tick) uses statements prepared once
-// per connection: building and preparing a query each call cost ten times the query itself.
+// The hot path (every mention of every poll, every detection tick): each text below is prepared
+// once per connection by the store (SQLite) or planned once per text (PostgreSQL).
 
 const HOUR = 3_600_000;
 
-function prepare(db: Database.Database) {
-  return {
-    known: db.prepare<[string, string], { metrics: string }>(
-      'select metrics from mentions where brand = ? and id = ?',
-    ),
-    // Positional parameters: binding an object by names costs more than the insert itself.
-    insert: db.prepare(
-      `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
-         author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach, virality,
-         duplicate_of)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (brand, id) do nothing`,
-    ),
-    updateMetrics: db.prepare('update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?'),
-    // Views only grow: a later reading can show the post reached more people than first estimated.
-    reread: db.prepare(
-      'update mentions set metrics = ?, last_seen_at = ?, reach = max(coalesce(reach, 0), ?) where brand = ? and id = ?',
-    ),
-    facts: db.prepare<
-      [string, string],
-      { source: string; created_at: number; author_followers: number | null }
-    >('select source, created_at, author_followers from mentions where brand = ? and id = ?'),
-    history: db.prepare<[string, string], { at: number; metrics: string }>(
-      // The score reads the last readings only (the pace between the last two, the spread of the last
-      // six): a campaign's thousands of snapshots are not read again on every copy.
-      'select at, metrics from (select at, metrics from metric_snapshots where brand = ? and mention_id = ? order by at desc limit 8) order by at',
-    ),
-    setVirality: db.prepare('update mentions set virality = ? where brand = ? and id = ?'),
-    originals: db.prepare<[string, number, number], { id: string; text: string }>(
-      `select id, text from mentions where brand = ? and created_at >= ? and duplicate_of is null
-       order by created_at limit ?`,
-    ),
-    answered: db.prepare(
-      'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
-    ),
-    snapshot: db.prepare('insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)'),
-    count: db.prepare<[string, string, number, number], unknown>(
-      'insert into mention_counts (brand, label, hour, n) values (?, ?, ?, ?) on conflict (brand, label, hour) do update set n = n + excluded.n',
-    ),
-    sourceCount: db.prepare<[string, string, number, number], unknown>(
-      'insert into source_counts (brand, source, hour, n) values (?, ?, ?, ?) on conflict (brand, source, hour) do update set n = n + excluded.n',
-    ),
-    cursor: db.prepare<
-      [string, string],
-      {
-        cursor: string | null;
-        consecutive_failures: number;
-        last_success_at: number | null;
-        last_error_at: number | null;
-        last_items_at: number | null;
-      }
-    >(
-      `select cursor, consecutive_failures, last_success_at, last_error_at, last_items_at
-       from source_cursors where brand = ? and source_key = ?`,
-    ),
-    saveCursor: db.prepare(
-      `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_success_at, last_items_at, consecutive_failures, last_error)
-       values (@brand, @sourceKey, @source, @cursor, @at, @at, @itemsAt, 0, null)
-       on conflict (brand, source_key) do update set cursor = excluded.cursor, updated_at = excluded.updated_at,
-         last_success_at = excluded.last_success_at, last_items_at = coalesce(excluded.last_items_at, last_items_at),
-         consecutive_failures = 0, last_error = null`,
-    ),
-    failure: db.prepare<
-      [{ brand: string; sourceKey: string; source: string; error: string; at: number }],
-      { n: number }
-    >(
-      `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_error, last_error_at, consecutive_failures)
-       values (@brand, @sourceKey, @source, null, @at, @error, @at, 1)
-       on conflict (brand, source_key) do update set last_error = excluded.last_error, last_error_at = excluded.last_error_at,
-         updated_at = excluded.updated_at, consecutive_failures = consecutive_failures + 1
-       returning consecutive_failures as n`,
-    ),
-    recent: db.prepare<[string, string, number, number], { id: string }>(
-      'select id from mentions where brand = ? and source_key = ? and created_at >= ? order by created_at desc limit ?',
-    ),
-  };
-}
+const Q = {
+  known: 'select metrics from mentions where brand = ? and id = ?',
+  // Positional parameters: binding an object by names costs more than the insert itself.
+  insert: `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
+     author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach, virality,
+     duplicate_of)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   on conflict (brand, id) do nothing`,
+  updateMetrics: 'update mentions set metrics = ?, last_seen_at = ? where brand = ? and id = ?',
+  // Views only grow: a later reading can show the post reached more people than first estimated.
+  reread: `update mentions set metrics = ?, last_seen_at = ?,
+     reach = case when coalesce(reach, 0) > ? then coalesce(reach, 0) else ? end where brand = ? and id = ?`,
+  facts: 'select source, created_at, author_followers from mentions where brand = ? and id = ?',
+  // The score reads the last readings only (the pace between the last two, the spread of the last
+  // six): a campaign's thousands of snapshots are not read again on every copy.
+  history:
+    'select at, metrics from (select at, metrics from metric_snapshots where brand = ? and mention_id = ? order by at desc limit 8) h order by at',
+  setVirality: 'update mentions set virality = ? where brand = ? and id = ?',
+  originals: `select id, text from mentions where brand = ? and created_at >= ? and duplicate_of is null
+     order by created_at limit ?`,
+  answered: 'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
+  snapshot: 'insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)',
+  count: `insert into mention_counts (brand, label, hour, n) values (?, ?, ?, ?)
+     on conflict (brand, label, hour) do update set n = mention_counts.n + excluded.n`,
+  sourceCount: `insert into source_counts (brand, source, hour, n) values (?, ?, ?, ?)
+     on conflict (brand, source, hour) do update set n = source_counts.n + excluded.n`,
+  cursor: `select cursor, consecutive_failures, last_success_at, last_error_at, last_items_at
+     from source_cursors where brand = ? and source_key = ?`,
+  saveCursor: `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_success_at, last_items_at, consecutive_failures, last_error)
+     values (?, ?, ?, ?, ?, ?, ?, 0, null)
+     on conflict (brand, source_key) do update set cursor = excluded.cursor, updated_at = excluded.updated_at,
+       last_success_at = excluded.last_success_at,
+       last_items_at = coalesce(excluded.last_items_at, source_cursors.last_items_at),
+       consecutive_failures = 0, last_error = null`,
+  failure: `insert into source_cursors (brand, source_key, source, cursor, updated_at, last_error, last_error_at, consecutive_failures)
+     values (?, ?, ?, null, ?, ?, ?, 1)
+     on conflict (brand, source_key) do update set last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+       updated_at = excluded.updated_at, consecutive_failures = source_cursors.consecutive_failures + 1
+     returning consecutive_failures as n`,
+  recent:
+    'select id from mentions where brand = ? and source_key = ? and created_at >= ? order by created_at desc limit ?',
+};
 
-type Statements = ReturnType<typeof prepare>;
-const stmts = preparedFor(prepare);
+interface CursorDbRow {
+  cursor: string | null;
+  consecutive_failures: number;
+  last_success_at: number | null;
+  last_error_at: number | null;
+  last_items_at: number | null;
+}
 
 export interface CursorRow {
   cursor: unknown;
@@ -97,8 +66,8 @@ export interface CursorRow {
   lastItemsAt: number | null;
 }
 
-export function getCursor(store: Store, brand: string, sourceKey: string): CursorRow | undefined {
-  const row = stmts(store).cursor.get(brand, sourceKey);
+export async function getCursor(db: Sql, brand: string, sourceKey: string): Promise<CursorRow | undefined> {
+  const row = await db.get<CursorDbRow>(Q.cursor, [brand, sourceKey]);
   if (!row) return undefined;
   return {
     cursor: row.cursor === null ? null : JSON.parse(row.cursor),
@@ -119,7 +88,7 @@ export interface StoredPoll {
  * transaction: the cursor never moves past data that is not stored.
  */
 export function storePoll(
-  store: Store,
+  db: Sql,
   poll: {
     brand: string;
     sourceKey: string;
@@ -131,33 +100,34 @@ export function storePoll(
     /** Rescores an original's virality when copies of it arrive. */
     rescore?: Rescore;
   },
-): StoredPoll {
-  return store.sqlite.transaction(() => {
-    const result = storeMentions(store, poll.brand, poll.sourceKey, poll.mentions, poll.at, poll.rescore);
+): Promise<StoredPoll> {
+  return db.tx(async () => {
+    const result = await storeMentions(db, poll.brand, poll.sourceKey, poll.mentions, poll.at, poll.rescore);
     // After the mentions: an answer may be to a post stored in this very poll.
-    for (const a of poll.answers ?? []) stmts(store).answered.run(a.at.getTime(), poll.brand, a.id);
-    stmts(store).saveCursor.run({
-      brand: poll.brand,
-      sourceKey: poll.sourceKey,
-      source: poll.source,
-      cursor: JSON.stringify(poll.cursor ?? null),
-      at: poll.at,
-      itemsAt: poll.mentions.length > 0 ? poll.at : null,
-    });
+    for (const a of poll.answers ?? []) await db.run(Q.answered, [a.at.getTime(), poll.brand, a.id]);
+    const itemsAt = poll.mentions.length > 0 ? poll.at : null;
+    await db.run(Q.saveCursor, [
+      poll.brand,
+      poll.sourceKey,
+      poll.source,
+      JSON.stringify(poll.cursor ?? null),
+      poll.at,
+      poll.at,
+      itemsAt,
+    ]);
     return result;
-  })();
+  });
 }
 
 /** Inserts new mentions; for known ones, records a snapshot when their engagement changed. Call inside a transaction. */
-export function storeMentions(
-  store: Store,
+export async function storeMentions(
+  db: Sql,
   brand: string,
   sourceKey: string,
   list: AnalyzedMention[],
   at: number,
   rescore?: Rescore,
-): StoredPoll {
-  const s = stmts(store);
+): Promise<StoredPoll> {
   const inserted: string[] = [];
   let updated = 0;
   // Counts are added once per (label, hour) of the batch, not once per mention.
@@ -170,7 +140,7 @@ export function storeMentions(
     const hasMetrics = metrics !== '{}';
     // Insert first: for a new mention (the common case) that is the only lookup.
     const fresh =
-      s.insert.run(
+      (await db.run(Q.insert, [
         brand,
         m.id,
         m.source,
@@ -193,7 +163,7 @@ export function storeMentions(
         m.reach ?? null,
         m.virality ?? null,
         m.duplicateOf ?? null,
-      ).changes > 0;
+      ])) > 0;
     // A copy is volume (people posting) and spread of its original, not one more opinion: it is
     // counted here, and the original's copies and virality grow; sentiment shares leave it out.
     if (fresh && m.duplicateOf !== undefined) copies.set(m.duplicateOf, (copies.get(m.duplicateOf) ?? 0) + 1);
@@ -206,22 +176,22 @@ export function storeMentions(
       inserted.push(m.id);
     } else {
       // The brand's answer can come in a later poll than the post.
-      if (m.answeredAt) s.answered.run(m.answeredAt.getTime(), brand, m.id);
-      const before = s.known.get(brand, m.id);
+      if (m.answeredAt) await db.run(Q.answered, [m.answeredAt.getTime(), brand, m.id]);
+      const before = await db.get<{ metrics: string }>(Q.known, [brand, m.id]);
       if (!hasMetrics || !before) continue;
-      if (reread(s, brand, m.id, metrics, before.metrics, at, rescore)) updated++;
+      if (await reread(db, brand, m.id, metrics, before.metrics, at, rescore)) updated++;
       continue;
     }
-    if (hasMetrics) s.snapshot.run(brand, m.id, at, metrics);
+    if (hasMetrics) await db.run(Q.snapshot, [brand, m.id, at, metrics]);
   }
-  for (const [original, n] of copies) addCopies(s, brand, original, n, at, rescore);
+  for (const [original, n] of copies) await addCopies(db, brand, original, n, at, rescore);
   for (const [key, n] of counts) {
     const [label, hour] = key.split('|');
-    s.count.run(brand, label as string, Number(hour), n);
+    await db.run(Q.count, [brand, label, Number(hour), n]);
   }
   for (const [key, n] of sourceCounts) {
     const cut = key.lastIndexOf('|');
-    s.sourceCount.run(brand, key.slice(0, cut), Number(key.slice(cut + 1)), n);
+    await db.run(Q.sourceCount, [brand, key.slice(0, cut), Number(key.slice(cut + 1)), n]);
   }
   return { inserted, updated };
 }
@@ -230,21 +200,22 @@ export function storeMentions(
  * A new reading of a known mention (a poll seeing it again, a refresh, a replayed observation): its
  * metrics, a snapshot, its reach and its virality. False when nothing changed.
  */
-function reread(
-  s: Statements,
+async function reread(
+  db: Sql,
   brand: string,
   id: string,
   metrics: string,
   before: string,
   at: number,
   rescore: Rescore | undefined,
-): boolean {
+): Promise<boolean> {
   const merged = withCopies(metrics, before);
   if (merged === before) return false;
   const views = (JSON.parse(merged) as Metrics).views;
-  s.reread.run(merged, at, typeof views === 'number' ? Math.round(views) : 0, brand, id);
-  s.snapshot.run(brand, id, at, merged);
-  if (rescore) rescoreVirality(s, brand, id, rescore);
+  const reach = typeof views === 'number' ? Math.round(views) : 0;
+  await db.run(Q.reread, [merged, at, reach, reach, brand, id]);
+  await db.run(Q.snapshot, [brand, id, at, merged]);
+  if (rescore) await rescoreVirality(db, brand, id, rescore);
   return true;
 }
 
@@ -259,59 +230,60 @@ function withCopies(metrics: string, before: string | undefined): string {
 }
 
 /** `n` more copies of `original`: its metrics, a snapshot, and its virality, since copies are spread. */
-function addCopies(
-  s: Statements,
+async function addCopies(
+  db: Sql,
   brand: string,
   original: string,
   n: number,
   at: number,
   rescore?: Rescore,
-): void {
-  const before = s.known.get(brand, original);
+): Promise<void> {
+  const before = await db.get<{ metrics: string }>(Q.known, [brand, original]);
   if (!before) return;
   const m = JSON.parse(before.metrics) as Metrics;
   const metrics = JSON.stringify({ ...m, copies: (m.copies ?? 0) + n });
-  s.updateMetrics.run(metrics, at, brand, original);
-  s.snapshot.run(brand, original, at, metrics);
-  if (rescore) rescoreVirality(s, brand, original, rescore);
+  await db.run(Q.updateMetrics, [metrics, at, brand, original]);
+  await db.run(Q.snapshot, [brand, original, at, metrics]);
+  if (rescore) await rescoreVirality(db, brand, original, rescore);
 }
 
-function rescoreVirality(s: Statements, brand: string, id: string, rescore: Rescore): void {
-  const facts = s.facts.get(brand, id);
+async function rescoreVirality(db: Sql, brand: string, id: string, rescore: Rescore): Promise<void> {
+  const facts = await db.get<{ source: string; created_at: number; author_followers: number | null }>(
+    Q.facts,
+    [brand, id],
+  );
   if (!facts) return;
-  const history = s.history.all(brand, id).map((h) => ({
+  const history = (await db.all<{ at: number; metrics: string }>(Q.history, [brand, id])).map((h) => ({
     at: h.at,
     metrics: JSON.parse(h.metrics) as Record<string, number>,
   }));
   const followers = facts.author_followers ?? undefined;
-  s.setVirality.run(
+  await db.run(Q.setVirality, [
     rescore({ source: facts.source, createdAt: facts.created_at, followers }, history),
     brand,
     id,
-  );
+  ]);
 }
 
 /** Texts of the brand's originals (not copies) made since `since`, oldest first: to find copies again after a restart. */
 export function recentOriginals(
-  store: Store,
+  db: Sql,
   brand: string,
   since: number,
   limit: number,
-): { id: string; text: string }[] {
-  return stmts(store).originals.all(brand, since, limit);
+): Promise<{ id: string; text: string }[]> {
+  return db.all(Q.originals, [brand, since, limit]);
 }
 
 /** Ids of the source's mentions made since `since`, newest first: those whose engagement is re-read. */
-export function recentIds(
-  store: Store,
+export async function recentIds(
+  db: Sql,
   brand: string,
   sourceKey: string,
   since: number,
   limit: number,
-): string[] {
-  return stmts(store)
-    .recent.all(brand, sourceKey, since, limit)
-    .map((r) => r.id);
+): Promise<string[]> {
+  return (await db.all<{ id: string }>(Q.recent, [brand, sourceKey, since, limit])).map((r) => r.id);
 }
 
 /**
@@ -319,25 +291,24 @@ export function recentIds(
  * brand's answer when it appeared. Unknown ids are ignored. One transaction.
  */
 export function recordReadings(
-  store: Store,
+  db: Sql,
   brand: string,
   readings: { id: string; metrics: Record<string, number>; answeredAt?: Date }[],
   at: number,
   rescore?: Rescore,
-): number {
-  const s = stmts(store);
-  return store.sqlite.transaction(() => {
+): Promise<number> {
+  return db.tx(async () => {
     let changed = 0;
     for (const r of readings) {
-      const before = s.known.get(brand, r.id);
+      const before = await db.get<{ metrics: string }>(Q.known, [brand, r.id]);
       if (!before) continue;
-      if (r.answeredAt) s.answered.run(r.answeredAt.getTime(), brand, r.id);
+      if (r.answeredAt) await db.run(Q.answered, [r.answeredAt.getTime(), brand, r.id]);
       const fresh = JSON.stringify(r.metrics);
       if (fresh === '{}') continue;
-      if (reread(s, brand, r.id, fresh, before.metrics, at, rescore)) changed++;
+      if (await reread(db, brand, r.id, fresh, before.metrics, at, rescore)) changed++;
     }
     return changed;
-  })();
+  });
 }
 
 /** A mention's virality from all its readings; the poll job passes the analysis' own. */
@@ -347,9 +318,10 @@ export type Rescore = (
 ) => number;
 
 /** A failed poll: counted, the error kept, the cursor left where it was. Returns the failures in a row. */
-export function recordPollFailure(
-  store: Store,
+export async function recordPollFailure(
+  db: Sql,
   f: { brand: string; sourceKey: string; source: string; error: string; at: number },
-): number {
-  return stmts(store).failure.get(f)?.n ?? 1;
+): Promise<number> {
+  const row = await db.get<{ n: number }>(Q.failure, [f.brand, f.sourceKey, f.source, f.at, f.error, f.at]);
+  return row?.n ?? 1;
 }

@@ -1,117 +1,112 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { RouteMemory } from '../alerts/routes.ts';
 import type { AlertPayload, Severity } from '../types.ts';
-import type { Store } from './client.ts';
-import { alerts, deliveries, incidentRoutes, incidents, mentions } from './schema.ts';
+import { getIncident, type IncidentRow } from './incidents.ts';
+import type { Sql } from './sql.ts';
 
 export interface RouteRecord extends RouteMemory {
   criticalAt: number | null;
 }
 
 /** What each named route has had of one incident, by route name. */
-export function routeRecords(store: Store, incidentId: string): Map<string, RouteRecord> {
-  const rows = store.db.select().from(incidentRoutes).where(eq(incidentRoutes.incidentId, incidentId)).all();
+export async function routeRecords(db: Sql, incidentId: string): Promise<Map<string, RouteRecord>> {
+  const rows = await db.all<{
+    route: string;
+    last_sent_at: number;
+    last_severity: Severity;
+    critical_at: number | null;
+  }>('select route, last_sent_at, last_severity, critical_at from incident_routes where incident_id = ?', [
+    incidentId,
+  ]);
   return new Map(
     rows.map((r) => [
       r.route,
-      { lastSentAt: r.lastSentAt, lastSeverity: r.lastSeverity, criticalAt: r.criticalAt },
+      { lastSentAt: r.last_sent_at, lastSeverity: r.last_severity, criticalAt: r.critical_at },
     ]),
   );
 }
 
 /** Records that a route had an alert of the incident; its escalation clock starts at its first critical. */
-export function rememberRouteSend(
-  store: Store,
+export async function rememberRouteSend(
+  db: Sql,
   incidentId: string,
   route: string,
   severity: Severity,
   at: number,
   escalated = false,
-): void {
+): Promise<void> {
   const criticalAt = severity === 'critical' ? at : null;
-  store.db
-    .insert(incidentRoutes)
-    .values({
-      incidentId,
-      route,
-      lastSentAt: at,
-      lastSeverity: severity,
-      criticalAt,
-      escalatedAt: escalated ? at : null,
-    })
-    .onConflictDoUpdate({
-      target: [incidentRoutes.incidentId, incidentRoutes.route],
-      set: {
-        lastSentAt: at,
-        lastSeverity: severity,
-        criticalAt: sql`coalesce(${incidentRoutes.criticalAt}, ${criticalAt})`,
-        ...(escalated ? { escalatedAt: sql`coalesce(${incidentRoutes.escalatedAt}, ${at})` } : {}),
-      },
-    })
-    .run();
+  await db.run(
+    `insert into incident_routes (incident_id, route, last_sent_at, last_severity, critical_at, escalated_at)
+     values (?, ?, ?, ?, ?, ?)
+     on conflict (incident_id, route) do update set last_sent_at = excluded.last_sent_at,
+       last_severity = excluded.last_severity,
+       critical_at = coalesce(incident_routes.critical_at, excluded.critical_at)${
+         escalated ? ', escalated_at = coalesce(incident_routes.escalated_at, excluded.escalated_at)' : ''
+       }`,
+    [incidentId, route, at, severity, criticalAt, escalated ? at : null],
+  );
 }
 
 /**
  * Open critical incidents that `route` has had as critical since `before` or earlier, and that
  * `target` has not had as critical yet: the escalations due.
  */
-export function dueEscalations(store: Store, route: string, target: string, before: number): string[] {
-  return store.sqlite
-    .prepare<[string, number, string], { id: string }>(
-      `select r.incident_id id from incident_routes r join incidents i on i.id = r.incident_id
-       where r.route = ? and r.critical_at <= ? and i.status = 'open' and i.severity = 'critical'
-         and not exists (select 1 from incident_routes t where t.incident_id = r.incident_id
-                         and t.route = ? and t.critical_at is not null)
-       order by r.critical_at`,
-    )
-    .all(route, before, target)
-    .map((r) => r.id);
+export async function dueEscalations(
+  db: Sql,
+  route: string,
+  target: string,
+  before: number,
+): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    `select r.incident_id id from incident_routes r join incidents i on i.id = r.incident_id
+     where r.route = ? and r.critical_at <= ? and i.status = 'open' and i.severity = 'critical'
+       and not exists (select 1 from incident_routes t where t.incident_id = r.incident_id
+                       and t.route = ? and t.critical_at is not null)
+     order by r.critical_at`,
+    [route, before, target],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** The intents of each of the brand's mentions named, for an incident's dominant intents. */
-export function intentsOf(store: Store, brand: string, ids: readonly string[]): string[][] {
-  if (ids.length === 0) return [];
-  return store.db
-    .select({ intents: mentions.intents })
-    .from(mentions)
-    .where(and(eq(mentions.brand, brand), inArray(mentions.id, [...ids])))
-    .all()
-    .map((m) => m.intents.map((i) => i.name));
+export async function intentsOf(db: Sql, brand: string, ids: readonly string[]): Promise<string[][]> {
+  const out: string[][] = [];
+  // In slices: both databases limit the parameters of one statement.
+  for (let i = 0; i < ids.length; i += 500) {
+    const slice = ids.slice(i, i + 500);
+    const rows = await db.all<{ intents: string }>(
+      `select intents from mentions where brand = ? and id in (${slice.map(() => '?').join(', ')})`,
+      [brand, ...slice],
+    );
+    for (const r of rows) out.push((JSON.parse(r.intents) as { name: string }[]).map((x) => x.name));
+  }
+  return out;
 }
 
-export type Incident = typeof incidents.$inferSelect;
+export type Incident = IncidentRow;
+export { getIncident };
 
-export function getIncident(store: Store, id: string): Incident | undefined {
-  return store.db.select().from(incidents).where(eq(incidents.id, id)).get();
-}
-
-export function markAcknowledged(store: Store, id: string, by: string, at: number): void {
-  store.db
-    .update(incidents)
-    .set({ status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by, updatedAt: at })
-    .where(eq(incidents.id, id))
-    .run();
+export async function markAcknowledged(db: Sql, id: string, by: string, at: number): Promise<void> {
+  await db.run(
+    `update incidents set status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? where id = ?`,
+    [at, by, at, id],
+  );
 }
 
 /** The incident's latest alert, the one a follow-up (escalation, acknowledgement) is made from. */
-export function latestAlert(store: Store, incidentId: string): AlertPayload | undefined {
-  return store.db
-    .select({ payload: alerts.payload })
-    .from(alerts)
-    .where(eq(alerts.incidentId, incidentId))
-    .orderBy(desc(alerts.createdAt), desc(alerts.id))
-    .limit(1)
-    .get()?.payload as AlertPayload | undefined;
+export async function latestAlert(db: Sql, incidentId: string): Promise<AlertPayload | undefined> {
+  const row = await db.get<{ payload: string }>(
+    'select payload from alerts where incident_id = ? order by created_at desc, id desc limit 1',
+    [incidentId],
+  );
+  return row && (JSON.parse(row.payload) as AlertPayload);
 }
 
 /** Every channel that any alert of the incident was addressed to. */
-export function channelsOfIncident(store: Store, incidentId: string): string[] {
-  return store.db
-    .selectDistinct({ channel: deliveries.channel })
-    .from(deliveries)
-    .innerJoin(alerts, eq(alerts.id, deliveries.alertId))
-    .where(eq(alerts.incidentId, incidentId))
-    .all()
-    .map((r) => r.channel)
-    .sort();
+export async function channelsOfIncident(db: Sql, incidentId: string): Promise<string[]> {
+  const rows = await db.all<{ channel: string }>(
+    `select distinct d.channel from deliveries d join alerts a on a.id = d.alert_id where a.incident_id = ?`,
+    [incidentId],
+  );
+  return rows.map((r) => r.channel).sort();
 }

@@ -22,11 +22,14 @@ export interface HourCount {
  *
  * Copies (duplicate_of set) are left out where said: they are spread of their original.
  */
+/** An answer now (replay's memory copy) or later (the database). */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface SeriesReader {
   /** Hourly counts per label in the whole hours of [from, to), copies included. */
-  hourlyCounts(brand: string, from: number, to: number): HourCount[];
+  hourlyCounts(brand: string, from: number, to: number): Awaitable<HourCount[]>;
   /** Mentions per label created in [from, to): opinions (copies left out), or with `volume` every post. */
-  windowCounts(brand: string, from: number, to: number, volume?: boolean): Counts;
+  windowCounts(brand: string, from: number, to: number, volume?: boolean): Awaitable<Counts>;
   /** Mentions of a label created in [from, to), copies included, widest reach first, then newest. */
   labelledMentions(
     brand: string,
@@ -34,13 +37,18 @@ export interface SeriesReader {
     from: number,
     to: number,
     limit: number,
-  ): DetectedMention[];
+  ): Awaitable<DetectedMention[]>;
   /** Posts made since `since` whose virality is at least `min`, most viral first (50 at most). */
-  viralMentions(brand: string, min: number, since: number): DetectedMention[];
+  viralMentions(brand: string, min: number, since: number): Awaitable<DetectedMention[]>;
   /** Unanswered complaints (not copies) made in [from, to) with reach of at least `minReach`, widest first (50 at most). */
-  unansweredComplaints(brand: string, from: number, to: number, minReach: number): DetectedMention[];
+  unansweredComplaints(
+    brand: string,
+    from: number,
+    to: number,
+    minReach: number,
+  ): Awaitable<DetectedMention[]>;
   /** The hour of the brand's oldest counted mention. */
-  historyStart(brand: string): number | null;
+  historyStart(brand: string): Awaitable<number | null>;
   /** Mentions per source (copies included), by source name: whole hours of [from, to) with `hours`, else exactly. */
-  sourceCounts(brand: string, from: number, to: number, hours?: boolean): Map<string, number>;
+  sourceCounts(brand: string, from: number, to: number, hours?: boolean): Awaitable<Map<string, number>>;
 }

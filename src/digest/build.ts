@@ -34,15 +34,15 @@ export function chartsOf(report: AnyDigestReport): ChartImage[] {
 }
 
 /** Figures, charts and the web page of one brand's day (or week ending that day). */
-export function buildDigest(
+export async function buildDigest(
   store: Store,
   config: Config,
   brand: Brand,
   period: Period,
   date: string,
   now: number,
-): BuiltDigest {
-  const report = buildReport(store, config, brand, period, date, now);
+): Promise<BuiltDigest> {
+  const report = await buildReport(store, config, brand, period, date, now);
   const charts = chartsOf(report);
   return { report, charts, html: renderWebPage(report, charts) };
 }
@@ -51,15 +51,15 @@ export function buildDigest(
  * The team's report over its brands, with every brand's charts, and its web page; undefined when
  * none of its brands is configured any more.
  */
-export function buildTeamDigest(
+export async function buildTeamDigest(
   store: Store,
   config: Config,
   team: TeamDigest,
   period: Period,
   date: string,
   now: number,
-): BuiltDigest<TeamDigestReport> | undefined {
-  const report = buildTeamReport(store, config, team, period, date, now);
+): Promise<BuiltDigest<TeamDigestReport> | undefined> {
+  const report = await buildTeamReport(store, config, team, period, date, now);
   if (!report) return undefined;
   const charts = chartsOf(report);
   return { report, charts, html: renderWebPage(report, charts) };

@@ -44,27 +44,29 @@ function usualOf(tallies: Tally[]): { volume: number; net: number | null } {
  * Builds the report of one brand's local day (or week ending that day) from the database. Reads
  * only: sending and saving are the digest job's.
  */
-export function buildReport(
+export async function buildReport(
   store: Store,
   config: Config,
   brand: Brand,
   period: Period,
   date: string,
   now: number,
-): DigestReport {
+): Promise<DigestReport> {
   const tz = brand.timezone;
   const { from, start, end } = span(tz, period, date);
   const name = brand.name;
   const days = Array.from({ length: 7 }, (_, i) => addDays(date, i - 6));
-  const daily = days.map((d) => {
+  const daily = [];
+  for (const d of days) {
     const r = dayRange(tz, d);
-    return { date: d, ...tally(store, name, r.start, r.end) };
-  });
-  const totals = tally(store, name, start, end);
+    daily.push({ date: d, ...(await tally(store, name, r.start, r.end)) });
+  }
+  const totals = await tally(store, name, start, end);
   // The day before and the 7 days before that one's; for a week, the week before and the 4 before it.
   const back = (k: number) => span(tz, period, addDays(date, -k * (period === 'day' ? 1 : 7)));
   const before = Array.from({ length: period === 'day' ? 7 : 4 }, (_, i) => back(i + 1));
-  const beforeTallies = before.map((b) => tally(store, name, b.start, b.end));
+  const beforeTallies: Tally[] = [];
+  for (const b of before) beforeTallies.push(await tally(store, name, b.start, b.end));
   const last = dayRange(tz, date);
   const hours = Math.round((last.end - last.start) / HOUR);
   const hourly = Array.from({ length: hours }, (_, h) => ({
@@ -73,18 +75,20 @@ export function buildReport(
     neutral: 0,
     positive: 0,
   }));
-  for (const r of hourlyFrom(store, name, last.start, last.end)) {
+  for (const r of await hourlyFrom(store, name, last.start, last.end)) {
     const slot = hourly[r.h];
     if (slot) slot[r.label] += r.n;
   }
-  const rivals = brand.competitors.flatMap((c) => {
+  const rivals: { brand: string; name: string; volume: number }[] = [];
+  for (const c of brand.competitors) {
     const b = config.brands.find((x) => x.name === c);
-    return b ? [{ brand: b.name, name: b.displayName, volume: volume(store, b.name, start, end) }] : [];
-  });
+    if (b)
+      rivals.push({ brand: b.name, name: b.displayName, volume: await volume(store, b.name, start, end) });
+  }
   const voices = [{ brand: name, name: brand.displayName, volume: totals.volume }, ...rivals];
   const all = voices.reduce((a, v) => a + v.volume, 0);
-  const incidents = incidentsDuring(store, name, start, end);
-  const unanswered = unansweredSince(store, name, end - UNANSWERED_SPAN, end);
+  const incidents = await incidentsDuring(store, name, start, end);
+  const unanswered = await unansweredSince(store, name, end - UNANSWERED_SPAN, end);
   return {
     id: digestId(name, period, date),
     brand: name,
@@ -105,14 +109,14 @@ export function buildReport(
       ? voices.map((v) => ({ ...v, share: all > 0 ? Math.round((v.volume / all) * 1000) / 10 : 0 }))
       : [],
     incidents,
-    topNegative: topPosts(store, name, 'negative', start, end),
-    topPositive: topPosts(store, name, 'positive', start, end),
+    topNegative: await topPosts(store, name, 'negative', start, end),
+    topPositive: await topPosts(store, name, 'positive', start, end),
     unanswered: unanswered.posts,
     unansweredCount: unanswered.count,
-    sources: topSources(store, name, start, end),
-    authors: topAuthors(store, name, start, end),
-    questions: postsWithIntent(store, name, 'question', start, end),
-    purchaseIntents: postsWithIntent(store, name, 'purchase_intent', start, end),
+    sources: await topSources(store, name, start, end),
+    authors: await topAuthors(store, name, start, end),
+    questions: await postsWithIntent(store, name, 'question', start, end),
+    purchaseIntents: await postsWithIntent(store, name, 'purchase_intent', start, end),
     quiet: totals.volume === 0 && incidents.length === 0 && unanswered.count === 0,
   };
 }

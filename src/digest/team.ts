@@ -33,20 +33,20 @@ function worstFirst(a: DigestReport, b: DigestReport): number {
  * local day, so that the figures side by side count the same hours. Brands no longer configured
  * are left out; undefined when none is left.
  */
-export function buildTeamReport(
+export async function buildTeamReport(
   store: Store,
   config: Config,
   team: TeamDigest,
   period: Period,
   date: string,
   now: number,
-): TeamDigestReport | undefined {
-  const brands = team.brands.flatMap((name) => {
+): Promise<TeamDigestReport | undefined> {
+  const brands: DigestReport[] = [];
+  for (const name of team.brands) {
     const brand = config.brands.find((b) => b.name === name);
-    return brand
-      ? [buildReport(store, config, { ...brand, timezone: team.timezone }, period, date, now)]
-      : [];
-  });
+    if (brand)
+      brands.push(await buildReport(store, config, { ...brand, timezone: team.timezone }, period, date, now));
+  }
   if (brands.length === 0) return undefined;
   const { from, start, end } = span(team.timezone, period, date);
   return {

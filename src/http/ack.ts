@@ -11,7 +11,7 @@ export function ackRoute(ctx: JobContext, secret: string): HttpRoute {
   return {
     method: 'GET',
     path: '/ack/:incident',
-    handle(req) {
+    async handle(req) {
       const id = req.params.incident ?? '';
       const q = req.url.searchParams;
       const now = ctx.clock.now().getTime();
@@ -30,7 +30,7 @@ export function ackRoute(ctx: JobContext, secret: string): HttpRoute {
               'This acknowledge link was not signed by this Earshot, or it was changed.',
             );
       }
-      const r = acknowledge(ctx.store, ctx.config, id, q.get('by') ?? 'link', now);
+      const r = await acknowledge(ctx.store, ctx.config, id, q.get('by') ?? 'link', now);
       switch (r.outcome) {
         case 'unknown':
           return page(404, 'No such incident', `Earshot has no incident ${id}.`);

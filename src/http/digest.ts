@@ -30,7 +30,7 @@ export function digestRoute(ctx: JobContext, secret: string): HttpRoute {
           403,
           check.reason === 'expired' ? 'This report link has expired.' : 'This report link is not valid.',
         );
-      const file = digestFile(ctx.store, id);
+      const file = await digestFile(ctx.store, id);
       if (!file) return text(404, `Earshot has no report ${id}.`);
       try {
         return {

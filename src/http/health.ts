@@ -23,9 +23,9 @@ interface Check {
 
 async function readiness(ctx: JobContext): Promise<HttpResponse> {
   const checks: Record<string, Check> = {
-    database: databaseCheck(ctx),
+    database: await databaseCheck(ctx),
     queue: await queueCheck(ctx),
-    sources: sourcesCheck(ctx),
+    sources: await sourcesCheck(ctx),
   };
   const failed = Object.entries(checks).filter(([, c]) => !c.ok);
   const detail = Object.fromEntries(Object.entries(checks).map(([k, c]) => [k, c.detail]));
@@ -37,9 +37,9 @@ async function readiness(ctx: JobContext): Promise<HttpResponse> {
   });
 }
 
-function databaseCheck(ctx: JobContext): Check {
+async function databaseCheck(ctx: JobContext): Promise<Check> {
   try {
-    ctx.store.sqlite.prepare('select 1').get();
+    await ctx.store.get('select 1');
     return { ok: true, detail: 'ok' };
   } catch (err) {
     return { ok: false, detail: errorMessage(err) };
@@ -57,14 +57,12 @@ async function queueCheck(ctx: JobContext): Promise<Check> {
 }
 
 /** Not ready when every configured source's last poll failed; one that was never polled yet is not failing. */
-function sourcesCheck(ctx: JobContext): Check {
+async function sourcesCheck(ctx: JobContext): Promise<Check> {
   const entries = ctx.config.brands.flatMap((b) => b.sources.map((s) => `${b.name}|${s.key}`));
   if (entries.length === 0) return { ok: true, detail: 'no sources' };
-  const rows = ctx.store.sqlite
-    .prepare<[], { brand: string; source_key: string; consecutive_failures: number }>(
-      'select brand, source_key, consecutive_failures from source_cursors',
-    )
-    .all();
+  const rows = await ctx.store.all<{ brand: string; source_key: string; consecutive_failures: number }>(
+    'select brand, source_key, consecutive_failures from source_cursors',
+  );
   const failing = new Set(
     rows.filter((r) => r.consecutive_failures > 0).map((r) => `${r.brand}|${r.source_key}`),
   );

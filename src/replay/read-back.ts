@@ -1,14 +1,24 @@
 import type Database from 'better-sqlite3';
-import { preparedFor, type Store } from '../db/client.ts';
+import type { Store } from '../db/client.ts';
+import { SqliteSql } from '../db/sql.ts';
 import type { StoredReading } from './memory-series.ts';
 
-const stmts = preparedFor((db: Database.Database) => ({
+// Replay's memory copy runs on SQLite only (src/commands/replay.ts), and reads back synchronously,
+// between two statements of its own, straight from the connection.
+const prepare = (db: Database.Database) => ({
   reading: db.prepare<
     [string, string],
     { metrics: string; reach: number | null; virality: number | null; answered_at: number | null }
   >('select metrics, reach, virality, answered_at from mentions where brand = ? and id = ?'),
   any: db.prepare<[], { n: number }>('select count(*) as n from (select 1 from mentions limit 1)'),
-}));
+});
+const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+function stmts(store: Store): ReturnType<typeof prepare> {
+  if (!(store instanceof SqliteSql)) throw new Error('replay keeps its series in memory on SQLite only');
+  let s = cache.get(store.sqlite);
+  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
+  return s;
+}
 
 /**
  * What the database holds now of these mentions: storing a batch rescores the originals of its

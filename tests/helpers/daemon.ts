@@ -20,17 +20,17 @@ export function sourceContext(clock: Clock, timeoutMs = 2_000): SourceContext {
  * A daemon in this process (no schedules) for brand `acme` with one source entry, on a SQLite file
  * of its own. `closers` receives what the test must undo, in order.
  */
-export function bootWithSource(
+export async function bootWithSource(
   source: Record<string, unknown>,
   closers: (() => unknown)[],
   clock?: Clock,
-): Daemon {
+): Promise<Daemon> {
   const tmp = tempDir();
   const config = buildConfig(
     { brands: [{ name: 'acme', query: 'acme', sources: [{ pace_ms: 0, ...source }] }] },
     { EARSHOT_DATA_DIR: tmp.dir },
   );
-  const d = startDaemon({
+  const d = await startDaemon({
     config,
     env: {},
     log: pino({ level: 'silent' }),

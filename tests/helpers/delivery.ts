@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { cleanEnv, startCli, tempDir, type Running } from './cli.ts';
@@ -54,7 +54,7 @@ routes:
   });
   const dbFile = path.join(tmp.dir, 'earshot.db');
   // Created and migrated here, so that the test can write alerts before the daemon starts.
-  const store = openStore(dbFile);
+  const store = await connectStore(dbFile);
   let daemon: Running | undefined;
   let n = 0;
   return {
@@ -73,14 +73,14 @@ routes:
       daemon = undefined;
     },
     /** Writes `count` alerts, each its own incident, in one transaction; returns their ids. */
-    writeAlerts(count: number, over: Parameters<typeof sampleAlert>[0] = {}): string[] {
+    async writeAlerts(count: number, over: Parameters<typeof sampleAlert>[0] = {}): Promise<string[]> {
       const ids: string[] = [];
-      store.sqlite.transaction(() => {
+      await store.tx(async () => {
         for (let i = 0; i < count; i++) {
           const k = ++n;
           const id = `a${k}`;
           const at = Date.now();
-          enqueueAlert(
+          await enqueueAlert(
             store,
             id,
             sampleAlert({
@@ -94,19 +94,17 @@ routes:
           );
           ids.push(id);
         }
-      })();
+      });
       return ids;
     },
-    deliveries(): DeliveryRow[] {
-      return store.sqlite
-        .prepare<[], DeliveryRow>(
-          'select alert_id, channel, status, attempts, retries, last_error from deliveries order by id',
-        )
-        .all();
+    deliveries(): Promise<DeliveryRow[]> {
+      return store.all<DeliveryRow>(
+        'select alert_id, channel, status, attempts, retries, last_error from deliveries order by id',
+      );
     },
     async close(): Promise<void> {
       await this.kill();
-      store.close();
+      await store.close();
       await feed.close();
       tmp.cleanup();
       if (opts.redisUrl) {

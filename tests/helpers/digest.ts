@@ -18,7 +18,7 @@ export interface Post {
 }
 
 /** Stores posts as the poll job would, with the sentiment and intents given (not guessed). */
-export function storePosts(store: Store, brand: string, posts: Post[]): void {
+export async function storePosts(store: Store, brand: string, posts: Post[]): Promise<void> {
   const list: AnalyzedMention[] = posts.map((p) => ({
     id: p.id,
     source: p.source ?? 'x',
@@ -36,16 +36,14 @@ export function storePosts(store: Store, brand: string, posts: Post[]): void {
     ...(p.answeredAt ? { answeredAt: new Date(p.answeredAt) } : {}),
     ...(p.duplicateOf ? { duplicateOf: p.duplicateOf } : {}),
   }));
-  store.sqlite.transaction(() =>
-    storeMentions(store, brand, 'x', list, Date.parse(posts[0]?.at ?? '2026-01-01')),
-  )();
+  await store.tx(() => storeMentions(store, brand, 'x', list, Date.parse(posts[0]?.at ?? '2026-01-01')));
 }
 
 /**
  * A week of London talk about `acme` ending on Sunday 29 March 2026, the 23-hour day the clocks go
  * forward, with an acknowledged incident that day, complaints waiting, and a competitor.
  */
-export function seedIncidentWeek(store: Store): { incidentIds: string[] } {
+export async function seedIncidentWeek(store: Store): Promise<{ incidentIds: string[] }> {
   const posts: Post[] = [];
   // 22 to 28 March: 10 a day at noon UTC (noon or 1 p.m. in London), 2 negative, 5 neutral, 3 positive.
   for (let d = 22; d <= 28; d++)
@@ -127,8 +125,8 @@ export function seedIncidentWeek(store: Store): { incidentIds: string[] } {
       reach: 70_000,
     },
   );
-  storePosts(store, 'acme', posts);
-  storePosts(
+  await storePosts(store, 'acme', posts);
+  await storePosts(
     store,
     'rival',
     Array.from({ length: 20 }, (_, i) => ({
@@ -137,7 +135,7 @@ export function seedIncidentWeek(store: Store): { incidentIds: string[] } {
       label: 'neutral' as const,
     })),
   );
-  insertIncident(store, {
+  await insertIncident(store, {
     id: 'acme-volume-spike-20260329T1010',
     brand: 'acme',
     kind: 'volume_spike',
@@ -174,13 +172,13 @@ export const DIGEST_BRANDS = [
  * March; on Sunday 29 in London 7: one at 02:00 UTC (still Saturday in New York), six in the
  * afternoon; one at 23:30 UTC, Sunday evening in New York but Monday in London.
  */
-export function seedCargoDays(store: Store): void {
+export async function seedCargoDays(store: Store): Promise<void> {
   const saturday = Array.from({ length: 5 }, (_, i): Post => ({
     id: `x:c28-${i}`,
     at: `2026-03-28T12:0${i}:00Z`,
     label: i < 3 ? 'neutral' : 'positive',
   }));
-  storePosts(store, 'acme-cargo', [
+  await storePosts(store, 'acme-cargo', [
     ...saturday,
     { id: 'x:c-early', at: '2026-03-29T02:00:00Z', label: 'negative', author: 'shipper', reach: 400 },
     ...(['positive', 'positive', 'positive', 'neutral', 'neutral', 'negative'] as const).map((label, i) => ({

@@ -16,51 +16,55 @@ export function raiseIncident(
   config: Config,
   now: number,
   o: { id: string; severity: Severity; brand?: string; kind?: string; mentionIds?: string[] },
-): AlertPayload {
+): Promise<AlertPayload> {
   const brand = o.brand ?? 'acme';
   const kind = o.kind ?? 'volume_spike';
   const ids = o.mentionIds ?? [];
   const title = `negative mentions of ${brand} (${o.severity})`;
-  return store.sqlite
-    .transaction(() => {
-      const open = getOpenIncident(store, brand, kind);
-      if (open) updateIncident(store, open.id, { severity: o.severity, updatedAt: now, lastActivityAt: now });
-      else
-        insertIncident(store, {
-          id: o.id,
-          brand,
-          kind,
-          polarity: 'negative',
-          severity: o.severity,
-          status: 'open',
-          title,
-          openedAt: now,
-          updatedAt: now,
-          lastActivityAt: now,
-          mentionCount: ids.length,
-          mentionIds: ids,
-          evidence: { negatives_in_window: ids.length },
-        });
-      const alert: AlertPayload = {
-        at: new Date(now).toISOString(),
+  return store.tx(async () => {
+    const open = await getOpenIncident(store, brand, kind);
+    if (open)
+      await updateIncident(store, open.id, { severity: o.severity, updatedAt: now, lastActivityAt: now });
+    else
+      await insertIncident(store, {
+        id: o.id,
         brand,
         kind,
         polarity: 'negative',
         severity: o.severity,
-        incident_id: o.id,
+        status: 'open',
         title,
-        mention_ids: ids,
+        openedAt: now,
+        updatedAt: now,
+        lastActivityAt: now,
+        mentionCount: ids.length,
+        mentionIds: ids,
         evidence: { negatives_in_window: ids.length },
-        ...(open ? { update: true } : {}),
-      };
-      writeAlert(store, config, alert, now);
-      return alert;
-    })
-    .immediate();
+      });
+    const alert: AlertPayload = {
+      at: new Date(now).toISOString(),
+      brand,
+      kind,
+      polarity: 'negative',
+      severity: o.severity,
+      incident_id: o.id,
+      title,
+      mention_ids: ids,
+      evidence: { negatives_in_window: ids.length },
+      ...(open ? { update: true } : {}),
+    };
+    await writeAlert(store, config, alert, now);
+    return alert;
+  });
 }
 
 /** Stores posts as the poll job would (analyzed: sentiment, intents), and returns their ids. */
-export function storePosts(store: Store, brand: string, texts: string[], now: number): string[] {
+export async function storePosts(
+  store: Store,
+  brand: string,
+  texts: string[],
+  now: number,
+): Promise<string[]> {
   const list = texts.map((text, i) =>
     analyzeMention(
       { id: `x:${now}-${i}`, source: 'x', text, createdAt: new Date(now), metrics: {} },
@@ -68,6 +72,6 @@ export function storePosts(store: Store, brand: string, texts: string[], now: nu
       new Date(now),
     ),
   );
-  store.sqlite.transaction(() => storeMentions(store, brand, 'x', list, now))();
+  await store.tx(() => storeMentions(store, brand, 'x', list, now));
   return list.map((m) => m.id);
 }

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PagerDutyEvent } from '../../src/alerts/channels/pagerduty.ts';
@@ -8,7 +7,7 @@ import type { WebhookBody } from '../../src/alerts/channels/webhook.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig, loadConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { resolveIncident } from '../../src/db/incidents.ts';
 import { pagerDutyAnswer, startReceiver } from '../fakes/receiver-server.ts';
 import { startSlackServer } from '../fakes/slack-server.ts';
@@ -68,7 +67,7 @@ async function boot(f: Fakes, clock: ManualClock): Promise<{ d: Daemon; base: st
     },
   });
   const config = buildConfig(rawConfig(f, '127.0.0.1:0'), { EARSHOT_DATA_DIR: f.tmp.dir });
-  const d = startDaemon({
+  const d = await startDaemon({
     config,
     env: {},
     log: pino({ level: 'debug' }, sink),
@@ -89,10 +88,10 @@ function ackButton(body: unknown): string {
   return url;
 }
 
-const incidentRow = (d: Daemon, id: string) =>
-  d.ctx.store.sqlite
-    .prepare('select status, acknowledged_at, acknowledged_by from incidents where id = ?')
-    .get(id) as { status: string; acknowledged_at: number | null; acknowledged_by: string | null };
+const incidentRow = async (d: Daemon, id: string) =>
+  (await d.ctx.store.get('select status, acknowledged_at, acknowledged_by from incidents where id = ?', [
+    id,
+  ])) as { status: string; acknowledged_at: number | null; acknowledged_by: string | null };
 
 const settle = () => new Promise((r) => setTimeout(r, 2_500));
 
@@ -101,7 +100,7 @@ describe('the signed acknowledge link', () => {
     const f = await fakes();
     const clock = new ManualClock('2026-03-02T09:00:00Z');
     const { d, base, logs } = await boot(f, clock);
-    raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
+    await raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
       id: 'acme-crisis',
       severity: 'critical',
     });
@@ -113,7 +112,7 @@ describe('the signed acknowledge link', () => {
     const sig = new URL(link).searchParams.get('sig') ?? '';
     // A link preview asks with HEAD: that must not acknowledge.
     expect((await fetch(link, { method: 'HEAD' })).status).toBe(200);
-    expect(incidentRow(d, 'acme-crisis').status).toBe('open');
+    expect((await incidentRow(d, 'acme-crisis')).status).toBe('open');
 
     clock.advance(5 * MIN);
     const first = await fetch(link);
@@ -121,7 +120,7 @@ describe('the signed acknowledge link', () => {
     expect(first.headers.get('content-type')).toContain('text/html');
     expect(first.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await first.text()).toContain('Incident acme-crisis is acknowledged by oncall-slack');
-    expect(incidentRow(d, 'acme-crisis')).toEqual({
+    expect(await incidentRow(d, 'acme-crisis')).toEqual({
       status: 'acknowledged',
       acknowledged_at: clock.now().getTime(),
       acknowledged_by: 'oncall-slack',
@@ -149,7 +148,7 @@ describe('the signed acknowledge link', () => {
     const f = await fakes();
     const clock = new ManualClock('2026-03-02T09:00:00Z');
     const { d, base } = await boot(f, clock);
-    raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
+    await raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
       id: 'acme-crisis',
       severity: 'critical',
     });
@@ -173,7 +172,7 @@ describe('the signed acknowledge link', () => {
     const expired = await fetch(link);
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('This acknowledge link has expired');
-    expect(incidentRow(d, 'acme-crisis').status).toBe('open');
+    expect((await incidentRow(d, 'acme-crisis')).status).toBe('open');
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
     expect((await fetch(link, { method: 'POST' })).status).toBe(405);
   });
@@ -198,12 +197,12 @@ describe('earshot ack', () => {
     const file = f.tmp.file('earshot.yml', yaml); // JSON is YAML
     const env = cleanEnv({ EARSHOT_CONFIG: file, EARSHOT_DATA_DIR: f.tmp.dir });
     const config = loadConfig({ file, env });
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     const now = Date.now();
-    raiseIncident(store, config, now, { id: 'acme-crisis', severity: 'critical' });
-    raiseIncident(store, config, now, { id: 'acme-old', kind: 'negative_shift', severity: 'warning' });
-    resolveIncident(store, 'acme-old', now);
-    store.close();
+    await raiseIncident(store, config, now, { id: 'acme-crisis', severity: 'critical' });
+    await raiseIncident(store, config, now, { id: 'acme-old', kind: 'negative_shift', severity: 'warning' });
+    await resolveIncident(store, 'acme-old', now);
+    await store.close();
 
     const ok = await runCli(['ack', 'acme-crisis', '--by', 'alice'], { env });
     expect(ok.stderr).toBe('');
@@ -228,17 +227,17 @@ describe('earshot ack', () => {
       /^earshot: incident acme-old was resolved at .+: nothing to acknowledge\n$/,
     );
 
-    const db = new Database(path.join(f.tmp.dir, 'earshot.db'), { readonly: true });
-    expect(
-      db.prepare("select status, acknowledged_by by from incidents where id = 'acme-crisis'").get(),
-    ).toEqual({
-      status: 'acknowledged',
-      by: 'alice',
-    });
-    db.close();
+    const db = await connectStore(config.settings.database, { migrate: false });
+    expect(await db.get("select status, acknowledged_by by from incidents where id = 'acme-crisis'")).toEqual(
+      {
+        status: 'acknowledged',
+        by: 'alice',
+      },
+    );
+    await db.close();
 
     // The acknowledgement waits in the outbox: the daemon, when it runs, tells PagerDuty.
-    const d = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+    const d = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
     closers.push(() => d.stop());
     await d.relay();
     await d.relay();

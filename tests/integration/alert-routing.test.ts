@@ -38,12 +38,12 @@ async function fakes() {
 }
 type Fakes = Awaited<ReturnType<typeof fakes>>;
 
-function boot(
+async function boot(
   f: Fakes,
   clock: ManualClock,
   routes: unknown[],
   opts: { schedule?: boolean; env?: Record<string, string> } = {},
-): Daemon {
+): Promise<Daemon> {
   const hook = (p: string) => ({ type: 'webhook', url: f.hooks.url(p), secret: SECRET });
   const config = buildConfig(
     {
@@ -59,7 +59,7 @@ function boot(
     },
     { EARSHOT_DATA_DIR: f.tmp.dir, ...opts.env },
   );
-  const d = startDaemon({
+  const d = await startDaemon({
     config,
     env: {},
     log: pino({ level: 'silent' }),
@@ -84,13 +84,13 @@ describe('routes by intent, with a cooldown', () => {
   it('holds back a repeat on a route within its cooldown, but not a rise in severity', async () => {
     const f = await fakes();
     const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const d = boot(f, clock, [
+    const d = await boot(f, clock, [
       { name: 'support', channels: ['support'], intents: ['complaint'], cooldown: '30m' },
       { name: 'marketing', channels: ['oncall'], intents: ['purchase_intent'] },
       { name: 'everything', channels: ['everything'] },
     ]);
     const store = d.ctx.store;
-    const ids = storePosts(
+    const ids = await storePosts(
       store,
       'acme',
       [
@@ -101,39 +101,39 @@ describe('routes by intent, with a cooldown', () => {
       ],
       clock.now().getTime(),
     );
-    const raise = (severity: 'warning' | 'critical') =>
-      raiseIncident(store, d.ctx.config, clock.now().getTime(), {
+    const raise = async (severity: 'warning' | 'critical') =>
+      await raiseIncident(store, d.ctx.config, clock.now().getTime(), {
         id: 'acme-complaints',
         severity,
         mentionIds: ids,
       });
 
-    raise('warning');
+    await raise('warning');
     await deliverAll(d);
     expect(f.slack.received).toHaveLength(1);
     expect(f.at('/everything')).toHaveLength(1);
     expect(f.at('/oncall')).toHaveLength(0); // no purchase intent in this story
     // The alert carries the dominant intents of the incident's mentions, read from the database.
-    expect(getAlertPayload(store, 'acme-complaints-1')?.intents).toContain('complaint');
+    expect((await getAlertPayload(store, 'acme-complaints-1'))?.intents).toContain('complaint');
 
     clock.advance(10 * MIN);
-    raise('warning');
+    await raise('warning');
     await deliverAll(d);
     expect(f.slack.received).toHaveLength(1); // support is in its cooldown
     expect(f.at('/everything')).toHaveLength(2); // a route without cooldown hears every alert
 
     clock.advance(5 * MIN);
-    raise('critical');
+    await raise('critical');
     await deliverAll(d);
     expect(f.slack.received).toHaveLength(2); // severity rose: through the cooldown
 
     clock.advance(25 * MIN);
-    raise('critical');
+    await raise('critical');
     await deliverAll(d);
     expect(f.slack.received).toHaveLength(2); // 25 minutes after the last one support had
 
     clock.advance(6 * MIN);
-    raise('critical');
+    await raise('critical');
     await deliverAll(d);
     expect(f.slack.received).toHaveLength(3); // the cooldown has passed
     expect(f.at('/everything')).toHaveLength(5);
@@ -156,13 +156,13 @@ describe('escalation', () => {
   it('sends an unacknowledged critical incident up the chain, each step once, on the schedule', async () => {
     const f = await fakes();
     const clock = new ManualClock('2026-03-02T09:00:00Z');
-    const d = boot(f, clock, ladder, { schedule: true });
-    raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
+    const d = await boot(f, clock, ladder, { schedule: true });
+    await raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
       id: 'acme-crisis',
       severity: 'critical',
     });
     // A warning goes nowhere near the on-call, and so never escalates.
-    raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
+    await raiseIncident(d.ctx.store, d.ctx.config, clock.now().getTime(), {
       id: 'acme-grumbles',
       kind: 'negative_shift',
       severity: 'warning',
@@ -215,9 +215,9 @@ describe('escalation', () => {
       if (keys.length > 0) await r.del(...keys);
       r.disconnect();
     });
-    const a = boot(f, clock, ladder, { schedule: true, env });
-    boot(f, clock, ladder, { schedule: true, env });
-    raiseIncident(a.ctx.store, a.ctx.config, clock.now().getTime(), {
+    const a = await boot(f, clock, ladder, { schedule: true, env });
+    await boot(f, clock, ladder, { schedule: true, env });
+    await raiseIncident(a.ctx.store, a.ctx.config, clock.now().getTime(), {
       id: 'acme-crisis',
       severity: 'critical',
     });

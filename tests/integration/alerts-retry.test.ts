@@ -21,9 +21,13 @@ describe.each([
     });
     closers.push(() => rig.close());
     hook.queue({ status: 410, body: 'endpoint removed' });
-    const [id] = rig.writeAlerts(1);
+    const [id] = await rig.writeAlerts(1);
     rig.start();
-    await waitUntil(() => rig.deliveries()[0]?.status === 'dead', 15_000, 'the delivery to be given up');
+    await waitUntil(
+      async () => (await rig.deliveries())[0]?.status === 'dead',
+      15_000,
+      'the delivery to be given up',
+    );
     expect(hook.requests).toHaveLength(1);
 
     const retried = await runCli(['alerts', 'retry', id!], { env: rig.env });
@@ -31,12 +35,18 @@ describe.each([
     expect(retried.stdout).toBe(
       `alert ${id}: hook queued again; the running daemon sends it within seconds\n`,
     );
-    await waitUntil(() => rig.deliveries()[0]?.status === 'sent', 15_000, 'the retried delivery');
+    await waitUntil(
+      async () => (await rig.deliveries())[0]?.status === 'sent',
+      15_000,
+      'the retried delivery',
+    );
     // Time for a second send, had the retry been queued twice.
     await new Promise((r) => setTimeout(r, 2_500));
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests[1]?.headers['earshot-delivery']).toBe(hook.requests[0]?.headers['earshot-delivery']);
-    expect(rig.deliveries()).toMatchObject([{ status: 'sent', attempts: 2, retries: 1, last_error: null }]);
+    expect(await rig.deliveries()).toMatchObject([
+      { status: 'sent', attempts: 2, retries: 1, last_error: null },
+    ]);
 
     const listed = await runCli(['alerts'], { env: rig.env });
     expect(listed.stdout).toMatch(/→ hook: sent \S+ \(retried by hand 1×\)\n/);
@@ -52,7 +62,7 @@ describe('earshot alerts retry, refusals', () => {
       channels: `  hook:\n    type: webhook\n    url: 'http://127.0.0.1:1/x'\n    secret: whsec-0123456789abcdef\n  out:\n    type: console\n`,
     });
     closers.push(() => rig.close());
-    const [id] = rig.writeAlerts(1);
+    const [id] = await rig.writeAlerts(1);
     const cases: [string[], string][] = [
       [['nope'], 'earshot: no alert nope (earshot alerts lists them)\n'],
       [[id!, '--channel', 'slack'], 'earshot: no channel is named "slack" in '],

@@ -8,12 +8,10 @@ const closers: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
-const boot = (source: Record<string, unknown>): Daemon => bootWithSource(source, closers);
-const answered = (d: Daemon, id: string) =>
-  (
-    d.ctx.store.sqlite.prepare('select answered_at a from mentions where id = ?').get(id) as
-      { a: number | null } | undefined
-  )?.a;
+const boot = async (source: Record<string, unknown>): Promise<Daemon> =>
+  await bootWithSource(source, closers);
+const answered = async (d: Daemon, id: string) =>
+  (await d.ctx.store.get<{ a: number | null }>('select answered_at a from mentions where id = ?', [id]))?.a;
 
 describe("the brand's own replies", () => {
   it('x: a reply from the brand account marks the post it answers, even in a later poll', async () => {
@@ -27,9 +25,9 @@ describe("the brand's own replies", () => {
       created: new Date(Date.now() - 60_000),
     };
     f.tweets.push(complaint);
-    const d = boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl, brand_handle: 'acmeair' });
+    const d = await boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl, brand_handle: 'acmeair' });
     await pollOnce(d);
-    expect(answered(d, `x:${complaint.id}`)).toBeNull();
+    expect(await answered(d, `x:${complaint.id}`)).toBeNull();
     const replyAt = new Date();
     f.tweets.push({
       id: '1583926354983718600',
@@ -40,7 +38,7 @@ describe("the brand's own replies", () => {
       replyTo: complaint.id,
     });
     await pollOnce(d);
-    expect(answered(d, `x:${complaint.id}`)).toBe(replyAt.getTime());
+    expect(await answered(d, `x:${complaint.id}`)).toBe(replyAt.getTime());
     expect(f.queries.some((q) => q.get('query') === 'from:acmeair is:reply')).toBe(true);
   });
 
@@ -68,8 +66,8 @@ describe("the brand's own replies", () => {
         parent: 't3_p1',
       },
     );
-    const d = boot({ source: 'reddit', api_url: r.base, brand_accounts: ['AcmeSupport'] });
+    const d = await boot({ source: 'reddit', api_url: r.base, brand_accounts: ['AcmeSupport'] });
     await pollOnce(d);
-    expect(answered(d, 'reddit:t3_p1')).toBe((now - 30) * 1000);
+    expect(await answered(d, 'reddit:t3_p1')).toBe((now - 30) * 1000);
   });
 });

@@ -112,10 +112,10 @@ describe('appstore reviews in the daemon', () => {
       },
       { EARSHOT_DATA_DIR: tmp.dir },
     );
-    const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+    const daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
     try {
       await pollOnce(daemon);
-      const rows = daemon.ctx.store.sqlite.prepare('select id, metrics from mentions order by id').all();
+      const rows = await daemon.ctx.store.all('select id, metrics from mentions order by id');
       expect(rows).toEqual([
         { id: 'appstore:6290000001', metrics: '{"stars":1,"likes":2}' },
         { id: 'appstore:6290000002', metrics: '{"stars":5,"likes":2}' },

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock.ts';
 import { planBackfill, runBackfill } from '../../src/commands/backfill.ts';
 import { buildConfig } from '../../src/config.ts';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createHttp } from '../../src/sources/http.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
@@ -214,7 +214,7 @@ describe('earshot backfill', () => {
       },
       { EARSHOT_DATA_DIR: tmp.dir },
     );
-    const store = openStore(config.settings.sqlitePath);
+    const store = await connectStore(config.settings.database);
     closers.push(() => store.close());
     let said = '';
     const out = new Writable({
@@ -238,9 +238,9 @@ describe('earshot backfill', () => {
     expect(code).toBe(0);
     expect(said).toContain('x: the x API reaches back 7d only; backfilling from ');
     expect(said).toMatch(/x: 1 page\(s\), 3 mention\(s\) stored, back to .* \(done\)/);
-    const ids = store.sqlite.prepare('select text from mentions order by created_at').all() as {
+    const ids = await store.all<{
       text: string;
-    }[];
+    }>('select text from mentions order by created_at');
     expect(ids.map((r) => r.text)).toEqual([
       'acme lost my bag 6 days ago',
       'acme lost my bag 3 days ago',
@@ -249,7 +249,7 @@ describe('earshot backfill', () => {
 
     // Stopped on a later page and resumed two hours on: the span's start has slid out of X's reach,
     // so it is read again from the present edge rather than resumed with a token X would refuse.
-    store.sqlite.prepare(`update backfills set position = '{"token":"tok100"}', finished_at = null`).run();
+    await store.run(`update backfills set position = '{"token":"tok100"}', finished_at = null`);
     clock.advance(2 * 3_600_000);
     const asked = fake.queries.length;
     const again = await runBackfill({

@@ -44,8 +44,8 @@ async function receivers(opts: { redisUrl?: string } = {}) {
 const hookTitle = (r: Received) => (JSON.parse(r.body) as WebhookBody).alert.title;
 const pdEvent = (r: Received) => JSON.parse(r.body) as PagerDutyEvent;
 const mailTitle = (m: ParsedMail) => (m.subject ?? '').replace(/^.* — /, '');
-const allSent = (rig: Awaited<ReturnType<typeof receivers>>['rig'], n: number) => () => {
-  const rows = rig.deliveries();
+const allSent = (rig: Awaited<ReturnType<typeof receivers>>['rig'], n: number) => async () => {
+  const rows = await rig.deliveries();
   return rows.length === n && rows.every((d) => d.status === 'sent');
 };
 /** How many times each key was seen. */
@@ -60,23 +60,23 @@ describe('Redis stopped and restarted mid-stream', () => {
     const redis = await startPrivateRedis();
     closers.push(() => redis.close());
     const { hook, pd, smtp, rig } = await receivers({ redisUrl: redis.url });
-    rig.writeAlerts(3);
+    await rig.writeAlerts(3);
     rig.start();
     await waitUntil(allSent(rig, 9), 15_000, 'the first alerts on every channel');
 
     // A story told in four alerts, plus others; Redis dies while they are being delivered.
     hook.slow(300);
     const story = { incident_id: 'story' };
-    rig.writeAlerts(1, { ...story, title: 'story 1' });
-    rig.writeAlerts(3);
-    rig.writeAlerts(1, { ...story, title: 'story 2', update: true });
-    rig.writeAlerts(1, { ...story, title: 'story 3', update: true, status: 'resolved' });
+    await rig.writeAlerts(1, { ...story, title: 'story 1' });
+    await rig.writeAlerts(3);
+    await rig.writeAlerts(1, { ...story, title: 'story 2', update: true });
+    await rig.writeAlerts(1, { ...story, title: 'story 3', update: true, status: 'resolved' });
     await waitUntil(() => hook.requests.length > 3, 10_000, 'deliveries in flight');
     await redis.stop();
     // While it is down, more of another story: it can only wait in the outbox.
     const later = { incident_id: 'later' };
-    rig.writeAlerts(1, { ...later, title: 'later 1' });
-    rig.writeAlerts(1, { ...later, title: 'later 2', update: true, status: 'resolved' });
+    await rig.writeAlerts(1, { ...later, title: 'later 1' });
+    await rig.writeAlerts(1, { ...later, title: 'later 2', update: true, status: 'resolved' });
     await new Promise((r) => setTimeout(r, 1_500));
     expect(hook.requests.map(hookTitle)).not.toContain('later 1');
     await redis.start();
@@ -118,7 +118,7 @@ describe.each([
 ])('the daemon killed mid-delivery ($queue)', ({ redisUrl }) => {
   it('delivers every alert after a restart, a duplicate at most once and with the same id', async () => {
     const { hook, pd, smtp, rig } = await receivers(redisUrl ? { redisUrl } : {});
-    const ids = rig.writeAlerts(8);
+    const ids = await rig.writeAlerts(8);
     // The receivers read each request and answer late: the daemon dies with sends in flight.
     hook.slow(1_000);
     pd.slow(1_000);
@@ -163,7 +163,7 @@ describe('a 429 storm', () => {
     };
     hook.answerWith(storm(() => ({ status: 200, body: 'ok' })));
     pd.answerWith(storm(pagerDutyAnswer));
-    rig.writeAlerts(6);
+    await rig.writeAlerts(6);
     rig.start();
     await waitUntil(allSent(rig, 18), 30_000, 'every delivery after the storm');
 
@@ -185,7 +185,7 @@ describe('a 429 storm', () => {
         }
       }
     }
-    expect(rig.deliveries().every((d) => d.status === 'sent')).toBe(true);
+    expect((await rig.deliveries()).every((d) => d.status === 'sent')).toBe(true);
   });
 });
 
@@ -195,22 +195,22 @@ describe('a permanent failure', () => {
     hook.queue({ status: 400, body: 'bad payload' });
     pd.queue({ status: 400, body: '{"status":"invalid event","errors":["nope"]}' });
     smtp.refuse(550, 'mailbox unavailable');
-    rig.writeAlerts(1);
+    await rig.writeAlerts(1);
     rig.start();
     await waitUntil(
-      () => rig.deliveries().every((d) => d.status === 'dead'),
+      async () => (await rig.deliveries()).every((d) => d.status === 'dead'),
       15_000,
       'the three deliveries to be given up',
     );
-    rig.writeAlerts(1);
+    await rig.writeAlerts(1);
     await waitUntil(
-      () => rig.deliveries().filter((d) => d.status === 'sent').length === 3,
+      async () => (await rig.deliveries()).filter((d) => d.status === 'sent').length === 3,
       15_000,
       'the next alert on every channel',
     );
     // Time for retries, had there been any.
     await new Promise((r) => setTimeout(r, 2_500));
-    const first = rig.deliveries().filter((d) => d.alert_id === 'a1');
+    const first = (await rig.deliveries()).filter((d) => d.alert_id === 'a1');
     expect(first.map((d) => [d.channel, d.status, d.attempts])).toEqual([
       ['hook', 'dead', 1],
       ['oncall', 'dead', 1],
@@ -235,8 +235,8 @@ describe('an incident whose first alert must be retried', () => {
     pd.queue({ status: 503, body: 'busy' });
     smtp.refuse(451, 'try again later');
     const story = { incident_id: 'story' };
-    rig.writeAlerts(1, { ...story, title: 'story 1' });
-    rig.writeAlerts(1, { ...story, title: 'story 2', update: true, status: 'resolved' });
+    await rig.writeAlerts(1, { ...story, title: 'story 1' });
+    await rig.writeAlerts(1, { ...story, title: 'story 2', update: true, status: 'resolved' });
     rig.start();
     await waitUntil(allSent(rig, 6), 20_000, 'both alerts on every channel');
     expect(hook.requests.map(hookTitle)).toEqual(['story 1', 'story 1', 'story 2']);

@@ -30,12 +30,12 @@ describe.each([
     closers.push(() => rig.close());
     // More alerts than workers: Slack jobs sleeping out their pace in a worker would leave the
     // webhook about one delivery a second.
-    rig.writeAlerts(120);
+    await rig.writeAlerts(120);
     rig.start();
     await waitUntil(() => hook.requests.length === 120, 15_000, 'every webhook delivery');
     expect(slack.received.length).toBeLessThan(30);
     await slack.waitFor(3, 5_000);
-    const sent = rig.deliveries().filter((d) => d.channel === 'pr' && d.status === 'sent');
+    const sent = (await rig.deliveries()).filter((d) => d.channel === 'pr' && d.status === 'sent');
     expect(sent.every((d) => d.attempts === 1)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { startSlackServer } from '../fakes/slack-server.ts';
 import { startSmtpServer } from '../fakes/smtp-server.ts';
 import { tempDir, waitUntil } from '../helpers/cli.ts';
@@ -68,15 +68,15 @@ describe('the digest in the daemon', () => {
       },
       env,
     );
-    const seed = openStore(config.settings.sqlitePath);
-    seedIncidentWeek(seed);
-    seed.close();
+    const seed = await connectStore(config.settings.database);
+    await seedIncidentWeek(seed);
+    await seed.close();
 
     // 08:05 in London on Monday 30 March: yesterday's report, the week's, and (catch_up: 1) Saturday's.
     const clock = new ManualClock('2026-03-30T07:05:00Z');
     const log = pino({ level: 'silent' });
-    const a = startDaemon({ config, env, log, clock });
-    const b = startDaemon({ config, env, log, clock, http: false });
+    const a = await startDaemon({ config, env, log, clock });
+    const b = await startDaemon({ config, env, log, clock, http: false });
     closers.push(() => a.stop());
     closers.push(() => b.stop());
     await waitUntil(() => smtp.received.length >= 3 && slack.received.length >= 3, 50_000, 'three digests');
@@ -140,11 +140,9 @@ describe('the digest in the daemon', () => {
     expect(existsSync(path.join(tmp.dir, 'digests', 'acme-2026-03-29.html'))).toBe(true);
     expect(existsSync(path.join(tmp.dir, 'digests', 'acme-week-2026-03-29.html'))).toBe(true);
     expect(existsSync(path.join(tmp.dir, 'digests', 'acme-2026-03-28.html'))).toBe(true);
-    const rows = a.ctx.store.sqlite
-      .prepare(
-        "select d.status, count(*) as n from deliveries d join alerts a on a.id = d.alert_id where a.kind = 'digest' group by d.status",
-      )
-      .all();
+    const rows = await a.ctx.store.all(
+      "select d.status, count(*) as n from deliveries d join alerts a on a.id = d.alert_id where a.kind = 'digest' group by d.status",
+    );
     expect(rows).toEqual([{ status: 'sent', n: 6 }]);
 
     // Down from Monday morning to Wednesday 08:30: Monday's and Tuesday's reports go out at start.
@@ -152,7 +150,7 @@ describe('the digest in the daemon', () => {
     await b.stop();
     closers.splice(-2);
     clock.set(Date.parse('2026-04-01T07:30:00Z'));
-    const c = startDaemon({ config, env, log, clock, http: false });
+    const c = await startDaemon({ config, env, log, clock, http: false });
     closers.push(() => c.stop());
     await waitUntil(() => smtp.received.length >= 5, 50_000, 'the two missed digests');
     await drain([c]);

@@ -10,7 +10,7 @@ import { slack as slackChannel } from '../../src/alerts/channels/slack.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
-import { openStore, type Store } from '../../src/db/client.ts';
+import { connectStore, type Store } from '../../src/db/client.ts';
 import { buildTeamDigest, saveHtml } from '../../src/digest/build.ts';
 import { renderText } from '../../src/digest/render.ts';
 import { checkInChromium, hasChromium } from '../helpers/chromium.ts';
@@ -26,13 +26,13 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-function setup(): { store: Store; dir: string; config: ReturnType<typeof buildConfig> } {
+async function setup(): Promise<{ store: Store; dir: string; config: ReturnType<typeof buildConfig> }> {
   const tmp = tempDir();
   const config = buildConfig(
     { brands: TEAM_BRANDS, digest: { teams: [PR_TEAM] } },
     { EARSHOT_DATA_DIR: tmp.dir },
   );
-  const store = openStore(config.settings.sqlitePath);
+  const store = await connectStore(config.settings.database);
   closers.push(
     () => tmp.cleanup(),
     () => store.close(),
@@ -42,11 +42,11 @@ function setup(): { store: Store; dir: string; config: ReturnType<typeof buildCo
 const NOW = Date.parse('2026-03-30T07:05:00Z');
 
 describe("a team's digest, from the database", () => {
-  it("puts its brands side by side over the team's day, worst first, each with its own report", () => {
-    const { store, config } = setup();
-    seedIncidentWeek(store);
-    seedCargoDays(store);
-    const built = buildTeamDigest(store, config, config.digest.teams[0]!, 'day', '2026-03-29', NOW)!;
+  it("puts its brands side by side over the team's day, worst first, each with its own report", async () => {
+    const { store, config } = await setup();
+    await seedIncidentWeek(store);
+    await seedCargoDays(store);
+    const built = (await buildTeamDigest(store, config, config.digest.teams[0]!, 'day', '2026-03-29', NOW))!;
     const t = built.report;
     expect(t).toMatchObject({
       kind: 'team',
@@ -106,11 +106,11 @@ describe("a team's digest, from the database", () => {
     );
   });
 
-  it('says a quiet day of every brand of the team in one line, without charts', () => {
-    const { store, config } = setup();
-    storePosts(store, 'acme', [{ id: 'x:old', at: '2026-03-20T12:00:00Z', label: 'neutral' }]);
-    storePosts(store, 'acme-cargo', [{ id: 'x:c-old', at: '2026-03-21T12:00:00Z', label: 'neutral' }]);
-    const built = buildTeamDigest(store, config, config.digest.teams[0]!, 'day', '2026-03-29', NOW)!;
+  it('says a quiet day of every brand of the team in one line, without charts', async () => {
+    const { store, config } = await setup();
+    await storePosts(store, 'acme', [{ id: 'x:old', at: '2026-03-20T12:00:00Z', label: 'neutral' }]);
+    await storePosts(store, 'acme-cargo', [{ id: 'x:c-old', at: '2026-03-21T12:00:00Z', label: 'neutral' }]);
+    const built = (await buildTeamDigest(store, config, config.digest.teams[0]!, 'day', '2026-03-29', NOW))!;
     expect(built.report.quiet).toBe(true);
     expect(built.charts).toEqual([]);
     const line =
@@ -125,10 +125,10 @@ describe("a team's digest, from the database", () => {
 
 describe.skipIf(!hasChromium())("a team's web copy in headless Chromium", () => {
   it("shows both brands' charts and nothing wider than the screen, on a desktop and on a phone", async () => {
-    const { store, config, dir } = setup();
-    seedIncidentWeek(store);
-    seedCargoDays(store);
-    const built = buildTeamDigest(store, config, config.digest.teams[0]!, 'day', '2026-03-29', NOW)!;
+    const { store, config, dir } = await setup();
+    await seedIncidentWeek(store);
+    await seedCargoDays(store);
+    const built = (await buildTeamDigest(store, config, config.digest.teams[0]!, 'day', '2026-03-29', NOW))!;
     const file = path.join(dir, 'digests', 'team.html');
     saveHtml(file, built.html);
     const checks = await checkInChromium(file, [1024, 390], process.env.TEAM_DIGEST_SHOT);
@@ -188,16 +188,16 @@ describe("a team's digest in the daemon", () => {
       },
       env,
     );
-    const seed = openStore(config.settings.sqlitePath);
-    seedIncidentWeek(seed);
-    seedCargoDays(seed);
-    seed.close();
+    const seed = await connectStore(config.settings.database);
+    await seedIncidentWeek(seed);
+    await seedCargoDays(seed);
+    await seed.close();
 
     // 08:05 in London on Monday 30 March: the team's Sunday and (catch_up: 1) Saturday.
     const clock = new ManualClock('2026-03-30T07:05:00Z');
     const log = pino({ level: 'silent' });
-    const a = startDaemon({ config, env, log, clock });
-    const b = startDaemon({ config, env, log, clock, http: false });
+    const a = await startDaemon({ config, env, log, clock });
+    const b = await startDaemon({ config, env, log, clock, http: false });
     closers.push(() => a.stop());
     closers.push(() => b.stop());
     await waitUntil(
@@ -260,18 +260,16 @@ describe("a team's digest in the daemon", () => {
     expect(saved('acme-cargo-2026-03-29.html')).toBe(false);
 
     // Claimed once: in the digests table under team:pr, and not again by a late job or tick.
-    const store = a.ctx.store.sqlite;
-    expect(store.prepare("select id from digests where brand = 'team:pr' order by id").all()).toEqual([
+    const store = a.ctx.store;
+    expect(await store.all("select id from digests where brand = 'team:pr' order by id")).toEqual([
       { id: 'digest-team:pr-day-2026-03-28' },
       { id: 'digest-team:pr-day-2026-03-29' },
     ]);
-    expect(digestJob.handle(b.ctx, { team: 'pr', period: 'day', date: '2026-03-29' })).toBe('skipped');
+    expect(await digestJob.handle(b.ctx, { team: 'pr', period: 'day', date: '2026-03-29' })).toBe('skipped');
     expect(await queueDueDigests(a.ctx, clock.now().getTime())).toBe(0);
-    const rows = store
-      .prepare(
-        "select d.status, count(*) as n from deliveries d join alerts a on a.id = d.alert_id where a.brand = 'team:pr' group by d.status",
-      )
-      .all();
+    const rows = await store.all(
+      "select d.status, count(*) as n from deliveries d join alerts a on a.id = d.alert_id where a.brand = 'team:pr' group by d.status",
+    );
     expect(rows).toEqual([{ status: 'sent', n: 4 }]);
 
     // Down from Monday morning to Wednesday 08:30: Monday's and Tuesday's team reports at start.
@@ -279,7 +277,7 @@ describe("a team's digest in the daemon", () => {
     await b.stop();
     closers.splice(-2);
     clock.set(Date.parse('2026-04-01T07:30:00Z'));
-    const c = startDaemon({ config, env, log, clock, http: false });
+    const c = await startDaemon({ config, env, log, clock, http: false });
     closers.push(() => c.stop());
     await waitUntil(() => smtp.received.length >= 4, 50_000, 'the two missed team digests');
     await drain([c]);
@@ -296,10 +294,10 @@ describe("a team's digest in the daemon", () => {
 
 describe('earshot digest --team', () => {
   it("writes any day's team report as HTML and says what is in it", async () => {
-    const { store, dir } = setup();
-    seedIncidentWeek(store);
-    seedCargoDays(store);
-    store.close();
+    const { store, dir } = await setup();
+    await seedIncidentWeek(store);
+    await seedCargoDays(store);
+    await store.close();
     const cfg = tempDir();
     closers.push(() => cfg.cleanup());
     const file = cfg.file(

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../src/config.ts';
-import { openStore, type Store } from '../../src/db/client.ts';
+import { connectStore, type Store } from '../../src/db/client.ts';
 import { buildDigest, saveHtml } from '../../src/digest/build.ts';
 import { renderText } from '../../src/digest/render.ts';
 import { buildReport } from '../../src/digest/report.ts';
@@ -10,15 +10,15 @@ import { checkInChromium, hasChromium } from '../helpers/chromium.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
 import { DIGEST_BRANDS, seedIncidentWeek, storePosts } from '../helpers/digest.ts';
 
-const closers: (() => void)[] = [];
-afterEach(() => {
-  for (const c of closers.splice(0).reverse()) c();
+const closers: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
 });
 
-function setup(): { store: Store; dir: string; config: ReturnType<typeof buildConfig> } {
+async function setup(): Promise<{ store: Store; dir: string; config: ReturnType<typeof buildConfig> }> {
   const tmp = tempDir();
   const config = buildConfig({ brands: DIGEST_BRANDS }, { EARSHOT_DATA_DIR: tmp.dir });
-  const store = openStore(config.settings.sqlitePath);
+  const store = await connectStore(config.settings.database);
   closers.push(
     () => tmp.cleanup(),
     () => store.close(),
@@ -28,10 +28,10 @@ function setup(): { store: Store; dir: string; config: ReturnType<typeof buildCo
 const NOW = Date.parse('2026-03-30T07:05:00Z');
 
 describe('the daily report, from the database', () => {
-  it("counts the brand's local day, 23 hours long when the clocks go forward", () => {
-    const { store, config } = setup();
-    seedIncidentWeek(store);
-    const r = buildReport(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
+  it("counts the brand's local day, 23 hours long when the clocks go forward", async () => {
+    const { store, config } = await setup();
+    await seedIncidentWeek(store);
+    const r = await buildReport(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
     // 30 of the storm (4 of them copies), early, late, question, buyer; not the one after midnight BST.
     // Net sentiment leaves the 4 copies out: (2 − 26) / 30.
     expect(r.totals).toEqual({ volume: 34, negative: 30, neutral: 2, positive: 2, net: -80 });
@@ -62,10 +62,10 @@ describe('the daily report, from the database', () => {
     ]);
   });
 
-  it('tells the incident of the day with its peak, reach, who acknowledged it and its top posts', () => {
-    const { store, config } = setup();
-    seedIncidentWeek(store);
-    const r = buildReport(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
+  it('tells the incident of the day with its peak, reach, who acknowledged it and its top posts', async () => {
+    const { store, config } = await setup();
+    await seedIncidentWeek(store);
+    const r = await buildReport(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
     expect(r.incidents).toHaveLength(1);
     const i = r.incidents[0]!;
     expect(i).toMatchObject({
@@ -101,10 +101,10 @@ describe('the daily report, from the database', () => {
     expect(text).toContain('Share of voice: Acme Air 63 %, Rival Jets 37 %');
   });
 
-  it('says a quiet day in one line, without charts', () => {
-    const { store, config } = setup();
-    storePosts(store, 'acme', [{ id: 'x:old', at: '2026-03-20T12:00:00Z', label: 'neutral' }]);
-    const built = buildDigest(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
+  it('says a quiet day in one line, without charts', async () => {
+    const { store, config } = await setup();
+    await storePosts(store, 'acme', [{ id: 'x:old', at: '2026-03-20T12:00:00Z', label: 'neutral' }]);
+    const built = await buildDigest(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
     expect(built.report.quiet).toBe(true);
     expect(built.charts).toEqual([]);
     expect(built.html).toContain(
@@ -114,10 +114,10 @@ describe('the daily report, from the database', () => {
     expect(renderText(built.report).trim().split('\n')).toHaveLength(3);
   });
 
-  it('builds the weekly report over the seven local days ending that day', () => {
-    const { store, config } = setup();
-    seedIncidentWeek(store);
-    const r = buildReport(store, config, config.brands[0]!, 'week', '2026-03-29', NOW);
+  it('builds the weekly report over the seven local days ending that day', async () => {
+    const { store, config } = await setup();
+    await seedIncidentWeek(store);
+    const r = await buildReport(store, config, config.brands[0]!, 'week', '2026-03-29', NOW);
     expect(r.from).toBe('2026-03-23');
     expect(r.totals.volume).toBe(10 * 6 + 3 + 34);
     expect(r.previous.volume).toBe(10);
@@ -126,9 +126,9 @@ describe('the daily report, from the database', () => {
 
 describe.skipIf(!hasChromium())('the web copy in headless Chromium', () => {
   it('shows every chart and nothing wider than the screen, on a desktop and on a phone', async () => {
-    const { store, config, dir } = setup();
-    seedIncidentWeek(store);
-    const built = buildDigest(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
+    const { store, config, dir } = await setup();
+    await seedIncidentWeek(store);
+    const built = await buildDigest(store, config, config.brands[0]!, 'day', '2026-03-29', NOW);
     expect(built.charts.map((c) => c.name)).toEqual(['week', 'hours']);
     const file = path.join(dir, 'digests', 'page.html');
     saveHtml(file, built.html);
@@ -150,9 +150,9 @@ describe.skipIf(!hasChromium())('the web copy in headless Chromium', () => {
 
 describe('earshot digest', () => {
   it("writes any day's report as HTML and says what is in it", async () => {
-    const { store, dir } = setup();
-    seedIncidentWeek(store);
-    store.close();
+    const { store, dir } = await setup();
+    await seedIncidentWeek(store);
+    await store.close();
     const cfg = tempDir();
     closers.push(() => cfg.cleanup());
     const file = cfg.file('earshot.yml', JSON.stringify({ brands: DIGEST_BRANDS }));

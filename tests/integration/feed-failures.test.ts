@@ -26,13 +26,13 @@ describe('a malformed or unreachable feed', () => {
     tmp.cleanup();
   });
 
-  function boot(sources: unknown[]): Daemon {
+  async function boot(sources: unknown[]): Promise<Daemon> {
     const config = buildConfig(
       { brands: [{ name: 'acme', query: 'acme', sources }] },
       { EARSHOT_DATA_DIR: tmp.dir },
     );
     const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-    daemon = startDaemon({ config, env: {}, log, schedule: false });
+    daemon = await startDaemon({ config, env: {}, log, schedule: false });
     return daemon;
   }
 
@@ -50,7 +50,7 @@ describe('a malformed or unreachable feed', () => {
     feed.setRaw('/broken.xml', 200, '<rss><channel><item><title>acme</ti', {
       'content-type': 'application/rss+xml',
     });
-    const d = boot([
+    const d = await boot([
       { source: 'rss', name: 'good', feeds: [feed.url('/good.xml')] },
       { source: 'rss', name: 'broken', feeds: [feed.url('/broken.xml')] },
       { source: 'rss', name: 'down', feeds: ['http://127.0.0.1:1/feed.xml'] },
@@ -58,10 +58,10 @@ describe('a malformed or unreachable feed', () => {
     await pollOnce(d);
 
     const db = d.ctx.store;
-    expect(getCursor(db, 'acme', 'good')?.cursor).not.toBeNull();
-    expect(d.ctx.store.sqlite.prepare('select count(*) n from mentions').get()).toEqual({ n: 2 });
+    expect((await getCursor(db, 'acme', 'good'))?.cursor).not.toBeNull();
+    expect(await d.ctx.store.get('select count(*) n from mentions')).toEqual({ n: 2 });
     for (const key of ['broken', 'down']) {
-      const row = getCursor(db, 'acme', key);
+      const row = await getCursor(db, 'acme', key);
       expect(row?.cursor).toBeNull();
       expect(row?.consecutiveFailures).toBe(1);
       const line = logs.find((l) => l.includes(`"source":"${key}"`) && l.includes('failed'));
@@ -72,7 +72,7 @@ describe('a malformed or unreachable feed', () => {
     // The broken feed mends: the next poll picks up from where the cursor was.
     feed.setFeed('/broken.xml', { kind: 'rss', items: [post('3')] });
     await pollOnce(d);
-    expect(getCursor(db, 'acme', 'broken')?.consecutiveFailures).toBe(0);
-    expect(d.ctx.store.sqlite.prepare('select count(*) n from mentions').get()).toEqual({ n: 3 });
+    expect((await getCursor(db, 'acme', 'broken'))?.consecutiveFailures).toBe(0);
+    expect(await d.ctx.store.get('select count(*) n from mentions')).toEqual({ n: 3 });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { listenLocal } from '../fakes/listen.ts';
@@ -78,9 +78,9 @@ routes:
   - channels: [slack, hook, oncall, mail]
 `,
       );
-      const store = openStore(`${tmp.dir}/earshot.db`);
+      const store = await connectStore(`${tmp.dir}/earshot.db`);
       closers.push(() => store.close());
-      enqueueAlert(store, 'a1', sampleAlert(), ['slack', 'hook', 'oncall', 'mail'], Date.now());
+      await enqueueAlert(store, 'a1', sampleAlert(), ['slack', 'hook', 'oncall', 'mail'], Date.now());
       const smtpHost = smtp.url.replace(/^smtp:\/\/[^@]*@/, '');
       const env = cleanEnv({
         EARSHOT_CONFIG: cfg,
@@ -134,12 +134,11 @@ routes:
       expect(leaks).toEqual([]);
 
       // Nor in what the database keeps for `earshot alerts` and `earshot doctor` to show.
-      const stored = store.sqlite
-        .prepare<[], { e: string | null }>(
+      const stored = (
+        await store.all<{ e: string | null }>(
           'select last_error e from deliveries union all select last_error e from source_cursors',
         )
-        .all()
-        .map((r) => r.e ?? '');
+      ).map((r) => r.e ?? '');
       expect(stored.filter((e) => e !== '')).toHaveLength(6);
       expect(stored.filter((e) => values.some((v) => e.includes(v)))).toEqual([]);
     },

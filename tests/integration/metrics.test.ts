@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startReceiver } from '../fakes/receiver-server.ts';
@@ -46,7 +46,7 @@ routes:
   - channels: [${opts.routes ?? 'term'}]
 `,
   );
-  const store = openStore(`${tmp.dir}/earshot.db`);
+  const store = await connectStore(`${tmp.dir}/earshot.db`);
   closers.push(() => store.close());
   const env = cleanEnv({
     EARSHOT_CONFIG: cfg,
@@ -115,7 +115,13 @@ describe('the daemon over HTTP', () => {
       channels: `  hook:\n${webhook(hook.url('/in'))}\n  gone:\n${webhook(gone.url('/in'))}`,
       routes: 'hook, gone',
     });
-    enqueueAlert(store, 'a1', sampleAlert({ at: new Date().toISOString() }), ['hook', 'gone'], Date.now());
+    await enqueueAlert(
+      store,
+      'a1',
+      sampleAlert({ at: new Date().toISOString() }),
+      ['hook', 'gone'],
+      Date.now(),
+    );
 
     let text = '';
     await waitUntil(

@@ -42,30 +42,40 @@ describe('near-duplicates in the daemon', () => {
       },
       { EARSHOT_DATA_DIR: tmp.dir },
     );
-    const boot = (): Daemon => {
-      const d = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false, clock });
+    const boot = async (): Promise<Daemon> => {
+      const d = await startDaemon({
+        config,
+        env: {},
+        log: pino({ level: 'silent' }),
+        schedule: false,
+        clock,
+      });
       closers.push(() => d.stop());
       return d;
     };
-    const rows = (d: Daemon) =>
-      d.ctx.store.sqlite
-        .prepare('select id, duplicate_of, metrics, virality from mentions order by id')
-        .all() as { id: string; duplicate_of: string | null; metrics: string; virality: number | null }[];
+    const rows = async (d: Daemon) =>
+      await d.ctx.store.all<{
+        id: string;
+        duplicate_of: string | null;
+        metrics: string;
+        virality: number | null;
+      }>('select id, duplicate_of, metrics, virality from mentions order by id');
     // Volume counts every post; opinions count the copies once, through their original.
-    const volume = (d: Daemon) =>
+    const volume = async (d: Daemon) =>
       (
-        d.ctx.store.sqlite
-          .prepare("select coalesce(sum(n), 0) as n from mention_counts where label = 'negative'")
-          .get() as { n: number }
+        (await d.ctx.store.get(
+          "select coalesce(sum(n), 0) as n from mention_counts where label = 'negative'",
+        )) as { n: number }
       ).n;
-    const opinions = (d: Daemon) => windowCounts(d.ctx.store, 'acme', 0, Date.now() + 86_400_000).negative;
+    const opinions = async (d: Daemon) =>
+      (await windowCounts(d.ctx.store, 'acme', 0, Date.now() + 86_400_000)).negative;
 
     x.tweets.push(tweet('1583926354983718001', 'first', ORIGINAL));
-    let d = boot();
+    let d = await boot();
     await pollOnce(d);
-    const before = rows(d)[0]!;
+    const before = (await rows(d))[0]!;
     expect(before.duplicate_of).toBeNull();
-    expect([volume(d), opinions(d)]).toEqual([1, 1]);
+    expect([await volume(d), await opinions(d)]).toEqual([1, 1]);
 
     clock.advance(10 * 60_000);
     x.tweets.unshift(
@@ -74,13 +84,13 @@ describe('near-duplicates in the daemon', () => {
       tweet('1583926354983718004', 'other', 'acme lounge in terminal 2 has great coffee this morning'),
     );
     await pollOnce(d);
-    const byId = new Map(rows(d).map((r) => [r.id, r]));
+    const byId = new Map((await rows(d)).map((r) => [r.id, r]));
     const original = byId.get('x:1583926354983718001')!;
     expect(byId.get('x:1583926354983718002')?.duplicate_of).toBe(original.id);
     expect(byId.get('x:1583926354983718003')?.duplicate_of).toBe(original.id);
     expect(byId.get('x:1583926354983718004')?.duplicate_of).toBeNull();
     // Three people said one thing: three posts, one negative opinion, spread twice.
-    expect([volume(d), opinions(d)]).toEqual([3, 1]);
+    expect([await volume(d), await opinions(d)]).toEqual([3, 1]);
     expect(JSON.parse(original.metrics)).toMatchObject({ likes: 2, copies: 2 });
     expect(original.virality!).toBeGreaterThan(before.virality ?? 0);
 
@@ -88,19 +98,21 @@ describe('near-duplicates in the daemon', () => {
     x.tweets.find((t) => t.id === '1583926354983718001')!.likes = 9;
     clock.advance(5 * 60_000);
     await runRefresh(d.ctx, d.ctx.config.brands[0]!, d.ctx.config.brands[0]!.sources[0]!);
-    expect(JSON.parse(rows(d).find((r) => r.id === original.id)!.metrics)).toMatchObject({
+    expect(JSON.parse((await rows(d)).find((r) => r.id === original.id)!.metrics)).toMatchObject({
       likes: 9,
       copies: 2,
     });
 
     // After a restart the index is rebuilt from the stored originals.
     await d.stop();
-    d = boot();
+    d = await boot();
     clock.advance(5 * 60_000);
     x.tweets.unshift(tweet('1583926354983718005', 'fourth', ORIGINAL.replace('laughed', 'smirked')));
     await pollOnce(d);
-    expect(rows(d).find((r) => r.id === 'x:1583926354983718005')?.duplicate_of).toBe(original.id);
-    expect(JSON.parse(rows(d).find((r) => r.id === original.id)!.metrics)).toMatchObject({ copies: 3 });
-    expect([volume(d), opinions(d)]).toEqual([4, 1]);
+    expect((await rows(d)).find((r) => r.id === 'x:1583926354983718005')?.duplicate_of).toBe(original.id);
+    expect(JSON.parse((await rows(d)).find((r) => r.id === original.id)!.metrics)).toMatchObject({
+      copies: 3,
+    });
+    expect([await volume(d), await opinions(d)]).toEqual([4, 1]);
   });
 });

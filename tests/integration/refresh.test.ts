@@ -17,23 +17,23 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-const boot = (source: Record<string, unknown>): Daemon => bootWithSource(source, closers, clock);
+const boot = async (source: Record<string, unknown>): Promise<Daemon> =>
+  await bootWithSource(source, closers, clock);
 const entryOf = (d: Daemon) => {
   const b = d.ctx.config.brands[0];
   const e = b?.sources[0];
   if (!b || !e) throw new Error('no source configured');
   return [b, e] as const;
 };
-const snapshots = (d: Daemon) =>
-  d.ctx.store.sqlite
-    .prepare('select metrics from metric_snapshots order by id')
-    .all()
-    .map((r) => JSON.parse((r as { metrics: string }).metrics) as Record<string, number>);
+const snapshots = async (d: Daemon) =>
+  (await d.ctx.store.all('select metrics from metric_snapshots order by id')).map(
+    (r) => JSON.parse((r as { metrics: string }).metrics) as Record<string, number>,
+  );
 
 /** One column of one stored mention. */
-const column = (d: Daemon, name: 'answered_at' | 'virality', id: string) =>
+const column = async (d: Daemon, name: 'answered_at' | 'virality', id: string) =>
   (
-    d.ctx.store.sqlite.prepare(`select ${name} as v from mentions where id = ?`).get(id) as {
+    (await d.ctx.store.get(`select ${name} as v from mentions where id = ?`, [id])) as {
       v: number | null;
     }
   ).v;
@@ -53,17 +53,17 @@ describe('engagement refresh of recent mentions', () => {
       likes: 3,
     };
     f.tweets.push(t);
-    const d = boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
+    const d = await boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
     await pollOnce(d);
-    const before = viralityOf(d, `x:${t.id}`);
+    const before = await viralityOf(d, `x:${t.id}`);
     t.likes = 250;
     clock.advance(15 * 60_000);
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
     // 250 likes in a quarter of an hour for an author of 10 followers: far above their usual.
-    expect(viralityOf(d, `x:${t.id}`)).toBeGreaterThan(Math.max(0.5, before ?? 0));
+    expect(await viralityOf(d, `x:${t.id}`)).toBeGreaterThan(Math.max(0.5, before ?? 0));
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(0);
     expect(f.lookups).toEqual([[t.id], [t.id]]);
-    expect(snapshots(d).map((m) => m.likes)).toEqual([3, 250]);
+    expect((await snapshots(d)).map((m) => m.likes)).toEqual([3, 250]);
   });
 
   it('reddit: /api/info for many things at once', async () => {
@@ -80,11 +80,11 @@ describe('engagement refresh of recent mentions', () => {
       score: 2,
     };
     r.things.push(post);
-    const d = boot({ source: 'reddit', api_url: r.base });
+    const d = await boot({ source: 'reddit', api_url: r.base });
     await pollOnce(d);
     post.score = 480;
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
-    expect(snapshots(d).map((m) => m.score)).toEqual([2, 480]);
+    expect((await snapshots(d)).map((m) => m.score)).toEqual([2, 480]);
   });
 
   it('bluesky: getPosts by uri', async () => {
@@ -98,7 +98,7 @@ describe('engagement refresh of recent mentions', () => {
       likes: 1,
     };
     b.posts.push(p);
-    const d = boot({
+    const d = await boot({
       source: 'bluesky',
       handle: 'brand.bsky.social',
       app_password: 'abcd-efgh-ijkl-mnop',
@@ -107,7 +107,7 @@ describe('engagement refresh of recent mentions', () => {
     await pollOnce(d);
     p.likes = 77;
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
-    expect(snapshots(d).map((m) => m.likes)).toEqual([1, 77]);
+    expect((await snapshots(d)).map((m) => m.likes)).toEqual([1, 77]);
   });
 
   it('hackernews: story points by story tags', async () => {
@@ -123,11 +123,11 @@ describe('engagement refresh of recent mentions', () => {
       created_at_i: Math.floor(Date.now() / 1000) - 60,
     };
     h.hits.push(s);
-    const d = boot({ source: 'hackernews', api_url: h.apiUrl });
+    const d = await boot({ source: 'hackernews', api_url: h.apiUrl });
     await pollOnce(d);
     s.points = 310;
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
-    expect(snapshots(d).map((m) => m.score)).toEqual([5, 310]);
+    expect((await snapshots(d)).map((m) => m.score)).toEqual([5, 310]);
   });
 
   it('mastodon: one status at a time, a deleted one skipped', async () => {
@@ -152,16 +152,12 @@ describe('engagement refresh of recent mentions', () => {
       favourites: 1,
     };
     m.statuses.push(a, b);
-    const d = boot({ source: 'mastodon', instance: m.instance, hashtags: ['acme'] });
+    const d = await boot({ source: 'mastodon', instance: m.instance, hashtags: ['acme'] });
     await pollOnce(d);
     a.favourites = 64;
     m.statuses.splice(m.statuses.indexOf(b), 1);
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
-    expect(
-      snapshots(d)
-        .map((s) => s.likes)
-        .sort((x, y) => (x ?? 0) - (y ?? 0)),
-    ).toEqual([1, 1, 64]);
+    expect((await snapshots(d)).map((s) => s.likes).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([1, 1, 64]);
   });
 
   it('youtube: threads by id, with new likes and the channel answering later', async () => {
@@ -176,20 +172,20 @@ describe('engagement refresh of recent mentions', () => {
       likes: 2,
     };
     y.comments.push(c, { ...c, id: 'UgzA2', text: 'love it' });
-    const d = boot({ source: 'youtube', api_key: y.key, channels: [y.channel], api_url: y.apiUrl });
+    const d = await boot({ source: 'youtube', api_key: y.key, channels: [y.channel], api_url: y.apiUrl });
     await pollOnce(d);
     c.likes = 90;
     const replied = new Date(Date.now() + 60_000);
     Object.assign(c, { ownerReplyAt: replied });
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
     expect(y.requests.at(-1)?.get('id')?.split(',').sort()).toEqual(['UgzA1', 'UgzA2']);
-    expect(snapshots(d).map((m) => [m.likes, m.replies])).toEqual([
+    expect((await snapshots(d)).map((m) => [m.likes, m.replies])).toEqual([
       [2, 0],
       [2, 0],
       [90, 1],
     ]);
-    expect(answeredAt(d, 'youtube:UgzA1')).toBe(replied.getTime());
-    expect(answeredAt(d, 'youtube:UgzA2')).toBeNull();
+    expect(await answeredAt(d, 'youtube:UgzA1')).toBe(replied.getTime());
+    expect(await answeredAt(d, 'youtube:UgzA2')).toBeNull();
   });
 
   it('trustpilot: the newest pages read again until every recent review is seen', async () => {
@@ -204,7 +200,7 @@ describe('engagement refresh of recent mentions', () => {
       created: new Date(Date.now() - i * 60_000),
     }));
     t.reviews.push(...reviews);
-    const d = boot({
+    const d = await boot({
       source: 'trustpilot',
       api_key: t.key,
       business_units: ['bu-000001'],
@@ -216,8 +212,8 @@ describe('engagement refresh of recent mentions', () => {
     const replied = new Date(Date.now() + 60_000);
     Object.assign(last, { stars: 4, replyAt: replied });
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
-    expect(answeredAt(d, `trustpilot:${last.id}`)).toBe(replied.getTime());
-    expect(snapshots(d).at(-1)).toEqual({ stars: 4 });
+    expect(await answeredAt(d, `trustpilot:${last.id}`)).toBe(replied.getTime());
+    expect((await snapshots(d)).at(-1)).toEqual({ stars: 4 });
   });
 
   it('leaves mentions older than the refresh age alone', async () => {
@@ -231,7 +227,7 @@ describe('engagement refresh of recent mentions', () => {
       created: new Date(),
       likes: 1,
     });
-    const d = boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
+    const d = await boot({ source: 'x', bearer_token: f.token, api_url: f.apiUrl });
     await pollOnce(d);
     clock.advance(3 * 86_400_000);
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(0);

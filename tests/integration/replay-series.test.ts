@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replayObservations, type ReplayResult } from '../../src/commands/replay.ts';
 import { buildConfig } from '../../src/config.ts';
-import { openStore } from '../../src/db/client.ts';
+import { connectStore } from '../../src/db/client.ts';
 import { storedSeries } from '../../src/db/series-reader.ts';
 import type { SeriesReader } from '../../src/detection/series.ts';
 import type { DetectedMention } from '../../src/detection/types.ts';
@@ -126,14 +126,23 @@ interface Seen {
 }
 
 /** Every read detection makes at `now` (and a few more), asked of both series. */
-function compareAt(memory: SeriesReader, db: SeriesReader, brand: string, now: number, seen: Seen): void {
-  const ask = <T>(what: string, read: (r: SeriesReader) => T): T => {
-    const m = read(memory);
-    expect(m, `${what} of ${brand} at ${iso(now)}`).toEqual(read(db));
+async function compareAt(
+  memory: SeriesReader,
+  db: SeriesReader,
+  brand: string,
+  now: number,
+  seen: Seen,
+): Promise<void> {
+  const ask = async <T>(what: string, read: (r: SeriesReader) => T | Promise<T>): Promise<T> => {
+    const m = await read(memory);
+    expect(m, `${what} of ${brand} at ${iso(now)}`).toEqual(await read(db));
     return m;
   };
-  const list = (what: string, read: (r: SeriesReader) => DetectedMention[]) => {
-    const got = ask(what, read);
+  const list = async (
+    what: string,
+    read: (r: SeriesReader) => DetectedMention[] | Promise<DetectedMention[]>,
+  ) => {
+    const got = await ask(what, read);
     seen.mentions += got.length;
     for (let i = 1; i < got.length; i++) {
       const [a, b] = [got[i - 1] as DetectedMention, got[i] as DetectedMention];
@@ -143,37 +152,39 @@ function compareAt(memory: SeriesReader, db: SeriesReader, brand: string, now: n
   };
   seen.ticks++;
   for (const from of [now - s.window, now - s.shift_window, now - s.drop_window, now - 30 * 24 * HOUR]) {
-    ask('window counts', (r) => r.windowCounts(brand, from, now + 1));
-    ask('volume counts', (r) => r.windowCounts(brand, from, now + 1, true));
-    ask('source counts', (r) => r.sourceCounts(brand, from, now + 1));
+    await ask('window counts', (r) => r.windowCounts(brand, from, now + 1));
+    await ask('volume counts', (r) => r.windowCounts(brand, from, now + 1, true));
+    await ask('source counts', (r) => r.sourceCounts(brand, from, now + 1));
     const end = Math.floor(from / HOUR) * HOUR;
-    ask('hourly counts', (r) => r.hourlyCounts(brand, end - 28 * 24 * HOUR, end));
-    ask('source hours', (r) => r.sourceCounts(brand, end - 7 * 24 * HOUR, end, true));
+    await ask('hourly counts', (r) => r.hourlyCounts(brand, end - 28 * 24 * HOUR, end));
+    await ask('source hours', (r) => r.sourceCounts(brand, end - 7 * 24 * HOUR, end, true));
     for (const label of ['negative', 'positive'] as const)
-      list(`${label} mentions`, (r) => r.labelledMentions(brand, label, from, now + 1, 100));
+      await list(`${label} mentions`, (r) => r.labelledMentions(brand, label, from, now + 1, 100));
   }
-  ask('history start', (r) => r.historyStart(brand));
-  seen.viral += list('viral', (r) => r.viralMentions(brand, s.viral_score, now - 48 * HOUR)).length;
-  list('somewhat viral', (r) => r.viralMentions(brand, 0.1, now - 48 * HOUR));
-  seen.unanswered += list('unanswered', (r) =>
-    r.unansweredComplaints(brand, now - 48 * HOUR, now - s.unanswered_after, s.unanswered_reach),
+  await ask('history start', (r) => r.historyStart(brand));
+  seen.viral += (await list('viral', (r) => r.viralMentions(brand, s.viral_score, now - 48 * HOUR))).length;
+  await list('somewhat viral', (r) => r.viralMentions(brand, 0.1, now - 48 * HOUR));
+  seen.unanswered += (
+    await list('unanswered', (r) =>
+      r.unansweredComplaints(brand, now - 48 * HOUR, now - s.unanswered_after, s.unanswered_reach),
+    )
   ).length;
-  list('complaints', (r) => r.unansweredComplaints(brand, now - 48 * HOUR, now, 0));
+  await list('complaints', (r) => r.unansweredComplaints(brand, now - 48 * HOUR, now, 0));
 }
 
 /** Compares on every tick, or on every `every`-th minute (a long stream's lists are long to compare). */
 async function compareTicks(input: string[], every = 1): Promise<Seen> {
-  const store = openStore(':memory:');
+  const store = await connectStore(':memory:');
   const seen: Seen = { ticks: 0, mentions: 0, tiedPairs: 0, viral: 0, unanswered: 0 };
   try {
     await replayObservations(input, config, {
       store,
-      onTick: (brand, now, series) => {
-        if ((now / MINUTE) % every === 0) compareAt(series, storedSeries(store), brand, now, seen);
+      onTick: async (brand, now, series) => {
+        if ((now / MINUTE) % every === 0) await compareAt(series, storedSeries(store), brand, now, seen);
       },
     });
   } finally {
-    store.close();
+    await store.close();
   }
   return seen;
 }
@@ -213,17 +224,18 @@ describe("replay's series in memory", () => {
   });
 
   it('reads SQLite when the database it replays into already holds mentions', async () => {
-    const store = openStore(':memory:');
+    const store = await connectStore(':memory:');
     try {
       await replayObservations(lines(stream().slice(0, 200)), config, { store });
       const kinds = new Set<string>();
       await replayObservations(lines(stream().slice(200)), config, {
         store,
-        onTick: (_brand, _now, series) => kinds.add(series === storedSeries(store) ? 'stored' : 'memory'),
+        onTick: (_brand, _now, series) =>
+          void kinds.add(series === storedSeries(store) ? 'stored' : 'memory'),
       });
       expect([...kinds]).toEqual(['stored']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

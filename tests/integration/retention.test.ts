@@ -4,7 +4,7 @@ import { pruneJob } from '../../jobs/prune.ts';
 import { analyzeMention } from '../../src/analysis/index.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { buildConfig } from '../../src/config.ts';
-import { openStore, type Store } from '../../src/db/client.ts';
+import { connectStore, type Store } from '../../src/db/client.ts';
 import { resolveIncident } from '../../src/db/incidents.ts';
 import { recordReadings, storeMentions } from '../../src/db/mentions.ts';
 import { prune } from '../../src/db/retention.ts';
@@ -22,10 +22,10 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-function scratch(): { dir: string; store: Store; file: string } {
+async function scratch(): Promise<{ dir: string; store: Store; file: string }> {
   const tmp = tempDir();
   const file = `${tmp.dir}/earshot.db`;
-  const store = openStore(file);
+  const store = await connectStore(file);
   closers.push(
     () => tmp.cleanup(),
     () => store.close(),
@@ -34,7 +34,13 @@ function scratch(): { dir: string; store: Store; file: string } {
 }
 
 /** `n` posts of `brand` made `ageDays` ago, stored as a poll would, with one engagement reading each. */
-function posts(store: Store, brand: string, ageDays: number, n: number, prefix: string): string[] {
+async function posts(
+  store: Store,
+  brand: string,
+  ageDays: number,
+  n: number,
+  prefix: string,
+): Promise<string[]> {
   const at = NOW - ageDays * DAY;
   const list = Array.from({ length: n }, (_, i) =>
     analyzeMention(
@@ -49,45 +55,46 @@ function posts(store: Store, brand: string, ageDays: number, n: number, prefix: 
       new Date(at),
     ),
   );
-  store.sqlite.transaction(() => storeMentions(store, brand, 'x', list, at))();
+  await store.tx(() => storeMentions(store, brand, 'x', list, at));
   return list.map((m) => m.id);
 }
 
-const count = (store: Store, sql: string): number => (store.sqlite.prepare(sql).get() as { n: number }).n;
+const count = async (store: Store, sql: string): Promise<number> =>
+  ((await store.get(sql)) as { n: number }).n;
 
 describe('retention', () => {
   it('prunes old mentions and readings, keeps newer ones, incidents, alerts and the mentions of open incidents', async () => {
-    const { dir, store } = scratch();
+    const { dir, store } = await scratch();
     const config = buildConfig(
       { brands: [{ name: 'acme', query: 'acme' }], retention: { mentions: '30d', snapshots: '10d' } },
       { EARSHOT_DATA_DIR: dir },
     );
-    const old = posts(store, 'acme', 40, 20, 'old');
-    const kept = posts(store, 'acme', 20, 10, 'new');
-    const otherBrand = posts(store, 'zeta', 40, 5, 'zeta');
+    const old = await posts(store, 'acme', 40, 20, 'old');
+    const kept = await posts(store, 'acme', 20, 10, 'new');
+    const otherBrand = await posts(store, 'zeta', 40, 5, 'zeta');
     // A reading of a kept mention taken 15 days ago (older than 10d) and one taken yesterday.
-    recordReadings(store, 'acme', [{ id: kept[0] as string, metrics: { likes: 5 } }], NOW - 15 * DAY);
-    recordReadings(store, 'acme', [{ id: kept[0] as string, metrics: { likes: 9 } }], NOW - DAY);
-    const resolved = raiseIncident(store, config, NOW - 39 * DAY, {
+    await recordReadings(store, 'acme', [{ id: kept[0] as string, metrics: { likes: 5 } }], NOW - 15 * DAY);
+    await recordReadings(store, 'acme', [{ id: kept[0] as string, metrics: { likes: 9 } }], NOW - DAY);
+    const resolved = await raiseIncident(store, config, NOW - 39 * DAY, {
       id: 'acme-old-spike',
       severity: 'critical',
       mentionIds: old.slice(0, 10),
     });
-    resolveIncident(store, resolved.incident_id, NOW - 38 * DAY);
-    raiseIncident(store, config, NOW - DAY, {
+    await resolveIncident(store, resolved.incident_id, NOW - 38 * DAY);
+    await raiseIncident(store, config, NOW - DAY, {
       id: 'acme-open-viral',
       kind: 'viral_post',
       severity: 'warning',
       mentionIds: [old[15] as string],
     });
-    const countsBefore = count(store, 'select sum(n) as n from mention_counts');
+    const countsBefore = await count(store, 'select sum(n) as n from mention_counts');
 
     const clock = new ManualClock(NOW);
     // The prune job reads the config, the store, the clock and the log; it queues nothing.
     const ctx = { config, store, clock, log: silentLogger } as unknown as JobContext;
     const pruned = await pruneJob.handle(ctx, { tick: NOW });
 
-    const ids = (store.sqlite.prepare('select id from mentions').all() as { id: string }[]).map((r) => r.id);
+    const ids = (await store.all<{ id: string }>('select id from mentions')).map((r) => r.id);
     expect(ids).not.toContain(old[0]);
     expect(ids).not.toContain(otherBrand[0]);
     expect(ids).toEqual(expect.arrayContaining([...kept, old[15]]));
@@ -95,21 +102,22 @@ describe('retention', () => {
     expect(pruned.mentions).toBe(old.length - 1 + otherBrand.length);
     // Readings: those of pruned mentions, and the 15-day-old one; the kept posts' first readings
     // were taken 20 days ago, so they go too: only yesterday's and the open incident's post remain.
-    const readings = store.sqlite
-      .prepare('select mention_id, at from metric_snapshots order by id')
-      .all() as { mention_id: string; at: number }[];
+    const readings = await store.all<{
+      mention_id: string;
+      at: number;
+    }>('select mention_id, at from metric_snapshots order by id');
     expect(readings.every((r) => r.at >= NOW - 10 * DAY || r.mention_id === old[15])).toBe(true);
     expect(readings.some((r) => r.mention_id === kept[0] && r.at === NOW - DAY)).toBe(true);
     // The kept mention still shows its latest engagement.
-    const latest = store.sqlite.prepare('select metrics from mentions where id = ?').get(kept[0]) as {
+    const latest = (await store.get('select metrics from mentions where id = ?', [kept[0]])) as {
       metrics: string;
     };
     expect(JSON.parse(latest.metrics)).toEqual({ likes: 9 });
     // Baselines read the hourly counts, which stay whole.
-    expect(count(store, 'select sum(n) as n from mention_counts')).toBe(countsBefore);
-    expect(count(store, 'select count(*) as n from incidents')).toBe(2);
-    expect(count(store, 'select count(*) as n from alerts')).toBe(2);
-    store.close();
+    expect(await count(store, 'select sum(n) as n from mention_counts')).toBe(countsBefore);
+    expect(await count(store, 'select count(*) as n from incidents')).toBe(2);
+    expect(await count(store, 'select count(*) as n from alerts')).toBe(2);
+    await store.close();
 
     const listed = await runCli(['alerts'], { env: cleanEnv({ EARSHOT_DATA_DIR: dir }) });
     expect(listed.code).toBe(0);
@@ -119,15 +127,17 @@ describe('retention', () => {
   });
 
   it('deletes a big backlog in chunks, letting other writers in between', async () => {
-    const { store, file } = scratch();
-    posts(store, 'acme', 100, 12_000, 'old');
-    posts(store, 'acme', 1, 7, 'new');
+    const { store, file } = await scratch();
+    await posts(store, 'acme', 100, 12_000, 'old');
+    await posts(store, 'acme', 1, 7, 'new');
     const other = new Database(file);
     closers.push(() => other.close());
     const left = () => (other.prepare('select count(*) as n from mentions').get() as { n: number }).n;
 
     const running = prune(store, { mentionsBefore: NOW - 90 * DAY, snapshotsBefore: NOW - 90 * DAY }, 5_000);
-    // prune yields after each chunk: another connection sees one chunk gone and can write.
+    // prune yields to the event loop after each chunk: a turn of the loop later, one chunk is
+    // committed and prune waits; another connection sees that chunk gone and can write.
+    await new Promise((r) => setImmediate(r));
     expect(left()).toBe(12_007 - 5_000);
     other
       .prepare(
@@ -139,11 +149,11 @@ describe('retention', () => {
     expect(pruned.mentions).toBe(12_000);
     expect(pruned.chunks).toBeGreaterThanOrEqual(3);
     expect(left()).toBe(7);
-    expect(count(store, `select count(*) as n from metric_snapshots where at = ${NOW}`)).toBe(1);
+    expect(await count(store, `select count(*) as n from metric_snapshots where at = ${NOW}`)).toBe(1);
   });
 
   it('runs on the daemon schedule and logs what it pruned', async () => {
-    const { dir, store } = scratch();
+    const { dir, store } = await scratch();
     const hn = await startHnServer();
     closers.push(() => hn.close());
     const now = Date.now();
@@ -154,8 +164,8 @@ describe('retention', () => {
         new Date(now),
       ),
     );
-    store.sqlite.transaction(() => storeMentions(store, 'acme', 'x', old, now))();
-    store.close();
+    await store.tx(() => storeMentions(store, 'acme', 'x', old, now));
+    await store.close();
     const tmp = tempDir();
     closers.push(() => tmp.cleanup());
     const cfg = tmp.file(

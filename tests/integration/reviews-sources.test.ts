@@ -204,15 +204,15 @@ describe('trustpilot source against a local API', () => {
       },
       { EARSHOT_DATA_DIR: tmp.dir },
     );
-    const daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
+    const daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
     closers.unshift(() => daemon.stop());
     await pollOnce(daemon);
-    const answered = () =>
-      daemon.ctx.store.sqlite.prepare('select answered_at a from mentions').get() as { a: number | null };
-    expect(answered().a).toBeNull();
+    const answered = async () =>
+      (await daemon.ctx.store.get('select answered_at a from mentions')) as { a: number | null };
+    expect((await answered()).a).toBeNull();
     review.replyAt = new Date();
     // The cursor has moved past this review: a later poll sees it only if the source re-reads it.
     await pollOnce(daemon);
-    expect(answered().a).toBeNull();
+    expect((await answered()).a).toBeNull();
   });
 });

@@ -24,8 +24,8 @@ async function webhookRig(opts: { redisUrl?: string; env?: Record<string, string
 
 const titleOf = (r: Received) => (JSON.parse(r.body) as WebhookBody).alert.title;
 const titles = (hook: { requests: Received[] }) => hook.requests.map(titleOf);
-const sent = (rig: Awaited<ReturnType<typeof webhookRig>>['rig'], id: string) =>
-  rig.deliveries().some((d) => d.alert_id === id && d.status === 'sent');
+const sent = async (rig: Awaited<ReturnType<typeof webhookRig>>['rig'], id: string) =>
+  (await rig.deliveries()).some((d) => d.alert_id === id && d.status === 'sent');
 
 describe.each([
   { queue: 'embedded', redisUrl: undefined },
@@ -33,7 +33,7 @@ describe.each([
 ])('stopping the daemon ($queue)', ({ redisUrl }) => {
   it('on SIGTERM finishes the delivery in flight, closes, exits 0, and the next start sends it no more', async () => {
     const { hook, rig } = await webhookRig(redisUrl ? { redisUrl } : {});
-    const [first] = rig.writeAlerts(1);
+    const [first] = await rig.writeAlerts(1);
     hook.slow(2_000);
     const daemon = rig.start();
     await waitUntil(() => hook.requests.length === 1, 15_000, 'the delivery to reach the receiver');
@@ -45,12 +45,12 @@ describe.each([
     expect(log).toMatch(/waiting up to 30s for [\w ]*\b1 deliver\b[\w ]*job\(s\)/);
     expect(log).toContain('running jobs finished, queue closed');
     expect(log).toContain('stopped: database closed');
-    expect(sent(rig, first as string)).toBe(true);
+    expect(await sent(rig, first as string)).toBe(true);
 
     // After a restart, a new alert goes out and the finished one is not sent again.
     hook.slow(0);
     rig.start();
-    const [second] = rig.writeAlerts(1);
+    const [second] = await rig.writeAlerts(1);
     await waitUntil(() => sent(rig, second as string), 15_000, 'the alert written after the restart');
     expect(titles(hook)).toEqual(['alert 1', 'alert 2']);
   });
@@ -60,7 +60,7 @@ describe.each([
       ...(redisUrl ? { redisUrl } : {}),
       env: { EARSHOT_STOP_TIMEOUT: '1s' },
     });
-    const [id] = rig.writeAlerts(1);
+    const [id] = await rig.writeAlerts(1);
     hook.slow(6_000);
     const daemon = rig.start();
     await waitUntil(() => hook.requests.length === 1, 15_000, 'the delivery to reach the receiver');
@@ -69,7 +69,7 @@ describe.each([
     expect(daemon.logs()).toMatch(
       /\b1 deliver\b[\w ]*job\(s\) still running after 1s: left for the next start/,
     );
-    expect(sent(rig, id as string)).toBe(false);
+    expect(await sent(rig, id as string)).toBe(false);
 
     hook.slow(0);
     rig.start();
@@ -84,7 +84,7 @@ describe.each([
 describe('a second signal', () => {
   it('exits at once with 128 + its number, and the delivery it cut short goes out after a restart', async () => {
     const { hook, rig } = await webhookRig();
-    const [id] = rig.writeAlerts(1);
+    const [id] = await rig.writeAlerts(1);
     hook.slow(8_000);
     const daemon = rig.start();
     await waitUntil(() => hook.requests.length === 1, 15_000, 'the delivery to reach the receiver');
@@ -94,7 +94,7 @@ describe('a second signal', () => {
     expect(await daemon.exited).toBe(130);
     expect(daemon.logs()).toContain('SIGINT again: exiting now');
     expect(daemon.logs()).not.toContain('stopped: database closed');
-    expect(sent(rig, id as string)).toBe(false);
+    expect(await sent(rig, id as string)).toBe(false);
 
     hook.slow(0);
     rig.start();

@@ -31,7 +31,7 @@ describe('a source that goes silent', () => {
     tmp.cleanup();
   });
 
-  const boot = (extra: Record<string, unknown> = {}) => {
+  const boot = async (extra: Record<string, unknown> = {}) => {
     const config = buildConfig(
       {
         brands: [
@@ -47,7 +47,7 @@ describe('a source that goes silent', () => {
       },
       { EARSHOT_DATA_DIR: tmp.dir },
     );
-    daemon = startDaemon({ config, env: {}, log: pino({ level: 'silent' }), clock, schedule: false });
+    daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), clock, schedule: false });
     return daemon;
   };
   const post = (id: string) => ({
@@ -57,11 +57,11 @@ describe('a source that goes silent', () => {
     link: `https://n.example/${id}`,
     published: clock.now(),
   });
-  const incidents = (d: Daemon) => d.ctx.store.sqlite.prepare('select kind, status from incidents').all();
+  const incidents = async (d: Daemon) => await d.ctx.store.all('select kind, status from incidents');
 
   it('raises one alert after N failures in a row, backs off meanwhile, and resolves when it answers', async () => {
     feed.setRaw('/f', 500, 'down');
-    const d = boot();
+    const d = await boot();
     const polls = () => feed.requests.length;
     for (let i = 0; i < 8; i++) {
       await pollOnce(d);
@@ -74,18 +74,18 @@ describe('a source that goes silent', () => {
     const msg = slack.received[0]?.body as { text: string };
     expect(msg.text).toContain('Source silent');
     expect(msg.text).toMatch(/3 failed polls in a row, the last: rss: 500 from/);
-    expect(incidents(d)).toEqual([{ kind: 'source_silent:rss', status: 'open' }]);
+    expect(await incidents(d)).toEqual([{ kind: 'source_silent:rss', status: 'open' }]);
 
     feed.setFeed('/f', { kind: 'rss', items: [post('1')] });
     clock.advance(2 * 3_600_000);
     await pollOnce(d);
-    expect(incidents(d)).toEqual([{ kind: 'source_silent:rss', status: 'resolved' }]);
+    expect(await incidents(d)).toEqual([{ kind: 'source_silent:rss', status: 'resolved' }]);
     expect(slack.received).toHaveLength(1);
   });
 
   it('reports a source that used to bring mentions and went quiet', async () => {
     feed.setFeed('/f', { kind: 'rss', items: [post('1')] });
-    const d = boot({ quiet_after: '1d' });
+    const d = await boot({ quiet_after: '1d' });
     await pollOnce(d);
     clock.advance(25 * 3_600_000);
     await pollOnce(d);

@@ -149,9 +149,15 @@ describe('configuration', () => {
     expect(cfg.brands[0]?.sources.map((s) => s.key)).toEqual(['rss-1', 'rss-2']);
   });
 
-  it('requires a brand for the daemon, and refuses PostgreSQL for now', () => {
+  it('requires a brand for the daemon', () => {
     expect(() => loadConfig({ file: null, env: {}, requireBrands: true })).toThrow(/no brand is configured/);
-    expect(problemsOf({}, { DATABASE_URL: 'postgres://localhost/earshot' })[0]).toMatch(/^DATABASE_URL: /);
+  });
+
+  it('takes a postgres:// DATABASE_URL as is, and names one it cannot read', () => {
+    const url = 'postgres://earshot@127.0.0.1:5432/earshot';
+    expect(buildConfig({}, { DATABASE_URL: url }).settings.database).toBe(url);
+    expect(problemsOf({}, { DATABASE_URL: 'postgres://[bad' })[0]).toMatch(/^DATABASE_URL: not a URL/);
+    expect(problemsOf({}, { DATABASE_URL: 'postgresql:earshot' })[0]).toMatch(/^DATABASE_URL: write a PostgreSQL/);
   });
 
   it('parses durations', () => {
