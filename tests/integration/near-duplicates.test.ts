@@ -115,4 +115,53 @@ describe('near-duplicates in the daemon', () => {
     });
     expect([await volume(d), await opinions(d)]).toEqual([4, 1]);
   });
+
+  it('a running daemon forgets an original once its post time leaves the window, as a restarted one does', async () => {
+    const x = await startXServer();
+    closers.push(() => x.close());
+    const tmp = tempDir();
+    closers.push(() => tmp.cleanup());
+    const source = { source: 'x', pace_ms: 0, bearer_token: x.token, api_url: x.apiUrl };
+    const config = buildConfig(
+      { brands: [{ name: 'acme', query: 'acme', sources: [source] }] },
+      { EARSHOT_DATA_DIR: tmp.dir },
+    );
+    const boot = async (): Promise<Daemon> => {
+      const d = await startDaemon({
+        config,
+        env: {},
+        log: pino({ level: 'silent' }),
+        schedule: false,
+        clock,
+      });
+      closers.push(() => d.stop());
+      return d;
+    };
+    const copyOf = async (d: Daemon, id: string) =>
+      (
+        await d.ctx.store.get<{ d: string | null }>('select duplicate_of as d from mentions where id = ?', [
+          id,
+        ])
+      )?.d;
+
+    let d = await boot();
+    x.tweets.unshift(tweet('1583926354983718101', 'first', ORIGINAL));
+    await pollOnce(d);
+    // Posted 43 hours before: in the 48-hour window.
+    clock.advance(40 * 3_600_000);
+    x.tweets.unshift(tweet('1583926354983718102', 'second', ORIGINAL.replace('guitar', 'cello')));
+    await pollOnce(d);
+    expect(await copyOf(d, 'x:1583926354983718102')).toBe('x:1583926354983718101');
+    // 53 hours: forgotten, so this one is an original of its own, as after a restart.
+    clock.advance(10 * 3_600_000);
+    x.tweets.unshift(tweet('1583926354983718103', 'third', ORIGINAL.replace('guitar', 'drum')));
+    await pollOnce(d);
+    expect(await copyOf(d, 'x:1583926354983718103')).toBeNull();
+    await d.stop();
+    d = await boot();
+    clock.advance(5 * 60_000);
+    x.tweets.unshift(tweet('1583926354983718104', 'fourth', ORIGINAL.replace('guitar', 'banjo')));
+    await pollOnce(d);
+    expect(await copyOf(d, 'x:1583926354983718104')).toBe('x:1583926354983718103');
+  });
 });
