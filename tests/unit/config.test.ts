@@ -157,7 +157,9 @@ describe('configuration', () => {
     const url = 'postgres://earshot@127.0.0.1:5432/earshot';
     expect(buildConfig({}, { DATABASE_URL: url }).settings.database).toBe(url);
     expect(problemsOf({}, { DATABASE_URL: 'postgres://[bad' })[0]).toMatch(/^DATABASE_URL: not a URL/);
-    expect(problemsOf({}, { DATABASE_URL: 'postgresql:earshot' })[0]).toMatch(/^DATABASE_URL: write a PostgreSQL/);
+    expect(problemsOf({}, { DATABASE_URL: 'postgresql:earshot' })[0]).toMatch(
+      /^DATABASE_URL: write a PostgreSQL/,
+    );
   });
 
   it('parses durations', () => {
