@@ -171,6 +171,10 @@ export function main(): void {
     console.log(
       row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
     );
+  const tweets = out.find((row) => row[0] === 'tweeteval_val' && row[2] === 'earshot');
+  console.log(
+    `texts/s is by the clock, one core; earshot's rows are its sentiment alone${tweets ? ` (tweeteval_val ${tweets[6]}/s; issue 4's goal is 100,000/s)` : ''}.`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

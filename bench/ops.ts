@@ -553,6 +553,18 @@ function analyzeRows(f: AnalyzeFigures | null): Row[] {
       verdict: judge(f.full >= 40_000),
       note: `sentiment + intents + language alone: ${fmt(f.analyze)}/s (bench/analyze.ts)`,
     },
+    ...(f.sentiment === undefined
+      ? []
+      : [
+          {
+            figure: 'sentiment alone (one core)',
+            value: fmt(f.sentiment),
+            unit: 'texts/s',
+            goal: '≥ 100,000 (issue 4)',
+            verdict: judge(f.sentiment >= 100_000),
+            note: 'scoreSentiment on the tweets of tweeteval_val (bench/analyze.ts)',
+          },
+        ]),
   ];
 }
 

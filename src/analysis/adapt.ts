@@ -41,13 +41,18 @@ export function termsOf(text: string): string[] {
   return [...out];
 }
 
-function logits(model: AdaptedModel, base: Sentiment, terms: string[]): number[] {
+/** `weights`: those of the text's learned terms, in the text's order. */
+function logits(
+  model: Pick<AdaptedModel, 'bias' | 'base'>,
+  base: Sentiment,
+  weights: readonly (readonly number[])[],
+): number[] {
   const li = LABELS.indexOf(base.label);
   return LABELS.map((_, c) => {
     let z = model.bias[c] ?? 0;
     z += model.base.label[li]?.[c] ?? 0;
     z += (model.base.score[c] ?? 0) * base.score;
-    for (const t of terms) z += model.terms[t]?.[c] ?? 0;
+    for (const w of weights) z += w[c] ?? 0;
     return z;
   });
 }
@@ -67,7 +72,13 @@ export function applyModel(
 ): Sentiment & { reasons: string[] } {
   // Own terms only: a text saying "constructor" or "toString" would otherwise find Object's methods.
   const terms = termsOf(text).filter((t) => Object.hasOwn(model.terms, t));
-  const p = softmax(logits(model, base, terms));
+  const p = softmax(
+    logits(
+      model,
+      base,
+      terms.map((t) => model.terms[t] ?? [0, 0, 0]),
+    ),
+  );
   const best = p.indexOf(Math.max(...p));
   const label = LABELS[best] ?? 'neutral';
   const reasons = terms
@@ -109,10 +120,13 @@ export function trainModel(
       label: LABELS.map((_, i) => LABELS.map((__, c) => (c === i ? PRIOR : 0)) as [number, number, number]),
       score: [-1, 0, 1],
     },
-    terms: {},
+    terms: Object.create(null) as AdaptedModel['terms'],
   };
+  // A Map while training: in an object, "constructor" would find Object and its weights land there.
+  const learned = new Map<string, [number, number, number]>();
   for (const r of rows) r.terms = r.terms.filter((t) => (counts.get(t) ?? 0) >= minCount);
-  for (const r of rows) for (const t of r.terms) model.terms[t] ??= [0, 0, 0];
+  for (const r of rows) for (const t of r.terms) if (!learned.has(t)) learned.set(t, [0, 0, 0]);
+  const weightsOf = rows.map((r) => r.terms.map((t) => learned.get(t) as [number, number, number]));
   const rate = opts.rate ?? 0.1;
   const l2 = opts.l2 ?? 1e-3;
   const epochs = opts.epochs ?? 15;
@@ -123,7 +137,8 @@ export function trainModel(
     for (const i of order) {
       const r = rows[i];
       if (!r || r.y < 0) continue;
-      const p = softmax(logits(model, r.base, r.terms));
+      const weights = weightsOf[i] ?? [];
+      const p = softmax(logits(model, r.base, weights));
       const li = LABELS.indexOf(r.base.label);
       for (let c = 0; c < 3; c++) {
         const g = (p[c] ?? 0) - (c === r.y ? 1 : 0);
@@ -131,18 +146,14 @@ export function trainModel(
         const bl = model.base.label[li];
         if (bl) bl[c] = (bl[c] ?? 0) - lr * g;
         model.base.score[c] = (model.base.score[c] ?? 0) - lr * g * r.base.score;
-        for (const t of r.terms) {
-          const w = model.terms[t];
-          if (w) w[c] = (w[c] ?? 0) * (1 - lr * l2) - lr * g;
-        }
+        for (const w of weights) w[c] = (w[c] ?? 0) * (1 - lr * l2) - lr * g;
       }
     }
   }
-  for (const [t, w] of Object.entries(model.terms)) {
+  for (const [t, w] of learned) {
     // `|| 0`: -0 would not survive a JSON round trip.
     const rounded = w.map((x) => Math.round(x * 1000) / 1000 || 0) as [number, number, number];
-    if (rounded.every((x) => Math.abs(x) < 0.01)) delete model.terms[t];
-    else model.terms[t] = rounded;
+    if (!rounded.every((x) => Math.abs(x) < 0.01)) model.terms[t] = rounded;
   }
   return model;
 }
@@ -164,5 +175,7 @@ export function readModel(value: unknown, where: string): AdaptedModel {
     throw new Error(`${where} is not an Earshot sentiment model (made by earshot train)`);
   if (!Array.isArray(m.bias) || !m.base || typeof m.terms !== 'object' || m.terms === null)
     throw new Error(`${where} is an incomplete sentiment model: train it again`);
-  return m as AdaptedModel;
+  // Without a prototype: a file's "__proto__" or "constructor" is a term like any other.
+  const terms = Object.assign(Object.create(null) as AdaptedModel['terms'], m.terms);
+  return { ...(m as AdaptedModel), terms };
 }

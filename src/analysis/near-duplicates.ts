@@ -44,9 +44,119 @@ function mix(h: number): number {
 
 /** The MinHash signature of a text's word pairs (single words for a text of one or two words). */
 export function signature(text: string): Int32Array {
-  const words = wordsOf(text).map(fnv1a);
+  return signInto(text, new Int32Array(HASHES));
+}
+
+/** Scratch of `wordHashes`, reset on every call. */
+const HASHED: number[] = [];
+
+/**
+ * fnv1a of each of `wordsOf(text)`, without making the words: an ASCII text is scanned once (after a look that it is ASCII), lower
+ * case read off each code, trying at each place what TOKEN tries, in its order (a link, then
+ * `www.`, then a handle, then a word). Any other text goes through `wordsOf`.
+ */
+export function wordHashes(text: string): number[] {
+  if (!isAscii(text)) return wordHashesOf(text);
+  const out = HASHED;
+  out.length = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = lowerAt(text, i);
+    if (c === 104 /* h */ && i + 4 < n) {
+      const e = linkEnd(text, i);
+      if (e > 0) {
+        i = e;
+        continue;
+      }
+    }
+    if (c === 119 /* w */ && i + 4 < n && lowerAt(text, i + 1) === 119 && lowerAt(text, i + 2) === 119) {
+      if (text.charCodeAt(i + 3) === 46 && !isSpace(text.charCodeAt(i + 4))) {
+        i = nonSpaceEnd(text, i + 4);
+        continue;
+      }
+    }
+    if (c === 64 /* @ */ && i + 1 < n && isWordChar(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (i < n && isWordChar(text.charCodeAt(i))) i++;
+      continue;
+    }
+    if (!isLetterOrDigit(c)) {
+      i++;
+      continue;
+    }
+    // A word: [a-z0-9']+, dropped when all digits or starting "http".
+    const start = i;
+    let h = 0x811c9dc5 | 0;
+    let digits = true;
+    for (; i < n; i++) {
+      const d = lowerAt(text, i);
+      if (!isLetterOrDigit(d)) break;
+      if (d < 48 || d > 57) digits = false;
+      h = Math.imul(h ^ d, 0x01000193);
+    }
+    if (digits || (i - start >= 4 && startsHttp(text, start))) continue;
+    out.push(h);
+  }
+  return out;
+}
+
+function wordHashesOf(text: string): number[] {
+  const out = HASHED;
+  out.length = 0;
+  for (const w of wordsOf(text)) out.push(fnv1a(w));
+  return out;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** The code at `i`, A-Z lowered (the rest as is). */
+function lowerAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** ASCII \s: tab, line feed, vertical tab, form feed, carriage return, space. */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+/** ASCII \w. */
+const isWordChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** [\p{L}\p{N}'] of a lower-case ASCII code. */
+const isLetterOrDigit = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39;
+
+function nonSpaceEnd(s: string, i: number): number {
+  while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+function startsHttp(s: string, i: number): boolean {
+  return (
+    lowerAt(s, i) === 104 &&
+    lowerAt(s, i + 1) === 116 &&
+    lowerAt(s, i + 2) === 116 &&
+    lowerAt(s, i + 3) === 112
+  );
+}
+
+/** Where `https?:\/\/\S+` at `i` ends, or -1. */
+function linkEnd(s: string, i: number): number {
+  if (!startsHttp(s, i)) return -1;
+  let j = i + 4;
+  if (lowerAt(s, j) === 115 /* s */) j++;
+  if (s.charCodeAt(j) !== 58 || s.charCodeAt(j + 1) !== 47 || s.charCodeAt(j + 2) !== 47) return -1;
+  j += 3;
+  if (j >= s.length || isSpace(s.charCodeAt(j))) return -1;
+  return nonSpaceEnd(s, j);
+}
+
+/** `signature` into `sig` (every bin written). */
+function signInto(text: string, sig: Int32Array): Int32Array {
+  const words = wordHashes(text);
   // Signed 32-bit throughout: V8 keeps them as small integers, where unsigned ones above 2^31 are doubles.
-  const sig = new Int32Array(HASHES).fill(EMPTY);
+  sig.fill(EMPTY);
   const n = words.length < 3 ? words.length : words.length - 1;
   for (let j = 0; j < n; j++) {
     const w = words[j] as number;
@@ -78,6 +188,9 @@ function bandKey(sigs: Int32Array, at: number, b: number): number {
   for (let r = b * ROWS; r < (b + 1) * ROWS; r++) k = Math.imul(k ^ (sigs[at + r] as number), 0x01000193);
   return k;
 }
+
+/** Scratch signature of `add`: an indexed one is copied into its chunk. */
+const SIG = new Int32Array(HASHES);
 
 /** Slots a chunk holds: 128 KB of signatures. */
 const CHUNK = 1024;
@@ -132,8 +245,9 @@ export class NearDuplicates {
   private size = 0;
   private oldest = 0;
   /** The table: band node + 1, 0 for an empty cell; `tags` has 8 bits of the key, to skip most recomputing. */
-  private cells = new Int32Array(64);
-  private tags = new Uint8Array(64);
+  // 20 KB to start: a file of a few thousand lines is indexed without growing the table six times.
+  private cells = new Int32Array(4096);
+  private tags = new Uint8Array(4096);
   private used = 0;
   /** Band node → the slot of the next older group of its bucket. */
   private readonly older = new Map<number, number>();
@@ -150,7 +264,7 @@ export class NearDuplicates {
 
   /** The group the text belongs to: the id of its first member (its own id when it is new). */
   add(id: string, text: string): { group: string; similarity: number } {
-    const sig = signature(text);
+    const sig = signInto(text, SIG);
     let best = -1;
     let bestSim = 0;
     for (let b = 0; b < BANDS; b++) {

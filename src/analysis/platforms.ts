@@ -29,4 +29,6 @@ const PLATFORMS: Record<string, Platform> = {
 };
 const DEFAULT: Platform = { seenShare: 0.1, perVote: 20, floor: 20, tau: 6, a: 1, b: 0.02 };
 
-export const platformOf = (source: string): Platform => PLATFORMS[source] ?? DEFAULT;
+// Own keys only: a source named "constructor" or "toString" would otherwise find Object's methods.
+export const platformOf = (source: string): Platform =>
+  Object.hasOwn(PLATFORMS, source) ? (PLATFORMS[source] as Platform) : DEFAULT;

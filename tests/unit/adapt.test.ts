@@ -58,3 +58,35 @@ describe('a brand’s own sentiment, learned from labelled mentions', () => {
     }
   });
 });
+
+describe('a model learns words that are also names of Object properties', () => {
+  // "constructor" is a word of real posts ("emit constructor calls"); the model's terms used to be a
+  // plain object, where it found Object itself: training wrote its weights onto Object and kept none.
+  const examples = Array.from({ length: 40 }, (_, i) => ({
+    text: i % 2 ? `the constructor set ${i}` : `a constructor kit ${i}`,
+    label: 'positive' as const,
+  }));
+
+  it('keeps a weight for the word, and writes nothing onto Object', () => {
+    const m = trainModel(examples, scoreSentiment, { name: 'builders', now: new Date(0) });
+    expect(Object.hasOwn(m.terms, 'constructor')).toBe(true);
+    const word: string = 'constructor';
+    expect(m.terms[word]?.[2]).toBeGreaterThan(0);
+    expect((Object as unknown as Record<number, unknown>)[0]).toBeUndefined();
+    expect(({} as Record<number, unknown>)[2]).toBeUndefined();
+    const loaded = readModel(JSON.parse(JSON.stringify(m)), 'm.json');
+    expect(loaded.terms[word]).toEqual(m.terms[word]);
+    const text = 'the constructor';
+    expect(applyModel(loaded, text, scoreSentiment(text)).reasons.join(' ')).toMatch(/learned "constructor"/);
+  });
+
+  it('loads a model file whose terms name __proto__ as a term of its own', () => {
+    const file = JSON.stringify(trainModel(examples, scoreSentiment, { name: 'b', now: new Date(0) }));
+    const raw = file.replace('"terms":{', '"terms":{"__proto__":[-3,0,3],');
+    const loaded = readModel(JSON.parse(raw), 'old.json');
+    expect(Object.getPrototypeOf(loaded.terms)).toBeNull();
+    expect(loaded.terms['__proto__']).toEqual([-3, 0, 3]);
+    const saved = JSON.parse(JSON.stringify(loaded)) as { terms: Record<string, unknown> };
+    expect(saved.terms['__proto__']).toEqual([-3, 0, 3]);
+  });
+});

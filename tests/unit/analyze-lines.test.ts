@@ -1,7 +1,9 @@
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { lineBatches } from '../../src/commands/analyze.ts';
+import fc from 'fast-check';
+import { NearDuplicates } from '../../src/analysis/near-duplicates.ts';
+import { analyzeLine, answerJson, lineBatches } from '../../src/commands/analyze.ts';
 
 /** Splits `bytes` into chunks at the given cut points. */
 function chunked(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -64,5 +66,52 @@ describe('analyze reads lines as readline does', () => {
     const chunks = [Buffer.from('a\r'), Buffer.from('\nb\r'), Buffer.from('\n')];
     expect(await viaBatches(chunks)).toEqual(['a', 'b']);
     expect(await viaReadline(chunks)).toEqual(['a', 'b']);
+  });
+});
+
+// The answer is written by a template; JSON.stringify of the same object says what it must be.
+describe('analyze writes each answer as JSON.stringify would', () => {
+  const line = fc.record(
+    {
+      id: fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean()),
+      text: fc.oneof(
+        fc.string(),
+        fc.constantFrom(
+          'worst airline ever, still waiting for my refund!!! why is this so hard?',
+          'thank you @acme, amazing crew 😍 https://t.co/x',
+          'el vuelo de la mañana fue muy bueno pero la comida no',
+          'Продукт отличный',
+          'boycott them, lawsuit coming, the video went viral',
+        ),
+      ),
+      lang: fc.oneof(fc.constantFrom('en', 'es', 'EN-us', 'und', ''), fc.integer()),
+      source: fc.constantFrom('x', 'x:search', 'reddit', 'rss', 'nowhere', 'constructor'),
+      author: fc.oneof(
+        fc.record({
+          handle: fc.string(),
+          followers: fc.integer({ min: -5, max: 1e9 }),
+          verified: fc.boolean(),
+        }),
+        fc.constant('someone'),
+      ),
+      metrics: fc.dictionary(
+        fc.constantFrom('likes', 'reposts', 'replies', 'quotes', 'views', 'score', 'copies'),
+        fc.oneof(fc.double(), fc.integer(), fc.string()),
+      ),
+      created_at: fc.constantFrom('2026-03-01T12:00:00Z', 'bad', 1772366400000),
+      observed_at: fc.constantFrom('2026-03-01T12:30:00Z', '2026-03-01T11:00:00Z', 1772370000000),
+    },
+    { requiredKeys: ['text'] },
+  );
+
+  it('for lines with any fields, explained or not', () => {
+    const dups = new NearDuplicates();
+    fc.assert(
+      fc.property(line, fc.boolean(), (l, explain) => {
+        const a = analyzeLine(l, dups, undefined, explain);
+        expect(answerJson(a)).toBe(JSON.stringify(a));
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });

@@ -2,7 +2,14 @@
 // tests/helpers/near-duplicates-reference.ts): the same group and similarity for every text, in
 // every stream, at every capacity. `analyze`'s `duplicate_of` and the daemon's copies come from it.
 import { describe, expect, it } from 'vitest';
-import { NearDuplicates, signature, similarity } from '../../src/analysis/near-duplicates.ts';
+import fc from 'fast-check';
+import {
+  NearDuplicates,
+  signature,
+  similarity,
+  wordHashes,
+  wordsOf,
+} from '../../src/analysis/near-duplicates.ts';
 import { simulateAll, SCENARIO_KINDS, type ScenarioKind } from '../../src/simulate/index.ts';
 import { Random } from '../../src/simulate/random.ts';
 import { EVERYDAY, STORIES } from '../../src/simulate/texts.ts';
@@ -176,5 +183,65 @@ describe('the compact near-duplicate index answers as the reference', { timeout:
     expect(ties).toBeGreaterThan(20);
     for (const capacity of [1, 5, 40, 50_000])
       for (const threshold of [0.6, 0.8, 0.95]) compare(stream, threshold, capacity);
+  });
+});
+
+/** fnv1a, as the signature hashes each word. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+// The signature hashes words found by a scan of ASCII texts; `wordsOf` (its regex) says what they are.
+describe('word hashes of the scan are those of the words the regex finds', () => {
+  const PIECES = [
+    'http',
+    'https',
+    '://',
+    'HTTP://',
+    'Https://t.co/x',
+    'www',
+    'www.',
+    'WWW.x',
+    '@',
+    '@_',
+    '@Bob',
+    'a',
+    'Z',
+    'Acme',
+    '0',
+    '12',
+    "'",
+    "'http://q",
+    ' ',
+    '\t',
+    '\n',
+    '\u000b',
+    '.',
+    ':',
+    '/',
+    'httpx',
+    'é',
+    'İ',
+    '😀',
+    '\u00a0',
+    '٣',
+  ];
+  const same = (text: string): void => {
+    expect([...wordHashes(text)], JSON.stringify(text)).toEqual(wordsOf(text).map(fnv1a));
+  };
+
+  it('on texts made of links, handles, numbers, apostrophes, spaces and non-ASCII', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 24 }), (ps) => {
+        same(ps.join(''));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('on any string', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), same), { numRuns: 5_000 });
   });
 });
