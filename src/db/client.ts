@@ -259,8 +259,12 @@ export class PgStore extends PgSql implements Store {
     }
   }
 
+  private closed: Promise<void> | undefined;
+
+  // Idempotent like SqliteStore's: a daemon's stop and a test's cleanup may both close one store,
+  // and pg.Pool throws on a second end().
   close(): Promise<void> {
-    return this.pool.end();
+    return (this.closed ??= this.pool.end());
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDatabase } from './db.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin/earshot.js');
@@ -25,13 +26,17 @@ export function tempDir(prefix = 'earshot-test-'): {
   };
 }
 
-/** The environment a test daemon gets: nothing inherited that could point it at real services. */
+/**
+ * The environment a test daemon gets: nothing inherited that could point it at real services. A data
+ * folder brings the test's database with it (testDatabase), unless DATABASE_URL is given.
+ */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'NODE_OPTIONS', 'TMPDIR', 'LANG'];
   const env: NodeJS.ProcessEnv = {};
   for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
   // No .env of the developer's may leak into a test daemon, nor may it take the HTTP port.
-  return { ...env, LOG_LEVEL: 'info', EARSHOT_ENV_FILE: '', EARSHOT_HTTP_LISTEN: 'off', ...extra };
+  const db = extra.EARSHOT_DATA_DIR ? testDatabase(extra.EARSHOT_DATA_DIR).env : {};
+  return { ...env, LOG_LEVEL: 'info', EARSHOT_ENV_FILE: '', EARSHOT_HTTP_LISTEN: 'off', ...db, ...extra };
 }
 
 export interface RunResult {

@@ -5,6 +5,7 @@ import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { createHttp } from '../../src/sources/http.ts';
 import type { SourceContext } from '../../src/sources/types.ts';
 import { tempDir } from './cli.ts';
+import { testDatabase } from './db.ts';
 
 /** What a source needs to run in a test: a real HTTP client with a short timeout, a silent log. */
 export function sourceContext(clock: Clock, timeoutMs = 2_000): SourceContext {
@@ -28,7 +29,7 @@ export async function bootWithSource(
   const tmp = tempDir();
   const config = buildConfig(
     { brands: [{ name: 'acme', query: 'acme', sources: [{ pace_ms: 0, ...source }] }] },
-    { EARSHOT_DATA_DIR: tmp.dir },
+    { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
   );
   const d = await startDaemon({
     config,

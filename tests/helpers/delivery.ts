@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { connectStore } from '../../src/db/client.ts';
+import { testDatabase } from './db.ts';
 import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { cleanEnv, startCli, tempDir, type Running } from './cli.ts';
@@ -52,7 +52,7 @@ routes:
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, EARSHOT_QUEUE_PREFIX: prefix } : {}),
     ...opts.env,
   });
-  const dbFile = path.join(tmp.dir, 'earshot.db');
+  const dbFile = testDatabase(tmp.dir).location;
   // Created and migrated here, so that the test can write alerts before the daemon starts.
   const store = await connectStore(dbFile);
   let daemon: Running | undefined;

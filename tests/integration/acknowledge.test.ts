@@ -13,6 +13,7 @@ import { pagerDutyAnswer, startReceiver } from '../fakes/receiver-server.ts';
 import { startSlackServer } from '../fakes/slack-server.ts';
 import { cleanEnv, runCli, tempDir, waitUntil } from '../helpers/cli.ts';
 import { raiseIncident } from '../helpers/incidents.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const MIN = 60_000;
 const ROUTING_KEY = 'R0123456789abcdef0123456789abcde';
@@ -66,7 +67,10 @@ async function boot(f: Fakes, clock: ManualClock): Promise<{ d: Daemon; base: st
       done();
     },
   });
-  const config = buildConfig(rawConfig(f, '127.0.0.1:0'), { EARSHOT_DATA_DIR: f.tmp.dir });
+  const config = buildConfig(rawConfig(f, '127.0.0.1:0'), {
+    EARSHOT_DATA_DIR: f.tmp.dir,
+    ...testDatabase(f.tmp.dir).env,
+  });
   const d = await startDaemon({
     config,
     env: {},

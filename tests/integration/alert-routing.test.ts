@@ -13,6 +13,7 @@ import { startSlackServer } from '../fakes/slack-server.ts';
 import { tempDir, waitUntil } from '../helpers/cli.ts';
 import { raiseIncident, storePosts } from '../helpers/incidents.ts';
 import { redisAnswers } from '../helpers/redis.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const MIN = 60_000;
 const REDIS = 'redis://127.0.0.1:6379';
@@ -57,7 +58,7 @@ async function boot(
       routes,
       http: { listen: 'off' },
     },
-    { EARSHOT_DATA_DIR: f.tmp.dir, ...opts.env },
+    { EARSHOT_DATA_DIR: f.tmp.dir, ...testDatabase(f.tmp.dir).env, ...opts.env },
   );
   const d = await startDaemon({
     config,
@@ -207,7 +208,7 @@ describe('escalation', () => {
     const env = {
       REDIS_URL: REDIS,
       EARSHOT_QUEUE_PREFIX: prefix,
-      DATABASE_URL: path.join(f.tmp.dir, 'shared.db'),
+      DATABASE_URL: testDatabase(path.join(f.tmp.dir, 'shared')).location,
     };
     closers.push(async () => {
       const r = new Redis(REDIS);

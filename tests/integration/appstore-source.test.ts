@@ -7,6 +7,7 @@ import { pollOnce, startDaemon } from '../../src/daemon.ts';
 import { appstore, type AppStoreCursor } from '../../src/sources/appstore.ts';
 import { startAppStoreServer, type FakeReview } from '../fakes/appstore-server.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 type Apple = Awaited<ReturnType<typeof startAppStoreServer>>;
 const clock = new ManualClock('2026-11-24T12:00:00Z');
@@ -110,7 +111,7 @@ describe('appstore reviews in the daemon', () => {
           },
         ],
       },
-      { EARSHOT_DATA_DIR: tmp.dir },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
     const daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
     try {

@@ -11,6 +11,7 @@ import { createHttp } from '../../src/sources/http.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
 import { cleanEnv, runCli, startCli, tempDir } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const DAY = 86_400;
 const closers: (() => unknown)[] = [];
@@ -212,7 +213,7 @@ describe('earshot backfill', () => {
           },
         ],
       },
-      { EARSHOT_DATA_DIR: tmp.dir },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
     const store = await connectStore(config.settings.database);
     closers.push(() => store.close());

@@ -13,6 +13,7 @@ import { startSmtpServer } from '../fakes/smtp-server.ts';
 import { tempDir, waitUntil } from '../helpers/cli.ts';
 import { DIGEST_BRANDS, seedIncidentWeek } from '../helpers/digest.ts';
 import { freePort } from '../helpers/redis.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const closers: (() => unknown)[] = [];
@@ -52,6 +53,7 @@ describe('the digest in the daemon', () => {
     const port = await freePort();
     const env = {
       EARSHOT_DATA_DIR: tmp.dir,
+      ...testDatabase(tmp.dir).env,
       REDIS_URL: REDIS,
       EARSHOT_QUEUE_PREFIX: prefix,
       EARSHOT_ACK_SECRET: 'a-secret-for-the-digest-test',

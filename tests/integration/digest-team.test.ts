@@ -19,6 +19,7 @@ import { startSmtpServer } from '../fakes/smtp-server.ts';
 import { cleanEnv, runCli, tempDir, waitUntil } from '../helpers/cli.ts';
 import { PR_TEAM, seedCargoDays, seedIncidentWeek, storePosts, TEAM_BRANDS } from '../helpers/digest.ts';
 import { freePort } from '../helpers/redis.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const closers: (() => unknown)[] = [];
@@ -30,7 +31,7 @@ async function setup(): Promise<{ store: Store; dir: string; config: ReturnType<
   const tmp = tempDir();
   const config = buildConfig(
     { brands: TEAM_BRANDS, digest: { teams: [PR_TEAM] } },
-    { EARSHOT_DATA_DIR: tmp.dir },
+    { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
   );
   const store = await connectStore(config.settings.database);
   closers.push(
@@ -171,6 +172,7 @@ describe("a team's digest in the daemon", () => {
     const port = await freePort();
     const env = {
       EARSHOT_DATA_DIR: tmp.dir,
+      ...testDatabase(tmp.dir).env,
       REDIS_URL: REDIS,
       EARSHOT_QUEUE_PREFIX: prefix,
       EARSHOT_ACK_SECRET: 'a-secret-for-the-team-digest-test',

@@ -9,6 +9,7 @@ import { buildReport } from '../../src/digest/report.ts';
 import { checkInChromium, hasChromium } from '../helpers/chromium.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
 import { DIGEST_BRANDS, seedIncidentWeek, storePosts } from '../helpers/digest.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,7 +18,10 @@ afterEach(async () => {
 
 async function setup(): Promise<{ store: Store; dir: string; config: ReturnType<typeof buildConfig> }> {
   const tmp = tempDir();
-  const config = buildConfig({ brands: DIGEST_BRANDS }, { EARSHOT_DATA_DIR: tmp.dir });
+  const config = buildConfig(
+    { brands: DIGEST_BRANDS },
+    { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
+  );
   const store = await connectStore(config.settings.database);
   closers.push(
     () => tmp.cleanup(),

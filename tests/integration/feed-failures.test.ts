@@ -5,6 +5,7 @@ import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
 import { getCursor } from '../../src/db/mentions.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 type Feed = Awaited<ReturnType<typeof startFeedServer>>;
 
@@ -29,7 +30,7 @@ describe('a malformed or unreachable feed', () => {
   async function boot(sources: unknown[]): Promise<Daemon> {
     const config = buildConfig(
       { brands: [{ name: 'acme', query: 'acme', sources }] },
-      { EARSHOT_DATA_DIR: tmp.dir },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
     const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
     daemon = await startDaemon({ config, env: {}, log, schedule: false });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectStore } from '../../src/db/client.ts';
+import { testDatabase } from '../helpers/db.ts';
 import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { listenLocal } from '../fakes/listen.ts';
@@ -78,7 +79,7 @@ routes:
   - channels: [slack, hook, oncall, mail]
 `,
       );
-      const store = await connectStore(`${tmp.dir}/earshot.db`);
+      const store = await connectStore(testDatabase(tmp.dir).location);
       closers.push(() => store.close());
       await enqueueAlert(store, 'a1', sampleAlert(), ['slack', 'hook', 'oncall', 'mail'], Date.now());
       const smtpHost = smtp.url.replace(/^smtp:\/\/[^@]*@/, '');

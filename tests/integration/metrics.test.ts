@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectStore } from '../../src/db/client.ts';
+import { testDatabase } from '../helpers/db.ts';
 import { enqueueAlert } from '../../src/db/outbox.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startReceiver } from '../fakes/receiver-server.ts';
@@ -46,7 +47,7 @@ routes:
   - channels: [${opts.routes ?? 'term'}]
 `,
   );
-  const store = await connectStore(`${tmp.dir}/earshot.db`);
+  const store = await connectStore(testDatabase(tmp.dir).location);
   closers.push(() => store.close());
   const env = cleanEnv({
     EARSHOT_CONFIG: cfg,

@@ -7,6 +7,7 @@ import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
 import { windowCounts } from '../../src/db/series.ts';
 import { startXServer } from '../fakes/x-server.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const clock = new ManualClock(Date.now());
 const closers: (() => unknown)[] = [];
@@ -40,7 +41,7 @@ describe('near-duplicates in the daemon', () => {
           },
         ],
       },
-      { EARSHOT_DATA_DIR: tmp.dir },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
     const boot = async (): Promise<Daemon> => {
       const d = await startDaemon({

@@ -13,6 +13,7 @@ import type { JobContext } from '../../jobs/context.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { cleanEnv, runCli, startCli, tempDir, waitUntil } from '../helpers/cli.ts';
 import { raiseIncident } from '../helpers/incidents.ts';
+import { ON_POSTGRES, testDatabase } from '../helpers/db.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -24,7 +25,7 @@ afterEach(async () => {
 
 async function scratch(): Promise<{ dir: string; store: Store; file: string }> {
   const tmp = tempDir();
-  const file = `${tmp.dir}/earshot.db`;
+  const file = testDatabase(tmp.dir).location;
   const store = await connectStore(file);
   closers.push(
     () => tmp.cleanup(),
@@ -67,7 +68,7 @@ describe('retention', () => {
     const { dir, store } = await scratch();
     const config = buildConfig(
       { brands: [{ name: 'acme', query: 'acme' }], retention: { mentions: '30d', snapshots: '10d' } },
-      { EARSHOT_DATA_DIR: dir },
+      { EARSHOT_DATA_DIR: dir, ...testDatabase(dir).env },
     );
     const old = await posts(store, 'acme', 40, 20, 'old');
     const kept = await posts(store, 'acme', 20, 10, 'new');
@@ -126,7 +127,9 @@ describe('retention', () => {
     expect(listed.stdout).toContain('viral_post');
   });
 
-  it('deletes a big backlog in chunks, letting other writers in between', async () => {
+  // About SQLite's one write lock per file (another connection on the file writes between chunks);
+  // PostgreSQL's writers never wait for a whole prune, and its pruning is in the cross-store test.
+  it.skipIf(ON_POSTGRES)('deletes a big backlog in chunks, letting other writers in between', async () => {
     const { store, file } = await scratch();
     await posts(store, 'acme', 100, 12_000, 'old');
     await posts(store, 'acme', 1, 7, 'new');

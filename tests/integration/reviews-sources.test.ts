@@ -13,6 +13,7 @@ import {
 } from '../fakes/trustpilot-server.ts';
 import { startYouTubeServer } from '../fakes/youtube-server.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 const clock = new ManualClock(Date.now());
 const ctx = sourceContext(clock);
@@ -202,7 +203,7 @@ describe('trustpilot source against a local API', () => {
           },
         ],
       },
-      { EARSHOT_DATA_DIR: tmp.dir },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
     const daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false });
     closers.unshift(() => daemon.stop());

@@ -7,6 +7,7 @@ import { backoffRemaining } from '../../jobs/source-health.ts';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startSlackServer } from '../fakes/slack-server.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/db.ts';
 
 type Feed = Awaited<ReturnType<typeof startFeedServer>>;
 type Slack = Awaited<ReturnType<typeof startSlackServer>>;
@@ -45,7 +46,7 @@ describe('a source that goes silent', () => {
         channels: { ops: { type: 'slack', webhook_url: slack.url } },
         routes: [{ channels: ['ops'], kinds: ['source_silent'] }],
       },
-      { EARSHOT_DATA_DIR: tmp.dir },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
     daemon = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), clock, schedule: false });
     return daemon;
