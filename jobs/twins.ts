@@ -1,54 +1,37 @@
 import { NearDuplicates } from '../src/analysis/near-duplicates.ts';
 import { virality } from '../src/analysis/virality.ts';
 import type { Store } from '../src/db/client.ts';
-import { type Rescore } from '../src/db/mentions.ts';
-import type { Brand } from '../src/config.ts';
+import { recentOriginals, type Rescore } from '../src/db/mentions.ts';
 import type { AnalyzedMention } from '../src/types.ts';
 
+/** How far back a copy is still matched with its original, after a restart too. */
+const WINDOW_MS = 48 * 3_600_000;
 const KEPT = 50_000;
 const indexes = new WeakMap<Store, Map<string, NearDuplicates>>();
 
-/** The brand's originals (not copies) posted since `since`, oldest first, with their post times. */
-async function originalsSince(store: Store, brand: string, since: number) {
-  const rows = await store.all<{ id: string; text: string; created_at: number | string }>(
-    `select id, text, created_at from mentions where brand = ? and created_at >= ? and duplicate_of is null
-       order by created_at limit ?`,
-    [brand, since, KEPT],
-  );
-  // PostgreSQL returns a bigint column as a string.
-  return rows.map((r) => ({ id: r.id, text: r.text, at: Number(r.created_at) }));
-}
-
 /** The brand's near-duplicate index, filled from the stored originals of the window at first use. */
-async function indexOf(store: Store, brand: string, since: number): Promise<NearDuplicates> {
+async function indexOf(store: Store, brand: string, now: number): Promise<NearDuplicates> {
   let byBrand = indexes.get(store);
   if (!byBrand) indexes.set(store, (byBrand = new Map<string, NearDuplicates>()));
   let index = byBrand.get(brand);
   if (!index) {
     index = new NearDuplicates(0.6, KEPT);
-    for (const m of await originalsSince(store, brand, since)) index.add(m.id, m.text, m.at);
+    for (const m of await recentOriginals(store, brand, now - WINDOW_MS, KEPT)) index.add(m.id, m.text);
     byBrand.set(brand, index);
   }
   return index;
 }
 
-/**
- * Sets `duplicateOf` on the mentions that nearly repeat an earlier one of the brand (poll and
- * replay). The index holds the originals posted within `detection.near_duplicates_window` of
- * `now`, by post time: a running daemon answers as one restarted at `now` would.
- */
+/** Sets `duplicateOf` on the mentions that nearly repeat an earlier one of the brand (poll and replay). */
 export async function markCopies(
   store: Store,
-  brand: Pick<Brand, 'name' | 'detection'>,
+  brand: string,
   list: AnalyzedMention[],
   now: number,
 ): Promise<void> {
-  const since = now - brand.detection.near_duplicates_window;
-  const index = await indexOf(store, brand.name, since);
-  index.forgetBefore(since);
+  const index = await indexOf(store, brand, now);
   for (const m of list) {
-    const at = m.createdAt.getTime();
-    const group = index.add(m.id, m.text, Number.isNaN(at) ? now : at).group;
+    const group = index.add(m.id, m.text).group;
     if (group !== m.id) m.duplicateOf = group;
   }
 }

@@ -203,20 +203,16 @@ const CHUNK = 1024;
  */
 class Chunk {
   readonly sigs: Int32Array;
-  /** When each slot's text was posted, for `forgetBefore`. */
-  readonly ats: Float64Array;
   private fresh: string[] = [];
   private joined = '';
   private ends = new Uint32Array(0);
 
   constructor(private readonly length: number) {
     this.sigs = new Int32Array(length * HASHES);
-    this.ats = new Float64Array(length);
   }
 
-  write(i: number, id: string, sig: Int32Array, at: number): void {
+  write(i: number, id: string, sig: Int32Array): void {
     this.sigs.set(sig, i * HASHES);
-    this.ats[i] = at;
     this.fresh.push(id);
     if (this.fresh.length < this.length) return;
     let end = 0;
@@ -244,13 +240,10 @@ class Chunk {
  */
 export class NearDuplicates {
   private readonly kept: number;
-  /** A chunk whose slots were all forgotten is let go (undefined) until the ring comes round to it. */
-  private readonly chunks: (Chunk | undefined)[] = [];
-  /** Groups indexed (slots oldest to oldest + live - 1, round the ring of `kept` slots). */
-  private live = 0;
+  private readonly chunks: Chunk[] = [];
+  /** Groups indexed, and the slot of the oldest once the ring has wrapped. */
+  private size = 0;
   private oldest = 0;
-  /** Texts posted before this are matched, not indexed (see `forgetBefore`). */
-  private cutoff = -Infinity;
   /** The table: band node + 1, 0 for an empty cell; `tags` has 8 bits of the key, to skip most recomputing. */
   // 20 KB to start: a file of a few thousand lines is indexed without growing the table six times.
   private cells = new Int32Array(4096);
@@ -269,11 +262,8 @@ export class NearDuplicates {
     this.kept = Math.max(0, Math.floor(capacity));
   }
 
-  /**
-   * The group the text belongs to: the id of its first member (its own id when it is new).
-   * `at` is when it was posted, which `forgetBefore` reads.
-   */
-  add(id: string, text: string, at = Infinity): { group: string; similarity: number } {
+  /** The group the text belongs to: the id of its first member (its own id when it is new). */
+  add(id: string, text: string): { group: string; similarity: number } {
     const sig = signInto(text, SIG);
     let best = -1;
     let bestSim = 0;
@@ -291,30 +281,8 @@ export class NearDuplicates {
     if (best >= 0 && bestSim >= this.threshold) return { group: this.idOf(best), similarity: bestSim };
     // Only a group's first text is indexed: a campaign of 10,000 copies is one entry, not 10,000
     // for every later copy to be compared with.
-    if (sig[0] !== EMPTY && this.kept > 0 && at >= this.cutoff) this.index(id, sig, at);
+    if (sig[0] !== EMPTY && this.kept > 0) this.index(id, sig);
     return { group: id, similarity: 0 };
-  }
-
-  /**
-   * Forgets the groups whose first text was posted before `cutoff`, oldest indexed first, and
-   * indexes no text posted before it from then on (such a text is still matched): what a restart
-   * at the same time would hold. Posts arrive roughly in post time, so the oldest indexed are the
-   * oldest posted; one that came late is forgotten when the ones indexed before it are.
-   */
-  forgetBefore(cutoff: number): void {
-    if (cutoff > this.cutoff) this.cutoff = cutoff;
-    while (this.live > 0 && this.atOf(this.oldest) < this.cutoff) {
-      this.evict(this.oldest);
-      this.live--;
-      const next = (this.oldest + 1) % this.kept;
-      // Its chunk's last slot is gone: the memory of the whole chunk goes with it.
-      if (next % CHUNK === 0) this.chunks[Math.floor(this.oldest / CHUNK)] = undefined;
-      this.oldest = next;
-    }
-  }
-
-  private atOf(slot: number): number {
-    return (this.chunks[Math.floor(slot / CHUNK)] as Chunk).ats[slot % CHUNK] as number;
   }
 
   private idOf(slot: number): string {
@@ -342,19 +310,18 @@ export class NearDuplicates {
     return list;
   }
 
-  private index(id: string, sig: Int32Array, at: number): void {
+  private index(id: string, sig: Int32Array): void {
     let slot: number;
-    if (this.live < this.kept) {
-      slot = (this.oldest + this.live++) % this.kept;
-      const c = Math.floor(slot / CHUNK);
-      this.chunks[c] ??= new Chunk(Math.min(CHUNK, this.kept - c * CHUNK));
+    if (this.size < this.kept) {
+      slot = this.size++;
+      if (slot % CHUNK === 0) this.chunks.push(new Chunk(Math.min(CHUNK, this.kept - slot)));
     } else {
       // The ring is full: the oldest group leaves and its slot takes the new one.
       slot = this.oldest;
       this.evict(slot);
       this.oldest = (slot + 1) % this.kept;
     }
-    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).write(slot % CHUNK, id, sig, at);
+    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).write(slot % CHUNK, id, sig);
     for (let b = 0; b < BANDS; b++) {
       const k = bandKey(sig, 0, b);
       const node = slot * BANDS + b;
