@@ -203,12 +203,13 @@ async function evaluate(store: Store, series: SeriesReader, brand: Brand, now: n
     const warm = before.hours * HOUR >= Math.max(s.warmup, 2 * DAILY_AFTER);
     if (warm) {
       const o = await series.windowCounts(brand.name, shiftStart, now + 1);
+      const usual = await opinionsBefore(series, brand.name, shiftStart, s);
       const shift = detectNegativeShift({
         brand,
         negatives: o.negative,
         total: o.negative + o.neutral + o.positive,
-        baselineShare: before.negativeShare,
-        baselineTotal: Math.round(before.totalPerHour * before.hours),
+        baselineShare: usual.share,
+        baselineTotal: usual.total,
         mentionIds: [],
         settings: s,
       });
@@ -293,6 +294,38 @@ async function baselineBefore(
     cache.set(key, b);
   }
   return b;
+}
+
+const opinionCache = new WeakMap<SeriesReader, Map<string, { share: number; total: number }>>();
+
+/**
+ * The negative share of the originals (copies left out) over the baseline's hours before `t`: the
+ * shift window counts originals, so the share it is compared with must too. The baseline's hourly
+ * counts include copies, and complaints are copied less than praise and news, so their share was
+ * lower and an ordinary half day of originals read as souring. Copies are not independent
+ * opinions either, so the originals are also the sample size the test rests on.
+ */
+async function opinionsBefore(
+  series: SeriesReader,
+  brand: string,
+  t: number,
+  s: DetectionSettings,
+): Promise<{ share: number; total: number }> {
+  const end = Math.floor(t / HOUR) * HOUR;
+  let cache = opinionCache.get(series);
+  if (!cache) opinionCache.set(series, (cache = new Map<string, { share: number; total: number }>()));
+  const key = `${brand}\u0000${end}\u0000${s.baseline}`;
+  let o = cache.get(key);
+  if (!o) {
+    const from = Math.min(end, Math.max(end - s.baseline, (await series.historyStart(brand)) ?? end));
+    const c = await series.windowCounts(brand, from, end);
+    const total = c.negative + c.neutral + c.positive;
+    // The same smoothing as the baseline's share: a few mentions do not make it 0 or 1.
+    o = { share: (c.negative + 2) / (total + 20), total };
+    if (cache.size > 4_096) cache.clear();
+    cache.set(key, o);
+  }
+  return o;
 }
 
 function summary(m: DetectedMention): NonNullable<AlertPayload['top_mentions']>[number] {

@@ -98,7 +98,7 @@ export async function runPoll(ctx: JobContext, brand: Brand, entry: SourceEntry)
       },
     );
     const { analyzed } = readItems(source, brand, entry, res.items, new Date(now), log);
-    await markCopies(ctx.store, brand.name, analyzed, now);
+    await markCopies(ctx.store, brand, analyzed, now);
     const stored = await storePoll(ctx.store, {
       brand: brand.name,
       sourceKey: entry.key,

@@ -66,6 +66,11 @@ const detectionFields = {
   drop_window: duration,
   /** An incident with no new activity for this long is resolved. */
   quiet_period: duration,
+  /**
+   * A copy is matched with the originals posted this long before it, whether the daemon has run
+   * all along or has just restarted (which refills its index from the stored mentions of the span).
+   */
+  near_duplicates_window: duration.refine((ms) => ms > 0, 'must be longer than 0s'),
 };
 const DETECTION_BASE = {
   sensitivity: 'balanced' as (typeof SENSITIVITIES)[number],
@@ -87,6 +92,7 @@ const DETECTION_BASE = {
   drop_ratio: 0.2,
   drop_window: 6 * 3_600_000,
   quiet_period: 6 * 3_600_000,
+  near_duplicates_window: 48 * 3_600_000,
 };
 /** What each preset changes from `balanced`: sensitive hears more and earlier, strict only the loud. */
 export const SENSITIVITY_PRESETS: Record<(typeof SENSITIVITIES)[number], Partial<typeof DETECTION_BASE>> = {
@@ -528,6 +534,11 @@ function checkRetention(settings: Settings, detection: DetectionSettings, brands
   const spans = [
     { at: 'detection.baseline', ms: detection.baseline },
     ...brands.map((b, i) => ({ at: `brands[${i}].detection.baseline`, ms: b.detection.baseline })),
+    { at: 'detection.near_duplicates_window', ms: detection.near_duplicates_window },
+    ...brands.map((b, i) => ({
+      at: `brands[${i}].detection.near_duplicates_window`,
+      ms: b.detection.near_duplicates_window,
+    })),
   ];
   const longest = spans.reduce((a, b) => (b.ms > a.ms ? b : a));
   if (mentionsMs < longest.ms)

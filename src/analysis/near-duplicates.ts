@@ -191,6 +191,8 @@ function bandKey(sigs: Int32Array, at: number, b: number): number {
 
 /** Scratch signature of `add`: an indexed one is copied into its chunk. */
 const SIG = new Int32Array(HASHES);
+/** The signature of a group indexed again (`forgetBefore`), copied out of the slot it leaves. */
+const REFRESH = new Int32Array(HASHES);
 
 /** Slots a chunk holds: 128 KB of signatures. */
 const CHUNK = 1024;
@@ -203,16 +205,24 @@ const CHUNK = 1024;
  */
 class Chunk {
   readonly sigs: Int32Array;
+  /** When each slot's text was posted, for `forgetBefore`. */
+  readonly ats: Float64Array;
+  /** The latest post of each slot's group, the text itself or a copy: a group still copied stays. */
+  readonly seen: Float64Array;
   private fresh: string[] = [];
   private joined = '';
   private ends = new Uint32Array(0);
 
   constructor(private readonly length: number) {
     this.sigs = new Int32Array(length * HASHES);
+    this.ats = new Float64Array(length);
+    this.seen = new Float64Array(length);
   }
 
-  write(i: number, id: string, sig: Int32Array): void {
+  write(i: number, id: string, sig: Int32Array, at: number): void {
     this.sigs.set(sig, i * HASHES);
+    this.ats[i] = at;
+    this.seen[i] = at;
     this.fresh.push(id);
     if (this.fresh.length < this.length) return;
     let end = 0;
@@ -240,10 +250,13 @@ class Chunk {
  */
 export class NearDuplicates {
   private readonly kept: number;
-  private readonly chunks: Chunk[] = [];
-  /** Groups indexed, and the slot of the oldest once the ring has wrapped. */
-  private size = 0;
+  /** A chunk whose slots were all forgotten is let go (undefined) until the ring comes round to it. */
+  private readonly chunks: (Chunk | undefined)[] = [];
+  /** Groups indexed (slots oldest to oldest + live - 1, round the ring of `kept` slots). */
+  private live = 0;
   private oldest = 0;
+  /** Texts posted before this are matched, not indexed (see `forgetBefore`). */
+  private cutoff = -Infinity;
   /** The table: band node + 1, 0 for an empty cell; `tags` has 8 bits of the key, to skip most recomputing. */
   // 20 KB to start: a file of a few thousand lines is indexed without growing the table six times.
   private cells = new Int32Array(4096);
@@ -262,8 +275,11 @@ export class NearDuplicates {
     this.kept = Math.max(0, Math.floor(capacity));
   }
 
-  /** The group the text belongs to: the id of its first member (its own id when it is new). */
-  add(id: string, text: string): { group: string; similarity: number } {
+  /**
+   * The group the text belongs to: the id of its first member (its own id when it is new).
+   * `at` is when it was posted, which `forgetBefore` reads.
+   */
+  add(id: string, text: string, at = Infinity): { group: string; similarity: number } {
     const sig = signInto(text, SIG);
     let best = -1;
     let bestSim = 0;
@@ -278,11 +294,48 @@ export class NearDuplicates {
         if (s > bestSim) [best, bestSim] = [slot, s];
       }
     }
-    if (best >= 0 && bestSim >= this.threshold) return { group: this.idOf(best), similarity: bestSim };
+    if (best >= 0 && bestSim >= this.threshold) {
+      const group = this.idOf(best);
+      const chunk = this.chunks[Math.floor(best / CHUNK)] as Chunk;
+      if (at > (chunk.seen[best % CHUNK] as number)) chunk.seen[best % CHUNK] = at;
+      return { group, similarity: bestSim };
+    }
     // Only a group's first text is indexed: a campaign of 10,000 copies is one entry, not 10,000
     // for every later copy to be compared with.
-    if (sig[0] !== EMPTY && this.kept > 0) this.index(id, sig);
+    if (sig[0] !== EMPTY && this.kept > 0 && at >= this.cutoff) this.index(id, sig, at);
     return { group: id, similarity: 0 };
+  }
+
+  /**
+   * Forgets the groups without a post (the first or a copy) since `cutoff`, oldest indexed first,
+   * and indexes no text posted before it from then on (such a text is still matched): what a
+   * restart at the same time would hold. A group whose first text is older but which people still
+   * copy is indexed again, as of its latest copy: the window forgets what nobody posts any more, not
+   * the phrases a brand hears every day (were those forgotten, each would turn "original" again
+   * once a window). Posts arrive roughly in post time, so the oldest indexed are the oldest posted;
+   * one that came late is forgotten when the ones indexed before it are.
+   */
+  forgetBefore(cutoff: number): void {
+    if (cutoff > this.cutoff) this.cutoff = cutoff;
+    while (this.live > 0 && this.atOf(this.oldest) < this.cutoff) {
+      const slot = this.oldest;
+      const chunk = this.chunks[Math.floor(slot / CHUNK)] as Chunk;
+      const seen = chunk.seen[slot % CHUNK] as number;
+      const kept = seen >= this.cutoff ? chunk.id(slot % CHUNK) : undefined;
+      if (kept !== undefined)
+        REFRESH.set(chunk.sigs.subarray((slot % CHUNK) * HASHES, ((slot % CHUNK) + 1) * HASHES));
+      this.evict(slot);
+      this.live--;
+      const next = (slot + 1) % this.kept;
+      // Its chunk's last slot is gone: the memory of the whole chunk goes with it.
+      if (next % CHUNK === 0) this.chunks[Math.floor(slot / CHUNK)] = undefined;
+      this.oldest = next;
+      if (kept !== undefined) this.index(kept, REFRESH, seen);
+    }
+  }
+
+  private atOf(slot: number): number {
+    return (this.chunks[Math.floor(slot / CHUNK)] as Chunk).ats[slot % CHUNK] as number;
   }
 
   private idOf(slot: number): string {
@@ -310,18 +363,19 @@ export class NearDuplicates {
     return list;
   }
 
-  private index(id: string, sig: Int32Array): void {
+  private index(id: string, sig: Int32Array, at: number): void {
     let slot: number;
-    if (this.size < this.kept) {
-      slot = this.size++;
-      if (slot % CHUNK === 0) this.chunks.push(new Chunk(Math.min(CHUNK, this.kept - slot)));
+    if (this.live < this.kept) {
+      slot = (this.oldest + this.live++) % this.kept;
+      const c = Math.floor(slot / CHUNK);
+      this.chunks[c] ??= new Chunk(Math.min(CHUNK, this.kept - c * CHUNK));
     } else {
       // The ring is full: the oldest group leaves and its slot takes the new one.
       slot = this.oldest;
       this.evict(slot);
       this.oldest = (slot + 1) % this.kept;
     }
-    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).write(slot % CHUNK, id, sig);
+    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).write(slot % CHUNK, id, sig, at);
     for (let b = 0; b < BANDS; b++) {
       const k = bandKey(sig, 0, b);
       const node = slot * BANDS + b;

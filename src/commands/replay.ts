@@ -307,7 +307,7 @@ class Simulation {
     while (n < st.pending.length && (st.pending[n]?.observedAt.getTime() ?? Infinity) <= upTo) n++;
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
-    await markCopies(this.store, st.brand.name, batch, upTo);
+    await markCopies(this.store, st.brand, batch, upTo);
     const stored = await this.store.tx(() =>
       storeMentions(this.store, st.brand.name, 'replay', batch, upTo, rescore),
     );

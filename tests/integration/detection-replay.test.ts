@@ -157,4 +157,23 @@ describe('detection in replay', () => {
     const alerts = await replay([...quiet(72), ...sour]);
     expect(alerts.some((a) => a.kind === 'negative_shift' && a.polarity === 'negative')).toBe(true);
   });
+
+  it('a notice pasted every hour does not make the usual tone of the originals read as souring', async () => {
+    const days: Obs[] = [];
+    for (let h = 0; h < 96; h++)
+      for (let i = 0; i < 18; i++)
+        days.push({
+          id: `notice${h}-${i}`,
+          brand: 'acme',
+          // A third of the originals negative all along; twelve copies of one notice an hour besides.
+          text:
+            i < 2
+              ? vary(NEGATIVE)
+              : i < 6
+                ? vary(NEUTRAL)
+                : 'acme notice: gates close 30 minutes before departure',
+          created_at: iso(START + h * HOUR + i * 3 * 60_000),
+        });
+    expect(await replay(days)).toEqual([]);
+  });
 });

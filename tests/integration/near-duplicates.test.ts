@@ -116,4 +116,57 @@ describe('near-duplicates in the daemon', () => {
     });
     expect([await volume(d), await opinions(d)]).toEqual([4, 1]);
   });
+
+  it('a running daemon keeps a group copied within the window and forgets it after, as a restarted one does', async () => {
+    const x = await startXServer();
+    closers.push(() => x.close());
+    const tmp = tempDir();
+    closers.push(() => tmp.cleanup());
+    const source = { source: 'x', pace_ms: 0, bearer_token: x.token, api_url: x.apiUrl };
+    const config = buildConfig(
+      { brands: [{ name: 'acme', query: 'acme', sources: [source] }] },
+      { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
+    );
+    const boot = async (): Promise<Daemon> => {
+      const d = await startDaemon({
+        config,
+        env: {},
+        log: pino({ level: 'silent' }),
+        schedule: false,
+        clock,
+      });
+      closers.push(() => d.stop());
+      return d;
+    };
+    const copyOf = async (d: Daemon, id: string) =>
+      (
+        await d.ctx.store.get<{ d: string | null }>('select duplicate_of as d from mentions where id = ?', [
+          id,
+        ])
+      )?.d;
+    const post = async (d: Daemon, n: number, instrument: string) => {
+      x.tweets.unshift(tweet(`158392635498371810${n}`, `post ${n}`, ORIGINAL.replace('guitar', instrument)));
+      await pollOnce(d);
+      return copyOf(d, `x:158392635498371810${n}`);
+    };
+
+    let d = await boot();
+    expect(await post(d, 1, 'guitar')).toBeNull();
+    clock.advance(40 * 3_600_000);
+    expect(await post(d, 2, 'cello')).toBe('x:1583926354983718101');
+    // 50 hours after the first post, but 10 after a copy: the group is still talked about.
+    clock.advance(10 * 3_600_000);
+    expect(await post(d, 3, 'drum')).toBe('x:1583926354983718101');
+    await d.stop();
+    d = await boot();
+    clock.advance(5 * 60_000);
+    expect(await post(d, 4, 'harp')).toBe('x:1583926354983718101');
+    // Nobody copied it for 50 hours: forgotten, so this one is an original of its own.
+    clock.advance(50 * 3_600_000);
+    expect(await post(d, 5, 'banjo')).toBeNull();
+    await d.stop();
+    d = await boot();
+    clock.advance(5 * 60_000);
+    expect(await post(d, 6, 'flute')).toBe('x:1583926354983718105');
+  });
 });

@@ -199,4 +199,21 @@ describe('configuration', () => {
       'retention.mentions: "forever" is not a duration: write it like 30s, 5m, 2h or 7d',
     ]);
   });
+
+  it('reads the near-duplicate window, 48 h unless set, and names a bad one', () => {
+    expect(buildConfig({}, {}).detection.near_duplicates_window).toBe(48 * 3_600_000);
+    const brands = [{ name: 'acme', query: 'acme', detection: { near_duplicates_window: '3d' } }];
+    expect(buildConfig({ brands }, {}).brands[0]?.detection.near_duplicates_window).toBe(3 * 86_400_000);
+    expect(problemsOf({ detection: { near_duplicates_window: 'a while' } })).toEqual([
+      'detection.near_duplicates_window: "a while" is not a duration: write it like 30s, 5m, 2h or 7d',
+    ]);
+    expect(problemsOf({ detection: { near_duplicates_window: '0s' } })).toEqual([
+      'detection.near_duplicates_window: must be longer than 0s',
+    ]);
+    expect(
+      problemsOf({ retention: { mentions: '30d' }, detection: { near_duplicates_window: '40d' } }),
+    ).toEqual([
+      'retention.mentions: 30d is shorter than detection.near_duplicates_window (40d); keep mentions at least as long as detection learns from them',
+    ]);
+  });
 });

@@ -125,4 +125,50 @@ describe('near-duplicates', () => {
     d.add('c', 'and a third text about trains and buses running');
     expect(d.add('e', 'acme outage in the north region again today').group).toBe('e');
   });
+
+  // Distinct words only (numbers are not words): no two of these texts are near-duplicates.
+  const letters = (i: number): string =>
+    i === 0 ? '' : letters(Math.floor(i / 26)) + 'abcdefghijklmnopqrstuvwxyz'[i % 26];
+  const distinct = (i: number) =>
+    `post q${letters(i)} says x${letters(i * 7 + 3)} about y${letters(i * 13 + 5)} and z${letters(i)} today`;
+
+  it('forgets the groups posted before the window, and indexes no text posted before it', () => {
+    const d = new NearDuplicates();
+    d.add('old', distinct(1), t0 - 50 * H);
+    d.add('recent', distinct(2), t0 - H);
+    d.forgetBefore(t0 - 48 * H);
+    expect(d.add('again', distinct(1), t0).group).toBe('again');
+    expect(d.add('copy', distinct(2), t0).group).toBe('recent');
+    // A late old post is still matched with the window, but is not kept itself.
+    expect(d.add('late-copy', distinct(2), t0 - 60 * H).group).toBe('recent');
+    expect(d.add('late', distinct(3), t0 - 60 * H).group).toBe('late');
+    expect(d.add('late-twin', distinct(3), t0).group).toBe('late-twin');
+  });
+
+  it('keeps a group people go on copying, and forgets one nobody copied within the window', () => {
+    const d = new NearDuplicates();
+    d.add('daily', distinct(4), t0);
+    d.add('once', distinct(5), t0);
+    // A copy a day for a week: each finds the first post, though it was posted days before the window.
+    for (let day = 1; day <= 7; day++) {
+      const at = t0 + day * 24 * H;
+      d.forgetBefore(at - 48 * H);
+      expect(d.add(`daily-${day}`, distinct(4), at).group).toBe('daily');
+    }
+    expect(d.add('once-again', distinct(5), t0 + 7 * 24 * H).group).toBe('once-again');
+  });
+
+  it('keeps answering while forgetting lets whole chunks go and the ring comes round to them', () => {
+    const d = new NearDuplicates(0.6, 3_000);
+    // 10,000 posts a minute apart, a window of 1,500 minutes: the ring of 3,000 wraps three times.
+    for (let i = 0; i < 10_000; i++) {
+      const at = t0 + i * 60_000;
+      d.forgetBefore(at - 1_500 * 60_000);
+      expect(d.add(`p${i}`, distinct(i), at).group).toBe(`p${i}`);
+      if (i % 97 === 0 && i >= 1_500) {
+        expect(d.add(`c${i}`, distinct(i - 1_499), at).group).toBe(`p${i - 1_499}`);
+        expect(d.add(`g${i}`, distinct(i - 1_501), at).group).toBe(`g${i}`);
+      }
+    }
+  });
 });
