@@ -368,7 +368,10 @@ export class NearDuplicates {
     if (this.live < this.kept) {
       slot = (this.oldest + this.live++) % this.kept;
       const c = Math.floor(slot / CHUNK);
-      this.chunks[c] ??= new Chunk(Math.min(CHUNK, this.kept - c * CHUNK));
+      // Pushed, not written past the end: an array read or written out of bounds is a slow path in V8.
+      if (c === this.chunks.length) this.chunks.push(new Chunk(Math.min(CHUNK, this.kept - c * CHUNK)));
+      else if (this.chunks[c] === undefined)
+        this.chunks[c] = new Chunk(Math.min(CHUNK, this.kept - c * CHUNK));
     } else {
       // The ring is full: the oldest group leaves and its slot takes the new one.
       slot = this.oldest;
