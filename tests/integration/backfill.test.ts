@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { ManualClock } from '../../src/clock.ts';
@@ -11,7 +10,7 @@ import { createHttp } from '../../src/sources/http.ts';
 import { startHnServer } from '../fakes/hn-server.ts';
 import { startXServer } from '../fakes/x-server.ts';
 import { cleanEnv, runCli, startCli, tempDir } from '../helpers/cli.ts';
-import { testDatabase } from '../helpers/db.ts';
+import { testDatabase, testStore } from '../helpers/db.ts';
 
 const DAY = 86_400;
 const closers: (() => unknown)[] = [];
@@ -27,7 +26,7 @@ async function rig(): Promise<{
   env: NodeJS.ProcessEnv;
   cfg: string;
   dir: string;
-  db: () => Database.Database;
+  db: (sql: string) => Promise<unknown>;
 }> {
   const hn = await startHnServer();
   const tmp = tempDir();
@@ -47,10 +46,16 @@ async function rig(): Promise<{
     ].join('\n'),
   );
   const env = cleanEnv({ EARSHOT_DATA_DIR: tmp.dir, LOG_LEVEL: 'warn' });
-  const db = () => {
-    const d = new Database(`${tmp.dir}/earshot.db`, { readonly: true });
-    closers.push(() => d.close());
-    return d;
+  // What the CLI stored, read from whichever database the folder uses (SQLite file or PostgreSQL).
+  const db = async (sql: string): Promise<unknown> => {
+    const store = await testStore(tmp.dir, { migrate: false });
+    try {
+      const v = (await store.get<{ v: unknown }>(sql))?.v;
+      // PostgreSQL returns counts and sums (bigint, numeric) as strings.
+      return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+    } finally {
+      await store.close();
+    }
   };
   return { hn, env, cfg, dir: tmp.dir, db };
 }
@@ -68,15 +73,13 @@ function comments(hn: Hn, n: number, fromDays: number, prefix = 1_000): void {
     });
 }
 
-const one = (d: Database.Database, sql: string): unknown => (d.prepare(sql).get() as { v: unknown }).v;
-
 describe('earshot backfill', () => {
   it('stores past mentions through the poll’s pipeline, says what it did per source, leaves the live cursor alone', async () => {
     const { hn, env, cfg, db } = await rig();
     comments(hn, 5, 0.5);
     const live = await runCli(['--config', cfg, 'poll', '--once'], { env, timeoutMs: 60_000 });
     expect(live.code).toBe(0);
-    const cursorBefore = one(db(), "select cursor as v from source_cursors where source_key = 'hackernews'");
+    const cursorBefore = await db("select cursor as v from source_cursors where source_key = 'hackernews'");
     expect(cursorBefore).toBeTruthy();
 
     comments(hn, 250, 3, 5_000);
@@ -89,12 +92,10 @@ describe('earshot backfill', () => {
     );
     const done = lines.find((l) => l.startsWith('hackernews:') && l.endsWith('(done)')) ?? '';
     expect(done).toMatch(/^hackernews: 3 page\(s\), 250 mention\(s\) stored, back to 20\d\d-/);
-
-    const d = db();
-    expect(one(d, "select count(*) as v from mentions where source_key = 'hackernews'")).toBe(255);
+    expect(await db("select count(*) as v from mentions where source_key = 'hackernews'")).toBe(255);
     // Counted once each in the hourly series that baselines read.
-    expect(one(d, "select sum(n) as v from mention_counts where brand = 'acme'")).toBe(255);
-    expect(one(d, "select cursor as v from source_cursors where source_key = 'hackernews'")).toBe(
+    expect(await db("select sum(n) as v from mention_counts where brand = 'acme'")).toBe(255);
+    expect(await db("select cursor as v from source_cursors where source_key = 'hackernews'")).toBe(
       cursorBefore,
     );
 
@@ -108,7 +109,7 @@ describe('earshot backfill', () => {
     });
     const next = await runCli(['--config', cfg, 'poll', '--once'], { env, timeoutMs: 60_000 });
     expect(next.code).toBe(0);
-    expect(one(db(), "select count(*) as v from mentions where id = 'hn:77'")).toBe(1);
+    expect(await db("select count(*) as v from mentions where id = 'hn:77'")).toBe(1);
 
     const again = await runCli(
       ['--config', cfg, 'backfill', '--brand', 'acme', '--since', '10d', '-s', 'hackernews'],
@@ -131,10 +132,9 @@ describe('earshot backfill', () => {
     await held;
     run.child.kill('SIGKILL');
     await run.exited;
-    const first = db();
-    expect(one(first, 'select pages as v from backfills')).toBe(2);
-    expect(one(first, 'select count(*) as v from mentions')).toBe(200);
-    expect(one(first, 'select finished_at as v from backfills')).toBeNull();
+    expect(await db('select pages as v from backfills')).toBe(2);
+    expect(await db('select count(*) as v from mentions')).toBe(200);
+    expect(await db('select finished_at as v from backfills')).toBeNull();
 
     hn.release();
     const asked = hn.requests.length;
@@ -147,10 +147,9 @@ describe('earshot backfill', () => {
     expect(r.code).toBe(0);
     // The held request is read again, then the rest: page 0 is not asked twice.
     expect(hn.requests.slice(asked).map((p) => p.get('page'))).toEqual(['2', '3', '4']);
-    const d = db();
-    expect(one(d, 'select count(*) as v from mentions')).toBe(450);
-    expect(one(d, "select sum(n) as v from mention_counts where brand = 'acme'")).toBe(450);
-    expect(one(d, 'select stored as v from backfills')).toBe(450);
+    expect(await db('select count(*) as v from mentions')).toBe(450);
+    expect(await db("select sum(n) as v from mention_counts where brand = 'acme'")).toBe(450);
+    expect(await db('select stored as v from backfills')).toBe(450);
     expect(r.stderr).toMatch(/hackernews: 5 page\(s\), 450 mention\(s\) stored, back to .* \(done\)/);
   });
 
@@ -166,7 +165,7 @@ describe('earshot backfill', () => {
     expect(run.logs()).toContain(
       'interrupted: what was read is stored; run the same command again to continue',
     );
-    expect(one(db(), 'select count(*) as v from mentions')).toBe(100);
+    expect(await db('select count(*) as v from mentions')).toBe(100);
   });
 
   it('refuses a bad request with one line and exit code 2, before touching the database', async () => {
