@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
 import { skateExamples } from '../helpers/skate.ts';
+import { testStore } from '../helpers/db.ts';
 
 const csvCell = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -94,12 +94,12 @@ describe('earshot train', () => {
       const cfg = tmp.file('with-model.json', JSON.stringify(brand(model)));
       const r = await runCli(['--config', cfg, 'poll', '--once'], { env });
       expect(r.code, r.stderr).toBe(0);
-      const db = new Database(path.join(tmp.dir, 'earshot.db'), { readonly: true });
-      const row = db.prepare('select sentiment_label as l from mentions where id = ?').get('rss:p1') as {
-        l: string;
-      };
-      db.close();
-      expect(row.l).toBe('positive');
+      const store = await testStore(tmp.dir, { migrate: false });
+      const row = await store.get<{ l: string }>('select sentiment_label as l from mentions where id = ?', [
+        'rss:p1',
+      ]);
+      await store.close();
+      expect(row?.l).toBe('positive');
 
       const missing = tmp.file('missing-model.json', JSON.stringify(brand('nope/none.json')));
       const m = await runCli(['--config', missing, 'poll', '--once'], { env });
