@@ -1,5 +1,3 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
@@ -8,6 +6,7 @@ import { createHttp } from '../../src/sources/http.ts';
 import { sources } from '../../src/sources/index.ts';
 import type { AnySource } from '../../src/sources/types.ts';
 import { cleanEnv, runCli, tempDir } from '../helpers/cli.ts';
+import { testStore } from '../helpers/db.ts';
 import { sourceFakes, type SourceFake } from './source-fakes.ts';
 
 /**
@@ -118,16 +117,19 @@ describe('every registered source in one `earshot poll --once`', () => {
         timeoutMs: 60_000,
       });
       expect(r.code, r.stderr).toBe(0);
-      const db = new Database(path.join(tmp.dir, 'earshot.db'), { readonly: true });
-      const rows = db.prepare('select source, count(*) as n from mentions group by source').all();
-      const noReach = db
-        .prepare('select count(*) as n from mentions where reach is null or reach <= 0')
-        .get();
-      db.close();
-      expect(
-        Object.fromEntries(rows.map((x) => [(x as { source: string }).source, (x as { n: number }).n])),
-      ).toEqual(Object.fromEntries(keys.map((k) => [k, 2])));
-      expect(noReach).toEqual({ n: 0 });
+      const store = await testStore(tmp.dir, { migrate: false });
+      const rows = await store.all<{ source: string; n: number | string }>(
+        'select source, count(*) as n from mentions group by source',
+      );
+      const noReach = await store.get<{ n: number | string }>(
+        'select count(*) as n from mentions where reach is null or reach <= 0',
+      );
+      await store.close();
+      // PostgreSQL returns a count as a string.
+      expect(Object.fromEntries(rows.map((x) => [x.source, Number(x.n)]))).toEqual(
+        Object.fromEntries(keys.map((k) => [k, 2])),
+      );
+      expect(Number(noReach?.n)).toBe(0);
     } finally {
       await Promise.all(hs.map((h) => h.close()));
       tmp.cleanup();
