@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runRefresh } from '../../jobs/poll.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { buildConfig } from '../../src/config.ts';
+import { buildConfig, type Config } from '../../src/config.ts';
 import { pollOnce, startDaemon, type Daemon } from '../../src/daemon.ts';
 import { windowCounts } from '../../src/db/series.ts';
 import { startXServer } from '../fakes/x-server.ts';
@@ -25,6 +25,13 @@ const tweet = (id: string, username: string, text: string) => ({
   likes: 2,
 });
 
+/** A daemon on the test's clock, without schedules, stopped after the test. */
+async function bootDaemon(config: Config): Promise<Daemon> {
+  const d = await startDaemon({ config, env: {}, log: pino({ level: 'silent' }), schedule: false, clock });
+  closers.push(() => d.stop());
+  return d;
+}
+
 describe('near-duplicates in the daemon', () => {
   it('a copy counts once, as spread of its original, and is still found after a restart', async () => {
     const x = await startXServer();
@@ -43,17 +50,7 @@ describe('near-duplicates in the daemon', () => {
       },
       { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
-    const boot = async (): Promise<Daemon> => {
-      const d = await startDaemon({
-        config,
-        env: {},
-        log: pino({ level: 'silent' }),
-        schedule: false,
-        clock,
-      });
-      closers.push(() => d.stop());
-      return d;
-    };
+    const boot = () => bootDaemon(config);
     const rows = async (d: Daemon) =>
       await d.ctx.store.all<{
         id: string;
@@ -127,17 +124,7 @@ describe('near-duplicates in the daemon', () => {
       { brands: [{ name: 'acme', query: 'acme', sources: [source] }] },
       { EARSHOT_DATA_DIR: tmp.dir, ...testDatabase(tmp.dir).env },
     );
-    const boot = async (): Promise<Daemon> => {
-      const d = await startDaemon({
-        config,
-        env: {},
-        log: pino({ level: 'silent' }),
-        schedule: false,
-        clock,
-      });
-      closers.push(() => d.stop());
-      return d;
-    };
+    const boot = () => bootDaemon(config);
     const copyOf = async (d: Daemon, id: string) =>
       (
         await d.ctx.store.get<{ d: string | null }>('select duplicate_of as d from mentions where id = ?', [
