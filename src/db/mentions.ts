@@ -7,7 +7,7 @@ import type { Sql } from './sql.ts';
 const HOUR = 3_600_000;
 
 const Q = {
-  known: 'select metrics from mentions where brand = ? and id = ?',
+  known: 'select metrics, first_seen_at, last_seen_at from mentions where brand = ? and id = ?',
   // Positional parameters: binding an object by names costs more than the insert itself.
   insert: `insert into mentions (brand, id, source, source_key, url, title, text, author_handle, author_followers,
      author_verified, lang, created_at, first_seen_at, last_seen_at, sentiment_label, sentiment_score, intents, metrics, answered_at, reach, virality,
@@ -28,6 +28,7 @@ const Q = {
      order by created_at limit ?`,
   answered: 'update mentions set answered_at = ? where brand = ? and id = ? and answered_at is null',
   snapshot: 'insert into metric_snapshots (brand, mention_id, at, metrics) values (?, ?, ?, ?)',
+  hasSnapshot: 'select 1 as one from metric_snapshots where brand = ? and mention_id = ? limit 1',
   count: `insert into mention_counts (brand, label, hour, n) values (?, ?, ?, ?)
      on conflict (brand, label, hour) do update set n = mention_counts.n + excluded.n`,
   sourceCount: `insert into source_counts (brand, source, hour, n) values (?, ?, ?, ?)
@@ -48,6 +49,17 @@ const Q = {
   recent:
     'select id from mentions where brand = ? and source_key = ? and created_at >= ? order by created_at desc limit ?',
 };
+
+/**
+ * A stored mention's latest reading. Its first reading is its own row (`metrics` at `first_seen_at`)
+ * until a second one arrives, and only then do both become snapshots: most mentions are read once,
+ * and a snapshot row and its index entry cost a quarter of storing a mention.
+ */
+interface Known {
+  metrics: string;
+  first_seen_at: number;
+  last_seen_at: number;
+}
 
 interface CursorDbRow {
   cursor: string | null;
@@ -177,12 +189,10 @@ export async function storeMentions(
     } else {
       // The brand's answer can come in a later poll than the post.
       if (m.answeredAt) await db.run(Q.answered, [m.answeredAt.getTime(), brand, m.id]);
-      const before = await db.get<{ metrics: string }>(Q.known, [brand, m.id]);
+      const before = await db.get<Known>(Q.known, [brand, m.id]);
       if (!hasMetrics || !before) continue;
-      if (await reread(db, brand, m.id, metrics, before.metrics, at, rescore)) updated++;
-      continue;
+      if (await reread(db, brand, m.id, metrics, before, at, rescore)) updated++;
     }
-    if (hasMetrics) await db.run(Q.snapshot, [brand, m.id, at, metrics]);
   }
   for (const [original, n] of copies) await addCopies(db, brand, original, n, at, rescore);
   for (const [key, n] of counts) {
@@ -205,14 +215,15 @@ async function reread(
   brand: string,
   id: string,
   metrics: string,
-  before: string,
+  before: Known,
   at: number,
   rescore: Rescore | undefined,
 ): Promise<boolean> {
-  const merged = withCopies(metrics, before);
-  if (merged === before) return false;
+  const merged = withCopies(metrics, before.metrics);
+  if (merged === before.metrics) return false;
   const views = (JSON.parse(merged) as Metrics).views;
   const reach = typeof views === 'number' ? Math.round(views) : 0;
+  await keepFirstReading(db, brand, id, before);
   await db.run(Q.reread, [merged, at, reach, reach, brand, id]);
   await db.run(Q.snapshot, [brand, id, at, merged]);
   if (rescore) await rescoreVirality(db, brand, id, rescore);
@@ -238,13 +249,25 @@ async function addCopies(
   at: number,
   rescore?: Rescore,
 ): Promise<void> {
-  const before = await db.get<{ metrics: string }>(Q.known, [brand, original]);
+  const before = await db.get<Known>(Q.known, [brand, original]);
   if (!before) return;
   const m = JSON.parse(before.metrics) as Metrics;
   const metrics = JSON.stringify({ ...m, copies: (m.copies ?? 0) + n });
+  await keepFirstReading(db, brand, original, before);
   await db.run(Q.updateMetrics, [metrics, at, brand, original]);
   await db.run(Q.snapshot, [brand, original, at, metrics]);
   if (rescore) await rescoreVirality(db, brand, original, rescore);
+}
+
+/**
+ * Before a mention's reading changes for the first time, its first reading becomes a snapshot. A
+ * mention never read again has `last_seen_at = first_seen_at`; one stored before first readings
+ * were kept in the row already has its snapshot.
+ */
+async function keepFirstReading(db: Sql, brand: string, id: string, before: Known): Promise<void> {
+  if (Number(before.last_seen_at) !== Number(before.first_seen_at) || before.metrics === '{}') return;
+  if (await db.get(Q.hasSnapshot, [brand, id])) return;
+  await db.run(Q.snapshot, [brand, id, Number(before.first_seen_at), before.metrics]);
 }
 
 async function rescoreVirality(db: Sql, brand: string, id: string, rescore: Rescore): Promise<void> {
@@ -300,12 +323,12 @@ export function recordReadings(
   return db.tx(async () => {
     let changed = 0;
     for (const r of readings) {
-      const before = await db.get<{ metrics: string }>(Q.known, [brand, r.id]);
+      const before = await db.get<Known>(Q.known, [brand, r.id]);
       if (!before) continue;
       if (r.answeredAt) await db.run(Q.answered, [r.answeredAt.getTime(), brand, r.id]);
       const fresh = JSON.stringify(r.metrics);
       if (fresh === '{}') continue;
-      if (await reread(db, brand, r.id, fresh, before.metrics, at, rescore)) changed++;
+      if (await reread(db, brand, r.id, fresh, before, at, rescore)) changed++;
     }
     return changed;
   });

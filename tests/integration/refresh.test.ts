@@ -157,7 +157,8 @@ describe('engagement refresh of recent mentions', () => {
     a.favourites = 64;
     m.statuses.splice(m.statuses.indexOf(b), 1);
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
-    expect((await snapshots(d)).map((s) => s.likes).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual([1, 1, 64]);
+    // The status read once keeps its one reading in its own row; the other's two became snapshots.
+    expect((await snapshots(d)).map((s) => s.likes)).toEqual([1, 64]);
   });
 
   it('youtube: threads by id, with new likes and the channel answering later', async () => {
@@ -180,7 +181,6 @@ describe('engagement refresh of recent mentions', () => {
     expect(await runRefresh(d.ctx, ...entryOf(d))).toBe(1);
     expect(y.requests.at(-1)?.get('id')?.split(',').sort()).toEqual(['UgzA1', 'UgzA2']);
     expect((await snapshots(d)).map((m) => [m.likes, m.replies])).toEqual([
-      [2, 0],
       [2, 0],
       [90, 1],
     ]);
