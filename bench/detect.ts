@@ -201,6 +201,15 @@ export async function main(
     `\ndetection on simulated scenarios: ${seeds} seeds each, ${days} days, 1 brand (quiet: 2 brands, ${2 * days} days); default detection settings`,
   );
   console.log(table(m));
+  // The median of three hides how the runs differ: each run's delay, seed by seed.
+  const bySeed = (k: ScenarioKind) =>
+    m.earshot
+      .filter((s) => s.kind === k)
+      .map((s, i) => `${i + 1}: ${minutes(s.delayMs)}`)
+      .join(', ');
+  console.log(
+    `\n  delay by seed: outrage ${bySeed('outrage')}; viral ${bySeed('viral')}; souring ${bySeed('souring')}`,
+  );
   console.log(`\n  ${'goal (issue 5)'.padEnd(54)}${'Earshot'.padEnd(36)}Huginn`);
   const e = goals(m.earshot);
   const h = goals(m.huginn);

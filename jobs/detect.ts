@@ -12,6 +12,7 @@ import {
   type Baseline,
 } from '../src/detection/baseline.ts';
 import { decide, incidentId } from '../src/detection/incidents.ts';
+import { detectCrisisPosts } from '../src/detection/crisis-post.ts';
 import { detectNegativeShift } from '../src/detection/negative-shift.ts';
 import type { SeriesReader } from '../src/detection/series.ts';
 import { excerpt, type DetectedMention, type Finding } from '../src/detection/types.ts';
@@ -157,11 +158,15 @@ async function evaluate(store: Store, series: SeriesReader, brand: Brand, now: n
     for (const m of list) mentions.set(m.id, m);
     return list;
   };
-  const ran = new Set(['volume_spike', 'viral_post', 'opportunity']);
+  const ran = new Set(['volume_spike', 'viral_post', 'opportunity', 'crisis_post']);
 
   const windowStart = now - s.window;
   const recent = await baselineBefore(series, brand.name, windowStart, s);
   const w = await series.windowCounts(brand.name, windowStart, now + 1, true);
+  // The window's negative posts, widest reach first, read once for the spike and the crisis rules.
+  let negatives: DetectedMention[] | null = null;
+  const negativesOf = async () =>
+    (negatives ??= await series.labelledMentions(brand.name, 'negative', windowStart, now + 1, 100));
   // The rule would refuse fewer negatives than min_negative anyway: skip reading the posts.
   if (w.negative >= s.min_negative) {
     const input = {
@@ -184,11 +189,15 @@ async function evaluate(store: Store, series: SeriesReader, brand: Brand, now: n
         return [];
       },
     });
-    if (wanted) {
-      const negatives = await series.labelledMentions(brand.name, 'negative', windowStart, now + 1, 100);
-      spike = detectNegativeSpike({ ...input, mentions: keep(negatives) });
-    }
+    if (wanted) spike = detectNegativeSpike({ ...input, mentions: keep(await negativesOf()) });
     if (spike) findings.push(spike);
+  }
+  if (w.negative > 0) {
+    const crisis = detectCrisisPosts(await negativesOf(), s);
+    if (crisis) {
+      keep(await negativesOf());
+      findings.push(crisis);
+    }
   }
   findings.push(
     ...detectViralPosts(keep(await series.viralMentions(brand.name, s.viral_score, now - RECENT)), s),

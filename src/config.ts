@@ -57,6 +57,8 @@ const detectionFields = {
   viral_score: z.number().gt(0).max(1),
   /** Least engagement (likes + 2 x reposts …) for a viral post: a handful of likes is not a story. */
   viral_min_engagement: z.number().min(0),
+  /** A negative post with a serious crisis marker (injury, safety, discrimination, legal, boycott) alerts at once from an author with this many followers. */
+  crisis_followers: z.number().int().min(0),
   /** A complaint the brand has not answered after this long is reported (sources that show answers). */
   unanswered_after: duration,
   /** …when its author's reach (estimated impressions) is at least this. */
@@ -87,6 +89,7 @@ const DETECTION_BASE = {
   shift_increase: 0.15,
   viral_score: 0.6,
   viral_min_engagement: 100,
+  crisis_followers: 1_000,
   unanswered_after: 2 * 3_600_000,
   unanswered_reach: 10_000,
   drop_ratio: 0.2,
@@ -104,6 +107,7 @@ export const SENSITIVITY_PRESETS: Record<(typeof SENSITIVITIES)[number], Partial
     shift_increase: 0.1,
     viral_score: 0.5,
     viral_min_engagement: 50,
+    crisis_followers: 300,
   },
   balanced: {},
   strict: {
@@ -114,6 +118,7 @@ export const SENSITIVITY_PRESETS: Record<(typeof SENSITIVITIES)[number], Partial
     shift_increase: 0.25,
     viral_score: 0.75,
     viral_min_engagement: 500,
+    crisis_followers: 10_000,
   },
 };
 

@@ -4,6 +4,7 @@ const KIND_WORDS: Record<string, string> = {
   volume_spike: 'Negative volume spike',
   negative_shift: 'Sentiment souring',
   viral_post: 'Viral post',
+  crisis_post: 'Crisis post',
   opportunity: 'Opportunity',
   source_silent: 'Source silent',
   unanswered_complaint: 'Unanswered complaint',

@@ -45,6 +45,8 @@ export const RULES: readonly Rule[] = [
     base: 0.7,
     patterns: [
       /\b(?:unsafe|danger(?:ous)?|fire|explo(?:de|sion)|smoke|emergency landing|recall|contaminat\w*|food poisoning|hazard)\b/,
+      // A leak of customers' data is their safety too.
+      /\b(?:data (?:breach|leak)|breach(?:ed)?|leak(?:ed)? (?:my|our|customer|personal|card|account)|hack(?:ed|ers?)|identity theft|stolen (?:card|data|details|identit(?:y|ies)))\b/,
     ],
   },
   {

@@ -15,10 +15,15 @@ export interface EverydayOptions {
 
 /** Everyday talk about a brand, at its usual rate with the hour and weekday in it. */
 export class Everyday implements Component {
+  /** Which complaints say crisis words in passing. */
+  private readonly alarm;
+
   constructor(
     private readonly ctx: BrandContext,
     private readonly opts: EverydayOptions = {},
-  ) {}
+  ) {
+    this.alarm = ctx.rnd.fork('alarming');
+  }
 
   postsIn(t0: number, t1: number): Post[] {
     const { ctx, opts } = this;
@@ -28,7 +33,7 @@ export class Everyday implements Component {
       const soured = opts.souring !== undefined && ctx.rnd.chance(opts.souring(t));
       const text = soured
         ? fill(ctx.rnd.pick(SOURING), ctx.profile, ctx.rnd)
-        : everyday(toneOf(ctx.rnd.next()), ctx.profile, ctx.rnd);
+        : everyday(toneOf(ctx.rnd.next()), ctx.profile, ctx.rnd, this.alarm);
       const post = makePost(ctx, { source, text, createdAt: t, incident: soured });
       // Drawn all the same, so that a silence changes nothing else in the stream.
       if (opts.silent && source === opts.silent.source && t >= opts.silent.from) continue;

@@ -49,6 +49,24 @@ export const EVERYDAY: Record<Tone, readonly string[]> = {
   ],
 };
 
+/**
+ * Everyday complaints with words of a crisis in them, said in passing: a phone that "died", a
+ * threat to sue over a refund. One negative post in 25 is one of these: of the negative posts in
+ * ../shared/data that Earshot marks with injury, safety, discrimination, legal action or a boycott,
+ * reviews have about 1 in 100 and tweets 5 to 8 in 100. Without them, the false alarms of a rule
+ * that listens for those markers would not be measured at all.
+ */
+export const EVERYDAY_ALARMING: readonly string[] = [
+  'my {thing} from {brand} died after {n} days. Useless',
+  'honestly I should sue {brand} over this {thing}. Ridiculous',
+  'getting a lawyer if {brand} does not refund the {thing}. Terrible',
+  'hurt my back carrying the {thing} because {brand} would not help. Rude staff',
+  'the {brand} {thing} got so hot it felt like a fire hazard. Not happy',
+  'thinking of a boycott of {brand} after the {thing} fiasco. Awful',
+];
+/** The share of everyday negative posts that are one of those (where `everyday` is given `alarm`). */
+const ALARMING_SHARE = 0.04;
+
 const OPENERS: Record<Tone, readonly string[]> = {
   negative: ['', '', 'Ugh, ', 'Honestly, ', 'Again: ', 'Seriously, '],
   neutral: ['', '', 'Hm, ', 'So, ', 'Note to self: ', 'Update: '],
@@ -185,8 +203,10 @@ export function fill(template: string, brand: BrandProfile, rnd: Random): string
 }
 
 /** An everyday post of a tone: opener, core and tail, so that two posts rarely read alike. */
-export function everyday(tone: Tone, brand: BrandProfile, rnd: Random): string {
-  return variant(rnd.pick(EVERYDAY[tone]), tone, brand, rnd);
+export function everyday(tone: Tone, brand: BrandProfile, rnd: Random, alarm?: Random): string {
+  // Drawn apart (`alarm`), so that the rest of the stream is what it was without these.
+  const alarming = tone === 'negative' && alarm !== undefined && alarm.chance(ALARMING_SHARE);
+  return variant(rnd.pick(alarming ? EVERYDAY_ALARMING : EVERYDAY[tone]), tone, brand, rnd);
 }
 
 /** A template said in one of many ways: an opener and a tail of the same tone around it. */

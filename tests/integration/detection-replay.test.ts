@@ -122,6 +122,37 @@ describe('detection in replay', () => {
     expect(alerts.filter((a) => a.incident_id === viral?.incident_id && !a.update)).toHaveLength(1);
   });
 
+  it('a witness post of a crisis is a crisis post within minutes; a threat said in passing is not', async () => {
+    const at = START + 48 * HOUR;
+    const post = (id: string, text: string, t: number) => ({
+      id,
+      brand: 'acme',
+      source: 'x',
+      text,
+      created_at: iso(t),
+      author: { handle: `h${id.slice(-3)}`, followers: 5_000 },
+    });
+    const alerts = await replay([
+      ...quiet(),
+      post('x:1583926354983718101', 'honestly I should sue acme over this refund, ridiculous', at),
+      post(
+        'x:1583926354983718102',
+        'acme staff dragged my father off the plane and laughed at him. Disgusting. Video below',
+        at + 3 * HOUR,
+      ),
+      ...quiet(6).map((o) => ({ ...o, created_at: iso(Date.parse(o.created_at) + 48 * HOUR) })),
+    ]);
+    const crisis = alerts.filter((a) => a.kind === 'crisis_post');
+    expect(crisis).toHaveLength(1);
+    expect(crisis[0]).toMatchObject({
+      polarity: 'negative',
+      severity: 'warning',
+      mention_ids: ['x:1583926354983718102'],
+    });
+    expect(crisis[0]?.title).toMatch(/^@h102 \(5,000 followers\) reports injury: "acme staff dragged/);
+    expect(Date.parse(crisis[0]!.at) - (at + 3 * HOUR)).toBeLessThanOrEqual(2 * 60_000);
+  });
+
   it('a complaint from a large account left unanswered is reported after the wait', async () => {
     const at = START + 48 * HOUR;
     const alerts = await replay([

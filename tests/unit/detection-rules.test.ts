@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, detectionSettings } from '../../src/config.ts';
 import { buildBaseline, expectedIn, HOUR } from '../../src/detection/baseline.ts';
+import { detectCrisisPosts } from '../../src/detection/crisis-post.ts';
 import { decide, incidentId } from '../../src/detection/incidents.ts';
 import { detectNegativeShift } from '../../src/detection/negative-shift.ts';
 import { sharedPhrase } from '../../src/detection/phrases.ts';
@@ -154,6 +155,59 @@ describe('viral post and opportunity', () => {
     // A few likes, however fast, are not a story; nor is a notice pasted a hundred times.
     expect(detectViralPosts([mention({ virality: 0.9, metrics: { likes: 20 } })], settings)).toEqual([]);
     expect(detectViralPosts([mention({ virality: 0.9, metrics: { copies: 100 } })], settings)).toEqual([]);
+  });
+});
+
+describe('crisis post', () => {
+  const injury = { name: 'crisis_injury' as const, confidence: 0.7 };
+  const video = { name: 'crisis_viral' as const, confidence: 0.6 };
+  const witness = mention({
+    id: 'x:9',
+    authorHandle: 'witness',
+    authorFollowers: 5_000,
+    text: 'acme staff dragged my father off the plane. Video below',
+    intents: [injury, video],
+  });
+  it('one negative post showing a serious matter from an author with followers is enough', () => {
+    const f = detectCrisisPosts([witness], settings);
+    expect(f).toMatchObject({ kind: 'crisis_post', polarity: 'negative', severity: 'warning', subject: '' });
+    expect(f?.title).toBe(
+      '@witness (5,000 followers) reports injury: "acme staff dragged my father off the plane. Video below"',
+    );
+    expect(f?.mentionIds).toEqual(['x:9']);
+  });
+  it('not from a small account, nor "video" alone, nor a post that is not negative', () => {
+    expect(detectCrisisPosts([{ ...witness, authorFollowers: 999 }], settings)).toBeNull();
+    expect(detectCrisisPosts([{ ...witness, authorFollowers: null }], settings)).toBeNull();
+    expect(detectCrisisPosts([{ ...witness, intents: [video] }], settings)).toBeNull();
+    expect(detectCrisisPosts([{ ...witness, label: 'neutral' }], settings)).toBeNull();
+  });
+  it('a serious word said in passing is no crisis, unless a large account says it', () => {
+    const passing = { ...witness, text: 'I should sue acme over this refund', intents: [injury] };
+    expect(detectCrisisPosts([passing, { ...passing, id: 'x:10' }], settings)).toBeNull();
+    const star = { ...passing, authorFollowers: 150_000 };
+    expect(detectCrisisPosts([star], settings)?.severity).toBe('critical');
+    const verified = { ...passing, authorFollowers: 12_000, authorVerified: true };
+    expect(detectCrisisPosts([verified], settings)?.severity).toBe('critical');
+  });
+  it('groups the posts of the window in one incident, critical with three', () => {
+    const boycott = {
+      ...witness,
+      id: 'x:10',
+      intents: [{ name: 'crisis_boycott' as const, confidence: 0.7 }],
+    };
+    const two = detectCrisisPosts([witness, boycott], settings);
+    expect(two?.severity).toBe('warning');
+    expect(two?.mentionIds).toEqual(['x:9', 'x:10']);
+    expect(two?.title).toMatch(/reports injury, a boycott: .*\(and 1 more from large accounts\)$/);
+    const three = [witness, boycott, { ...boycott, id: 'x:11' }];
+    expect(detectCrisisPosts(three, settings)?.severity).toBe('critical');
+  });
+  it('the threshold follows the preset and the hand', () => {
+    const small = { ...witness, authorFollowers: 500 };
+    expect(detectCrisisPosts([small], detectionSettings({ sensitivity: 'sensitive' }))).not.toBeNull();
+    expect(detectCrisisPosts([witness], detectionSettings({ sensitivity: 'strict' }))).toBeNull();
+    expect(detectCrisisPosts([small], detectionSettings({ crisis_followers: 400 }))).not.toBeNull();
   });
 });
 

@@ -13,6 +13,7 @@ import {
   angryCopy,
   BIG_COMPLAINT,
   EVERYDAY,
+  EVERYDAY_ALARMING,
   everyday,
   fill,
   LAUNCH,
@@ -53,6 +54,7 @@ describe('simulate: texts', () => {
     ),
     ...STORIES.flatMap((s) => [s.first, ...s.echoes].map((x): [string, Tone] => [x, 'negative'])),
     ...SOURING.map((x): [string, Tone] => [x, 'negative']),
+    ...EVERYDAY_ALARMING.map((x): [string, Tone] => [x, 'negative']),
     ...BIG_COMPLAINT.map((x): [string, Tone] => [x, 'negative']),
     ...PRESS.map((x): [string, Tone] => [x, 'negative']),
     ...(['negative', 'positive'] as const).flatMap((t) =>
@@ -65,6 +67,19 @@ describe('simulate: texts', () => {
       const text = fill(template, brandProfile(b), rnd);
       expect(analyze({ text }).sentiment.label, text).toBe(tone);
     }
+  });
+
+  it('says crisis words in passing in the everyday complaints that carry them, and asks nobody to share', () => {
+    for (const template of EVERYDAY_ALARMING)
+      for (let b = 0; b < 6; b++) {
+        const text = fill(template, brandProfile(b), rnd);
+        const names = analyze({ text }).intents.map((i) => i.name);
+        expect(
+          names.some((n) => /^crisis_(safety|injury|discrimination|legal|boycott)$/.test(n)),
+          text,
+        ).toBe(true);
+        expect(names, text).not.toContain('crisis_viral');
+      }
   });
 
   it('keeps the tone with openers, tails and copies around the core', () => {
