@@ -49,3 +49,33 @@ export function testStore(dir: string, opts: { migrate?: boolean } = {}): Promis
 
 /** Why a test runs on SQLite only, for `it.skipIf(ON_POSTGRES)` and the like. */
 export const ON_POSTGRES = TEST_DB === 'postgres';
+
+/**
+ * Counts in what a daemon (another process) writes under `dir`, on the suite's database: one
+ * connection, kept until `close()`. 0 while the daemon has not made the database or its tables.
+ */
+export class DaemonRows {
+  private store: Store | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  async count(sql: string): Promise<number> {
+    const [row] = await this.all<{ n: number | string }>(sql);
+    return Number(row?.n ?? 0);
+  }
+
+  /** The rows, or none while the daemon has not made the database or its tables. */
+  async all<T>(sql: string): Promise<T[]> {
+    try {
+      this.store ??= await testStore(this.dir, { migrate: false });
+      return await this.store.all<T>(sql);
+    } catch {
+      return [];
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.store?.close();
+    this.store = null;
+  }
+}

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFeedServer } from '../fakes/feed-server.ts';
 import { startSlackServer } from '../fakes/slack-server.ts';
 import { cleanEnv, startCli, tempDir, waitUntil, type Running } from '../helpers/cli.ts';
+import { DaemonRows } from '../helpers/db.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 
@@ -54,18 +53,6 @@ const negative = (i: number) => ({
   author: `angry${i}`,
 });
 
-function countRows(dbFile: string, sql: string): number {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(dbFile, { readonly: true, fileMustExist: true });
-    return (db.prepare(sql).get() as { n: number }).n;
-  } catch {
-    return 0; // the daemon has not created the file or the table yet
-  } finally {
-    db?.close();
-  }
-}
-
 describe.each([
   { queue: 'embedded', redis: false },
   { queue: 'bullmq on real Redis', redis: true },
@@ -76,11 +63,13 @@ describe.each([
   let env: NodeJS.ProcessEnv;
   let daemon: Running | undefined;
   let prefix: string;
+  let rows: DaemonRows;
 
   beforeEach(async () => {
     feed = await startFeedServer();
     slack = await startSlackServer();
     tmp = tempDir();
+    rows = new DaemonRows(tmp.dir);
     prefix = `test-${randomUUID()}`;
     feed.setFeed('/acme.xml', { kind: 'atom', items: [neutral(1), neutral(2)] });
     const cfg = tmp.file('earshot.yml', configYaml(feed.url('/acme.xml')));
@@ -98,6 +87,7 @@ describe.each([
     daemon = undefined;
     await feed.close();
     await slack.close();
+    await rows.close();
     tmp.cleanup();
     if (redis) {
       const r = new Redis(REDIS);
@@ -107,12 +97,12 @@ describe.each([
     }
   });
 
-  const dbFile = () => path.join(tmp.dir, 'earshot.db');
-  const mentions = () => countRows(dbFile(), 'select count(*) n from mentions');
+  const count = (sql: string) => rows.count(sql);
+  const mentions = () => count('select count(*) n from mentions');
 
   it('polls a feed that turns negative and sends exactly one Slack alert', async () => {
     daemon = startCli(['start'], env);
-    await waitUntil(() => mentions() === 2, 20_000, 'the two neutral posts to be stored');
+    await waitUntil(async () => (await mentions()) === 2, 20_000, 'the two neutral posts to be stored');
     expect(slack.received).toHaveLength(0);
 
     feed.setFeed('/acme.xml', {
@@ -130,11 +120,11 @@ describe.each([
       kind: 'atom',
       items: [neutral(1), neutral(2), ...[1, 2, 3, 4, 5, 6, 7].map(negative)],
     });
-    await waitUntil(() => mentions() === 9, 20_000, 'the seventh negative post');
+    await waitUntil(async () => (await mentions()) === 9, 20_000, 'the seventh negative post');
     await new Promise((r) => setTimeout(r, 3_000));
     expect(slack.received).toHaveLength(1);
-    expect(countRows(dbFile(), 'select count(*) n from incidents')).toBe(1);
-    expect(countRows(dbFile(), "select count(*) n from deliveries where status = 'sent'")).toBe(1);
+    expect(await count('select count(*) n from incidents')).toBe(1);
+    expect(await count("select count(*) n from deliveries where status = 'sent'")).toBe(1);
 
     // SIGTERM: running jobs finish, the queue and the database close, exit code 0.
     daemon.child.kill('SIGTERM');
@@ -147,7 +137,7 @@ describe.each([
     feed.setFeed('/acme.xml', { kind: 'rss', items: [neutral(1), ...[1, 2, 3, 4, 5, 6].map(negative)] });
     await slack.waitFor(1, 20_000);
     await waitUntil(
-      () => countRows(dbFile(), "select count(*) n from deliveries where status = 'sent'") === 1,
+      async () => (await count("select count(*) n from deliveries where status = 'sent'")) === 1,
       5_000,
       'the delivery to be recorded',
     );
@@ -160,10 +150,14 @@ describe.each([
       items: [neutral(1), ...[1, 2, 3, 4, 5, 6, 7, 8].map(negative), neutral(2)],
     });
     daemon = startCli(['start'], env);
-    await waitUntil(() => mentions() === 10, 20_000, 'the posts published while the daemon was down');
+    await waitUntil(
+      async () => (await mentions()) === 10,
+      20_000,
+      'the posts published while the daemon was down',
+    );
     await new Promise((r) => setTimeout(r, 3_000));
     expect(slack.received).toHaveLength(1);
-    expect(countRows(dbFile(), 'select count(*) n from alerts')).toBe(1);
+    expect(await count('select count(*) n from alerts')).toBe(1);
   });
 });
 
