@@ -1,6 +1,9 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
+import { lazy } from './lazy.ts';
 import { CENSOR, redact } from './redact.ts';
+
+const pretty = lazy<typeof Pretty>('pino-pretty');
 
 /**
  * Structured logs on stderr (stdout is kept for the JSON of `analyze` and `replay`): JSON lines for
@@ -38,7 +41,7 @@ export function createLogger(level = 'info', format = process.env.LOG_FORMAT): L
       hooks: { streamWrite: redact },
     },
     readable
-      ? pretty({
+      ? pretty()({
           destination: 2,
           sync: true,
           translateTime: 'SYS:yyyy-mm-dd HH:MM:ss',

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
+import { lazy } from '../lazy.ts';
 import { channels as channelRegistry } from '../alerts/channels/index.ts';
 import type { AnyChannel } from '../alerts/channels/types.ts';
 import { systemClock } from '../clock.ts';
@@ -9,6 +10,8 @@ import { ConfigError, errorMessage } from '../errors.ts';
 import { silentLogger } from '../log.ts';
 import { createHttp } from '../sources/http.ts';
 import { getSource } from '../sources/index.ts';
+
+const ioredis = lazy<typeof import('ioredis')>('ioredis');
 
 export interface DoctorOptions {
   file?: string;
@@ -98,7 +101,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
 }
 
 async function pingRedis(url: string): Promise<string> {
-  const redis = new Redis(url, {
+  const redis: RedisClient = new (ioredis().Redis)(url, {
     lazyConnect: true,
     connectTimeout: 3_000,
     maxRetriesPerRequest: 0,

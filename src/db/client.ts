@@ -3,8 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import pg from 'pg';
+import type pgTypes from 'pg';
+import { lazy } from '../lazy.ts';
 import { PgSql, SqliteSql, type Sql } from './sql.ts';
+
+/** node-postgres, loaded once a postgres:// store is opened: SQLite never needs it. */
+const pg = lazy<typeof pgTypes>('pg');
 
 /** The database: SQLite (the default) or PostgreSQL (`postgres://…`), behind one async interface. */
 export interface Store extends Sql {
@@ -50,7 +54,8 @@ const CONNECTION_ERRORS = new Set([
  * not one: the source and the job are not to blame, and retrying later is the cure.
  */
 export function storageFault(err: unknown, where: string): string | null {
-  if (err instanceof pg.DatabaseError) {
+  const loaded = pg.ifLoaded();
+  if (loaded && err instanceof loaded.DatabaseError) {
     const code = err.code ?? '';
     const fault = PG_FAULTS.find(([prefix]) => code.startsWith(prefix));
     return fault ? `PostgreSQL at ${where} ${fault[1]} (${err.message}, ${code})` : null;
@@ -166,13 +171,14 @@ export function redactUrl(location: string): string {
 }
 
 /** Numbers, not strings: counts are int8 and sums numeric in PostgreSQL; every such value Earshot keeps fits a double. */
-const NUMERIC_TYPES = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const INT8 = 20;
+const NUMERIC = 1700;
 const toNumber = (v: string): number => Number(v);
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
-    NUMERIC_TYPES.has(oid)
+    oid === INT8 || oid === NUMERIC
       ? toNumber
-      : (pg.types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pg.types.getTypeParser,
+      : (pg().types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof pgTypes.types.getTypeParser,
 };
 
 /** Keys of the advisory lock that migrations run under: any fixed number, the same in every daemon. */
@@ -191,7 +197,12 @@ export class PgStore extends PgSql implements Store {
     private readonly opts: { connectWaitMs?: number } = {},
   ) {
     const url = new URL(location);
-    const pool = new pg.Pool({ connectionString: location, types, max: 10, connectionTimeoutMillis: 5_000 });
+    const pool = new (pg().Pool)({
+      connectionString: location,
+      types,
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+    });
     // An idle connection the server closed (a restart): the next query says so; the process lives on.
     pool.on('error', () => undefined);
     super(pool);
@@ -218,7 +229,7 @@ export class PgStore extends PgSql implements Store {
   }
 
   /** A connection, waiting for the server to come up (a machine booting) and creating the database. */
-  private async connect(): Promise<pg.PoolClient> {
+  private async connect(): Promise<pgTypes.PoolClient> {
     const until = Date.now() + (this.opts.connectWaitMs ?? PG_CONNECT_WAIT_MS);
     let created = false;
     for (;;) {
@@ -246,7 +257,7 @@ export class PgStore extends PgSql implements Store {
   private async createDatabase(): Promise<void> {
     const admin = new URL(this.url);
     admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
+    const client = new (pg().Client)({ connectionString: admin.toString() });
     await client.connect();
     try {
       await client.query(`create database "${this.database.replace(/"/g, '""')}"`);
@@ -273,7 +284,7 @@ export class PgStore extends PgSql implements Store {
  * migrator keeps it), under an advisory lock: daemons starting together take turns, and the ones
  * after the first find nothing left to do.
  */
-async function migratePg(client: pg.PoolClient): Promise<void> {
+async function migratePg(client: pgTypes.PoolClient): Promise<void> {
   const migrations = readMigrationFiles({ migrationsFolder: PG_MIGRATIONS });
   await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {

@@ -1,12 +1,4 @@
-import {
-  DelayedError,
-  Queue,
-  UnrecoverableError,
-  Worker,
-  type Job,
-  type JobsOptions,
-  type MinimalJob,
-} from 'bullmq';
+import type { Job, JobsOptions, MinimalJob, Queue, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
@@ -22,6 +14,9 @@ import {
   type QueueName,
   QUEUE_NAMES,
 } from './types.ts';
+import { lazy } from '../lazy.ts';
+
+const bull = lazy<typeof import('bullmq')>('bullmq');
 
 /** This process, as BullMQ records it on the jobs it runs: `host:pid`. */
 export const WORKER_NAME = `${hostname()}:${process.pid}`;
@@ -62,7 +57,7 @@ export class BullQueue implements JobQueue {
     this.prefix = opts.prefix ?? 'earshot';
     this.log = opts.log;
     for (const name of QUEUE_NAMES) {
-      const q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      const q = new (bull().Queue)(name, { connection: this.connection, prefix: this.prefix });
       q.on('error', (err) => this.connectionError(err));
       this.queues.set(name, q);
     }
@@ -97,7 +92,7 @@ export class BullQueue implements JobQueue {
   }
 
   work<T>(queue: QueueName, handler: JobHandler<T>, opts: { concurrency?: number } = {}): void {
-    const worker = new Worker(
+    const worker = new (bull().Worker)(
       queue,
       async (job: Job, token?: string) => {
         try {
@@ -107,12 +102,12 @@ export class BullQueue implements JobQueue {
             attemptsMax: job.opts.attempts ?? 1,
           });
         } catch (err) {
-          if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          if (err instanceof PermanentJobError) throw new (bull().UnrecoverableError)(err.message);
           if (err instanceof DeferJobError) {
             await job.updateData(err.data);
             await job.moveToDelayed(Date.now() + err.delayMs, token);
             // BullMQ's way of saying "moved, not failed": no try is counted.
-            throw new DelayedError();
+            throw new (bull().DelayedError)();
           }
           throw err;
         }
@@ -138,7 +133,8 @@ export class BullQueue implements JobQueue {
     );
     worker.on('error', (err) => this.connectionError(err));
     worker.on('failed', (job, err) => {
-      const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final =
+        !job || err instanceof bull().UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       this.log?.[final ? 'error' : 'warn'](
         { queue, jobId: job?.id, attempt: job?.attemptsMade },
         `job ${job?.id ?? '?'} failed${final ? '' : ', will retry'}: ${err.message}`,

@@ -1,5 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { lazy } from '../lazy.ts';
 import { LocalPacer, sleep, usePacer, type Pacer } from '../sources/pace.ts';
+
+const ioredis = lazy<typeof import('ioredis')>('ioredis');
 
 // One slot per call, on Redis's own clock so that daemons on machines whose clocks differ agree.
 // Returns how long the caller waits. A hold only ever pushes the next slot later.
@@ -79,7 +82,7 @@ export class RedisPacer implements Pacer {
  */
 export function sharePacing(opts: { url: string; prefix: string }): { close(): Promise<void> } {
   const u = new URL(opts.url);
-  const redis = new Redis(opts.url, {
+  const redis = new (ioredis().Redis)(opts.url, {
     // Fail at once while Redis is away: the call is then paced locally instead of waiting.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

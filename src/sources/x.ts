@@ -1,13 +1,5 @@
 import http from 'node:http';
-import {
-  ApiPartialResponseError,
-  ApiRequestError,
-  ApiResponseError,
-  TwitterApi,
-  type ITwitterApiClientPlugin,
-  type TweetV2,
-  type UserV2,
-} from 'twitter-api-v2';
+import type { ApiRequestError, ITwitterApiClientPlugin, TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
 import { z } from 'zod';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { parseQuery, type QueryNode } from '../query.ts';
@@ -16,6 +8,9 @@ import { dateString } from './dates.ts';
 import { AGENT_OPTIONS, retryAfterMs } from './http.ts';
 import { credentialKey, holdUntil, pace } from './pace.ts';
 import type { Source, SourceContext } from './types.ts';
+import { lazy } from '../lazy.ts';
+
+const twitter = lazy<typeof import('twitter-api-v2')>('twitter-api-v2');
 
 const options = z.object({
   /** An app's bearer token (a secret: write ${X_BEARER_TOKEN}). */
@@ -183,7 +178,7 @@ function client(o: XOptions, timeoutMs: number): TwitterApi {
     },
   };
   // An http: base (a fake, a proxy) needs an http agent; keep-alive, as Node's own agents are.
-  c = new TwitterApi(o.bearer_token, {
+  c = new (twitter().TwitterApi)(o.bearer_token, {
     plugins: [plugin],
     ...(base?.startsWith('http:') ? { httpAgent: new http.Agent(AGENT_OPTIONS) } : {}),
   });
@@ -355,7 +350,7 @@ async function guard(o: XOptions, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    if (err instanceof ApiResponseError) {
+    if (err instanceof twitter().ApiResponseError) {
       const data = err.data as { title?: string; detail?: string } | undefined;
       const what = [data?.title, data?.detail].filter(Boolean).join(': ') || err.message;
       if (err.code === 401 || err.code === 403)
@@ -369,7 +364,7 @@ async function guard(o: XOptions, fn: () => Promise<void>): Promise<void> {
       }
       throw new SourceResponseError('x', `${err.code} ${what}`, { cause: err });
     }
-    if (err instanceof ApiPartialResponseError) {
+    if (err instanceof twitter().ApiPartialResponseError) {
       const status = err.response.statusCode ?? 0;
       throw new SourceResponseError(
         'x',
@@ -378,7 +373,7 @@ async function guard(o: XOptions, fn: () => Promise<void>): Promise<void> {
       );
     }
 
-    if (err instanceof ApiRequestError) {
+    if (err instanceof twitter().ApiRequestError) {
       throw new SourceResponseError('x', `X API not reachable (${networkCause(err)})`, { cause: err });
     }
     if (err instanceof TypeError)

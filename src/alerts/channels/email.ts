@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { z } from 'zod';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import type { AlertPayload } from '../../types.ts';
@@ -8,6 +8,9 @@ import { renderHtml, renderText } from '../../digest/render.ts';
 import { isTeamReport, type AnyDigestReport } from '../../digest/types.ts';
 import { evidenceLines, kindInWords, truncate } from '../format.ts';
 import type { Channel, DigestMessage } from './types.ts';
+import { lazy } from '../../lazy.ts';
+
+const nodemailer = lazy<typeof import('nodemailer')>('nodemailer');
 
 const address = z.email();
 const options = z.object({
@@ -144,7 +147,7 @@ function transport(url: string): Transporter {
   if (!t)
     transports.set(
       url,
-      (t = nodemailer.createTransport(url, { connectionTimeout: 10_000, socketTimeout: 20_000 })),
+      (t = nodemailer().createTransport(url, { connectionTimeout: 10_000, socketTimeout: 20_000 })),
     );
   return t;
 }
