@@ -10,12 +10,14 @@ import type { WebhookBody } from '../../src/alerts/channels/webhook.ts';
 import { startFeedServer, type FeedItem } from '../fakes/feed-server.ts';
 import { startReceiver, type Received } from '../fakes/receiver-server.ts';
 import { cleanEnv, startCli, tempDir, waitUntil, type Running } from '../helpers/cli.ts';
+import { DaemonRows, ON_POSTGRES, testStore } from '../helpers/db.ts';
 import { startPrivateRedis } from '../helpers/redis.ts';
 
 // The daemon (`earshot start`, a child process) polling a feed, detecting and alerting a webhook
 // while things go wrong between the poll and the delivery: the process is killed, Redis goes away,
 // the database is locked by another writer, the disk under it fills up. Deliveries under faults
-// have their own file (delivery-faults.test.ts).
+// have their own file (delivery-faults.test.ts). On PostgreSQL too (tests/postgres-files.txt), but
+// for the tests about the SQLite file itself: its lock's busy_timeout and the disk under it.
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {
@@ -92,6 +94,8 @@ routes:
     });
   }
   const dbFile = path.join(dataDir, 'earshot.db');
+  const rows = new DaemonRows(dataDir);
+  closers.push(() => rows.close());
   let daemon: Running | undefined;
   const kill = async () => {
     daemon?.child.kill('SIGKILL');
@@ -111,36 +115,47 @@ routes:
       return daemon;
     },
     kill,
-    /** A one-number query on the daemon's database, read-only (0 while it does not exist yet). */
-    count(sql: string): number {
-      let db: Database.Database | undefined;
-      try {
-        db = new Database(dbFile, { readonly: true, fileMustExist: true });
-        return (db.prepare(sql).get() as { n: number }).n;
-      } catch {
-        return 0;
-      } finally {
-        db?.close();
-      }
+    /** A one-number query on the daemon's database (0 while it does not exist yet). */
+    count: (sql: string) => rows.count(sql),
+    async mentionIds(): Promise<string[]> {
+      return (await rows.all<{ id: string }>('select id from mentions')).map((r) => r.id).sort();
     },
-    mentionIds(): string[] {
-      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        return (db.prepare('select id from mentions order by id').all() as { id: string }[]).map((r) => r.id);
-      } finally {
-        db.close();
+    /**
+     * Another connection holding the mentions' write lock until `release()`, as a backup or a script
+     * would: SQLite's write lock, or on PostgreSQL a transaction holding `lock table mentions in
+     * exclusive mode` (reads go on, writes wait).
+     */
+    async lockDatabase(): Promise<() => Promise<void>> {
+      if (!ON_POSTGRES) {
+        const db = new Database(dbFile);
+        db.exec('BEGIN IMMEDIATE');
+        const release = () => {
+          if (db.open) {
+            db.exec('ROLLBACK');
+            db.close();
+          }
+          return Promise.resolve();
+        };
+        closers.push(release);
+        return release;
       }
-    },
-    /** Another connection holding the write lock until `release()`, as a backup or a script would. */
-    lockDatabase() {
-      const db = new Database(dbFile);
-      db.exec('BEGIN IMMEDIATE');
-      const release = () => {
-        if (db.open) {
-          db.exec('ROLLBACK');
-          db.close();
-        }
-      };
+      const store = await testStore(dataDir, { migrate: false });
+      let unlock!: () => void;
+      let locked!: () => void;
+      const held = new Promise<void>((r) => (locked = r));
+      const done = store.tx(async () => {
+        await store.run('lock table mentions in exclusive mode');
+        locked();
+        await new Promise<void>((r) => (unlock = r));
+      });
+      await Promise.race([held, done]);
+      let released: Promise<void> | undefined;
+      const release = () =>
+        (released ??= (async () => {
+          unlock();
+          await done;
+          await store.close();
+        })());
       closers.push(release);
       return release;
     },
@@ -155,12 +170,12 @@ routes:
 
 type Rig = Awaited<ReturnType<typeof startRig>>;
 const stored = (rig: Rig, n: number, what: string) =>
-  waitUntil(() => rig.count('select count(*) n from mentions') === n, 20_000, what);
+  waitUntil(async () => (await rig.count('select count(*) n from mentions')) === n, 20_000, what);
 const sentAll = (rig: Rig) =>
   waitUntil(
-    () =>
-      rig.count('select count(*) n from deliveries') > 0 &&
-      rig.count("select count(*) n from deliveries where status <> 'sent'") === 0,
+    async () =>
+      (await rig.count('select count(*) n from deliveries')) > 0 &&
+      (await rig.count("select count(*) n from deliveries where status <> 'sent'")) === 0,
     20_000,
     'every delivery sent',
   );
@@ -180,22 +195,27 @@ describe.each([
       await stored(rig, 2, 'the first two posts');
 
       // 1. A poll has read new posts and waits for the database (held by another writer): killed there.
-      const release = rig.lockDatabase();
+      const release = await rig.lockDatabase();
       const first = [neutral(1), neutral(2), ...range(1, 6).map(negative)];
       rig.serve(first);
       await rig.nextRead('a poll of the new posts');
-      // The poll reached the store within milliseconds and now waits for the lock (busy_timeout 5 s).
+      // The poll reached the store within milliseconds and now waits for the lock (SQLite's
+      // busy_timeout is 5 s; PostgreSQL waits as long as the lock is held).
       await new Promise((r) => setTimeout(r, 500));
-      expect(rig.count('select count(*) n from mentions')).toBe(2);
+      expect(await rig.count('select count(*) n from mentions')).toBe(2);
       await rig.kill();
-      release();
+      await release();
 
       // 2. Restarted: the cursor did not move past what was never stored, so the posts come again.
       //    Killed again as soon as detection has opened the incident, its alert still being sent.
       rig.hook.slow(1_500);
       rig.start();
       await stored(rig, first.length, 'the posts of the killed poll, after the restart');
-      await waitUntil(() => rig.count('select count(*) n from incidents') > 0, 20_000, 'an incident');
+      await waitUntil(
+        async () => (await rig.count('select count(*) n from incidents')) > 0,
+        20_000,
+        'an incident',
+      );
       await rig.kill();
 
       // 3. While it is down the story goes on; restarted once more.
@@ -208,9 +228,9 @@ describe.each([
       // Time for a second alert, had the restarts made one.
       await new Promise((r) => setTimeout(r, 2_500));
 
-      expect(rig.mentionIds()).toEqual(ids(all).sort());
-      expect(rig.count('select count(*) n from incidents')).toBe(1);
-      expect(rig.count('select count(*) n from alerts')).toBe(1);
+      expect(await rig.mentionIds()).toEqual(ids(all).sort());
+      expect(await rig.count('select count(*) n from incidents')).toBe(1);
+      expect(await rig.count('select count(*) n from alerts')).toBe(1);
       // The one documented duplicate: a send in flight when the process died goes again, same id.
       expect(rig.hook.requests.length).toBeGreaterThanOrEqual(1);
       expect(rig.hook.requests.length).toBeLessThanOrEqual(2);
@@ -220,14 +240,15 @@ describe.each([
   },
 );
 
-describe('the database locked by another writer past busy_timeout', () => {
+// PostgreSQL has no busy_timeout: a writer waits while the lock is held (the SIGKILL test holds a poll so).
+describe.skipIf(ON_POSTGRES)('the database locked by another writer past busy_timeout', () => {
   it('logs the poll that failed and why, keeps running, and stores everything once the lock is gone', async () => {
     const rig = await startRig();
     rig.serve([neutral(1), neutral(2)]);
     rig.start();
     await stored(rig, 2, 'the first two posts');
 
-    const release = rig.lockDatabase();
+    const release = await rig.lockDatabase();
     const all = [neutral(1), neutral(2), ...range(3, 6).map(neutral)];
     rig.serve(all);
     await waitUntil(
@@ -239,11 +260,11 @@ describe('the database locked by another writer past busy_timeout', () => {
       'the failed poll in the log',
     );
     expect(rig.daemon?.child.exitCode).toBeNull();
-    expect(rig.count('select count(*) n from mentions')).toBe(2);
-    release();
+    expect(await rig.count('select count(*) n from mentions')).toBe(2);
+    await release();
 
     await stored(rig, all.length, 'the posts once the lock is released');
-    expect(rig.mentionIds()).toEqual(ids(all).sort());
+    expect(await rig.mentionIds()).toEqual(ids(all).sort());
     expect(rig.daemon?.child.exitCode).toBeNull();
   });
 });
@@ -275,8 +296,9 @@ function tmpfsRefused(): string | null {
   return null;
 }
 
-describe('the disk under the database full', () => {
-  const refused = tmpfsRefused();
+// The disk under the SQLite file; PostgreSQL's disk is its server's.
+describe.skipIf(ON_POSTGRES)('the disk under the database full', () => {
+  const refused = ON_POSTGRES ? 'on PostgreSQL' : tmpfsRefused();
   if (refused)
     console.warn(`disk-full test skipped: mounting a small tmpfs needs root and mount rights (${refused})`);
 
@@ -316,7 +338,7 @@ describe('the disk under the database full', () => {
 
       rmSync(filler);
       await stored(rig, all.length, 'the posts once space is freed');
-      expect(rig.mentionIds()).toEqual(ids(all).sort());
+      expect(await rig.mentionIds()).toEqual(ids(all).sort());
     },
   );
 });
@@ -348,8 +370,8 @@ describe('Redis gone while posts come in (a private redis-server stopped, then s
     await stored(rig, all.length, 'the posts after Redis is back');
     await sentAll(rig);
     await new Promise((r) => setTimeout(r, 2_000));
-    expect(rig.mentionIds()).toEqual(ids(all).sort());
-    expect(rig.count('select count(*) n from alerts')).toBe(1);
+    expect(await rig.mentionIds()).toEqual(ids(all).sort());
+    expect(await rig.count('select count(*) n from alerts')).toBe(1);
     expect(rig.hook.requests.map(alertTitle)).toHaveLength(1);
   });
 });
