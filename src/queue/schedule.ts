@@ -17,7 +17,16 @@ export function alignedTick(now: number, everyMs: number): number {
   return Math.floor(now / everyMs) * everyMs;
 }
 
-/** The entries whose interval boundary was crossed between two instants (`after` excluded). */
+/** Ticks missed while the event loop was held that are still queued late; older ones are dropped. */
+export const MAX_LATE_TICKS = 5;
+
+/**
+ * The ticks of each entry whose boundary was crossed between two instants (`after` excluded),
+ * oldest first. Every one is queued, not only the latest: a daemon whose loop was held past a
+ * boundary (a long poll, a busy machine) still queues that tick, so another daemon dying just then
+ * leaves no tick without its job. A longer gap (a suspended machine) keeps the last
+ * MAX_LATE_TICKS.
+ */
 export function dueBetween<T extends { everyMs: number }>(
   entries: readonly T[],
   after: number,
@@ -25,8 +34,10 @@ export function dueBetween<T extends { everyMs: number }>(
 ): { entry: T; tick: number }[] {
   const out: { entry: T; tick: number }[] = [];
   for (const entry of entries) {
-    const tick = alignedTick(upTo, entry.everyMs);
-    if (tick > after) out.push({ entry, tick });
+    const every = entry.everyMs;
+    const last = alignedTick(upTo, every);
+    const first = Math.max(alignedTick(after, every) + every, last - (MAX_LATE_TICKS - 1) * every);
+    for (let tick = first; tick <= last; tick += every) out.push({ entry, tick });
   }
   return out;
 }

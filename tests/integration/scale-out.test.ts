@@ -344,7 +344,19 @@ describe.skipIf(process.platform !== 'linux')('two daemons on one Redis and one 
       const failed = (await queue(q).getJobs(['failed'], 0, -1)).map((j) => `${j.id}: ${j.failedReason}`);
       for (const [tick, brands] of perTick)
         if (tick < stopping - 3_000)
-          expect({ q, tick, brands: brands.sort() }, `failed jobs: ${failed.join('; ') || 'none'}`).toEqual({
+          expect(
+            { q, tick, brands: brands.sort() },
+            [
+              `${stopping - tick} ms before B's stop, A killed at ${killedAt}; failed jobs: ${failed.join('; ') || 'none'}`,
+              ...[a, b].map((d) =>
+                d
+                  .logs()
+                  .split('\n')
+                  .filter((l) => l.includes('could not queue'))
+                  .join('\n'),
+              ),
+            ].join('\n'),
+          ).toEqual({
             q,
             tick,
             brands: BRANDS,

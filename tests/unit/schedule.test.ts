@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/queue/backoff.ts';
 import { jobIdFor } from '../../src/queue/index.ts';
-import { alignedTick, dueBetween } from '../../src/queue/schedule.ts';
+import { alignedTick, dueBetween, MAX_LATE_TICKS } from '../../src/queue/schedule.ts';
 
 describe('schedule ticks', () => {
   it('aligns ticks to the epoch, so every process computes the same one', () => {
@@ -19,6 +19,21 @@ describe('schedule ticks', () => {
     expect(dueBetween(entries, t, t + 400).map((d) => d.entry.key)).toEqual([]);
     expect(dueBetween(entries, t, t + 600).map((d) => d.entry.key)).toEqual(['a', 'b']);
     expect(dueBetween(entries, t + 600, t + 60_600).map((d) => d.entry.key)).toEqual(['a']);
+  });
+
+  it('queues a tick the loop was held past, oldest first, and keeps only the last few of a long gap', () => {
+    const every = { key: 'detect', everyMs: 1_000 };
+    const t = Date.parse('2026-11-24T10:00:00.400Z');
+    // Held 2.3 s: the boundaries at :01 and :02 were crossed, both are queued.
+    expect(dueBetween([every], t, t + 2_300).map((d) => new Date(d.tick).toISOString())).toEqual([
+      '2026-11-24T10:00:01.000Z',
+      '2026-11-24T10:00:02.000Z',
+    ]);
+    // Suspended for an hour: the last MAX_LATE_TICKS, not 3,600 jobs.
+    const late = dueBetween([every], t, t + 3_600_000);
+    expect(late).toHaveLength(MAX_LATE_TICKS);
+    expect(late.at(-1)?.tick).toBe(alignedTick(t + 3_600_000, 1_000));
+    expect(late[0]?.tick).toBe(alignedTick(t + 3_600_000, 1_000) - (MAX_LATE_TICKS - 1) * 1_000);
   });
 
   it('builds job ids BullMQ accepts from any parts', () => {
