@@ -143,8 +143,9 @@ async function startDaemonProcess(opts: {
 }): Promise<DaemonProcess> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {};
-  // MALLOC_ARENA_MAX passes, to try glibc's arenas (see README, "Benchmarks").
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'MALLOC_ARENA_MAX'])
+  // MALLOC_ARENA_MAX passes, to try glibc's arenas (see README, "Benchmarks"); EARSHOT_HEAP_TRIM=0
+  // turns the idle heap trim off, to measure without it.
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'MALLOC_ARENA_MAX', 'EARSHOT_HEAP_TRIM'])
     if (process.env[k] !== undefined) env[k] = process.env[k];
   Object.assign(env, {
     EARSHOT_ENV_FILE: '',

@@ -15,6 +15,7 @@ import { formatDuration } from './duration.ts';
 import { createQueue } from './queue/index.ts';
 import type { JobHandler, JobMeta, QueueName } from './queue/types.ts';
 import { startSchedules } from './queue/schedule.ts';
+import { startHeapTrim } from './heap-trim.ts';
 import { createHttp } from './sources/http.ts';
 import { getSource } from './sources/index.ts';
 import { sharePacing } from './queue/redis-pacer.ts';
@@ -23,7 +24,7 @@ import { digestRoute } from './http/digest.ts';
 import { loadAckSecret } from './http/ack-secret.ts';
 import { healthRoutes } from './http/health.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
-import { collectProcessMetrics } from './metrics.ts';
+import { collectProcessMetrics, countHeapTrim } from './metrics.ts';
 
 export interface Daemon {
   ctx: JobContext;
@@ -132,6 +133,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const timers: NodeJS.Timeout[] = [];
   let schedules: { stop(): void } | null = null;
   if (opts.schedule !== false) {
+    const trim = startHeapTrim({ quietFor: () => running.quietFor(), log, onTrim: countHeapTrim });
+    if (trim) timers.push(trim);
     const relayTimer = setInterval(
       () => void relay().catch((err: unknown) => log.error(`outbox relay failed: ${errorMessage(err)}`)),
       opts.relayEveryMs ?? 2_000,
@@ -268,8 +271,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 /** Jobs of this process running now, per queue, so that a shutdown can say what it waits for. */
 function runningJobs() {
   const counts = new Map<QueueName, number>();
-  const bump = (q: QueueName, by: number) => counts.set(q, (counts.get(q) ?? 0) + by);
+  let busy = 0;
+  let changedAt = Date.now();
+  const bump = (q: QueueName, by: number) => {
+    counts.set(q, (counts.get(q) ?? 0) + by);
+    busy += by;
+    changedAt = Date.now();
+  };
   return {
+    /** How long no job has been running, in ms (0 while one is). */
+    quietFor(): number {
+      return busy > 0 ? 0 : Date.now() - changedAt;
+    },
     track<T>(q: QueueName, handler: JobHandler<T>): JobHandler<T> {
       return async (data, meta) => {
         bump(q, 1);

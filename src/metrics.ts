@@ -38,6 +38,17 @@ const alertLatency = new Histogram({
   registers: [registry],
 });
 
+const heapTrims = new Counter({
+  name: 'earshot_heap_trims_total',
+  help: 'Full collections run when idle to give back heap a burst grew (src/heap-trim.ts)',
+  registers: [registry],
+});
+const heapTrimmed = new Counter({
+  name: 'earshot_heap_trimmed_bytes_total',
+  help: 'Heap given back by those collections, in bytes',
+  registers: [registry],
+});
+
 const queueDepth = new Gauge({
   name: 'earshot_queue_depth',
   help: 'Jobs waiting, delayed or running, per queue',
@@ -73,6 +84,11 @@ export function countDelivery(
   deliveries.inc({ channel, outcome });
   if (outcome === 'sent' && createdAt !== undefined && now !== undefined && Number.isFinite(createdAt))
     alertLatency.observe({ channel }, Math.max(0, now - createdAt) / 1000);
+}
+
+export function countHeapTrim(freedBytes: number): void {
+  heapTrims.inc();
+  if (freedBytes > 0) heapTrimmed.inc(freedBytes);
 }
 
 export function setQueueDepths(counts: Record<QueueName, number>): void {
