@@ -34,8 +34,8 @@ function fullGc(): (() => void) | null {
  * Gives back the heap a burst grew. During a burst of polls V8 lets its heap grow to several times
  * what is in use, and keeps it afterwards (207 MB held for 43 MB in use after 1,000,000 mentions),
  * shrinking it only if its own idle-time reducer happens to run. When the daemon is quiet and holds
- * more than 96 MB of heap (and 32 MB more than the last collection left), one full collection
- * returns what is unused: once no job has run for 2 s, at most one every 10 s, never in the
+ * more than 96 MB of heap (and 32 MB more than the last collection left), two full collections
+ * return what is unused: once no job has run for 2 s, at most every 10 s, never in the
  * middle of work. Returns the timer (unref'd) to clear.
  */
 export function startHeapTrim(opts: {
