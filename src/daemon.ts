@@ -271,17 +271,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 /** Jobs of this process running now, per queue, so that a shutdown can say what it waits for. */
 function runningJobs() {
   const counts = new Map<QueueName, number>();
-  let busy = 0;
   let changedAt = Date.now();
   const bump = (q: QueueName, by: number) => {
     counts.set(q, (counts.get(q) ?? 0) + by);
-    busy += by;
     changedAt = Date.now();
   };
   return {
     /** How long no job has been running, in ms (0 while one is). */
     quietFor(): number {
-      return busy > 0 ? 0 : Date.now() - changedAt;
+      for (const n of counts.values()) if (n > 0) return 0;
+      return Date.now() - changedAt;
     },
     track<T>(q: QueueName, handler: JobHandler<T>): JobHandler<T> {
       return async (data, meta) => {

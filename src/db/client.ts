@@ -171,6 +171,7 @@ export function redactUrl(location: string): string {
 }
 
 /** Numbers, not strings: counts are int8 and sums numeric in PostgreSQL; every such value Earshot keeps fits a double. */
+// pg's types.builtins.INT8 and NUMERIC, named here so that loading this module does not load pg.
 const INT8 = 20;
 const NUMERIC = 1700;
 const toNumber = (v: string): number => Number(v);
