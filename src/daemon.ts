@@ -146,13 +146,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           b.sources.map((s) => ({
             key: `poll ${b.name}/${s.key}`,
             everyMs: s.everyMs,
-            enqueue: async (tick: Date) => {
-              await queue.add(
+            enqueue: (tick: Date) =>
+              queue.add(
                 'poll',
                 { brand: b.name, source: s.key, tick: tick.getTime() },
                 { jobId: pollJob.jobId(b.name, s.key, tick.getTime()), attempts: pollJob.attempts },
-              );
-            },
+              ),
           })),
         ),
         ...config.brands.flatMap((b) =>
@@ -197,8 +196,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         ...config.brands.map((b) => ({
           key: `detect ${b.name}`,
           everyMs: b.detection.every,
-          enqueue: async (tick: Date) => {
-            await queue.add(
+          enqueue: (tick: Date) =>
+            queue.add(
               'detect',
               { brand: b.name, tick: tick.getTime() },
               {
@@ -206,8 +205,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
                 attempts: detectJob.attempts,
                 backoffMs: detectJob.backoffMs,
               },
-            );
-          },
+            ),
         })),
       ],
       { clock, log },

@@ -6,7 +6,8 @@ import { errorMessage } from '../errors.ts';
 export interface ScheduleEntry {
   key: string;
   everyMs: number;
-  enqueue: (tick: Date) => Promise<void>;
+  /** True when it queued a job, false when the job was already there (another daemon's). */
+  enqueue: (tick: Date) => Promise<boolean | void>;
 }
 
 /**
@@ -51,9 +52,18 @@ export function startSchedules(
   opts: { clock?: Clock; log?: Logger } = {},
 ): { stop(): void } {
   const clock = opts.clock ?? systemClock;
+  // At debug level every tick says who queued it: with several daemons on one Redis, that is how
+  // a tick without its job is told from a job lost after it was queued.
   const fire = (entry: ScheduleEntry, tick: number) =>
     void entry
       .enqueue(new Date(tick))
+      .then((added) => {
+        if (typeof added === 'boolean')
+          opts.log?.debug(
+            { schedule: entry.key, tick },
+            `${added ? 'queued' : 'already queued'}: ${entry.key} at ${tick}`,
+          );
+      })
       .catch((err: unknown) =>
         opts.log?.error({ schedule: entry.key }, `could not queue ${entry.key}: ${errorMessage(err)}`),
       );
