@@ -1,3 +1,5 @@
+import { isPlain } from './plain.ts';
+
 /** Languages the sentiment scorer covers; others are labelled, not guessed. */
 export const SENTIMENT_LANGS = new Set(['en']);
 
@@ -239,7 +241,7 @@ export function detectLanguage(text: string, reported?: string): string {
   VOTED.length = 0;
   stopwords = 0;
   const lower = text.toLowerCase();
-  if (isAscii(lower)) {
+  if (isPlain(lower)) {
     // The words WORD finds, without the regex: in ASCII its letters are a-z and the apostrophe.
     let start = -1;
     for (let i = 0; i <= lower.length; i++) {
@@ -264,9 +266,4 @@ export function detectLanguage(text: string, reported?: string): string {
     } else if (v > second) second = v;
   }
   return stopwords >= 2 && bestVotes >= 1.5 && bestVotes > second * 1.5 ? best : 'und';
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
-  return true;
 }

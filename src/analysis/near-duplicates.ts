@@ -6,6 +6,8 @@
  * bins filled from their neighbours): a fifth of the cost of 32 hash functions, as precise.
  */
 
+import { isPlain } from './plain.ts';
+
 const HASHES = 32;
 const BANDS = 8;
 const ROWS = HASHES / BANDS;
@@ -51,12 +53,13 @@ export function signature(text: string): Int32Array {
 const HASHED: number[] = [];
 
 /**
- * fnv1a of each of `wordsOf(text)`, without making the words: an ASCII text is scanned once (after a look that it is ASCII), lower
+ * fnv1a of each of `wordsOf(text)`, without making the words: an ASCII text (or one whose only other
+ * characters are punctuation, see `isPlain`) is scanned once, lower
  * case read off each code, trying at each place what TOKEN tries, in its order (a link, then
  * `www.`, then a handle, then a word). Any other text goes through `wordsOf`.
  */
 export function wordHashes(text: string): number[] {
-  if (!isAscii(text)) return wordHashesOf(text);
+  if (!isPlain(text)) return wordHashesOf(text);
   const out = HASHED;
   out.length = 0;
   const n = text.length;
@@ -106,11 +109,6 @@ function wordHashesOf(text: string): number[] {
   out.length = 0;
   for (const w of wordsOf(text)) out.push(fnv1a(w));
   return out;
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
-  return true;
 }
 
 /** The code at `i`, A-Z lowered (the rest as is). */
@@ -196,6 +194,8 @@ const REFRESH = new Int32Array(HASHES);
 
 /** Slots a chunk holds: 128 KB of signatures. */
 const CHUNK = 1024;
+/** Slots a new chunk has room for, doubled as they fill: most brands have a few dozen groups. */
+const FIRST_ROOM = 32;
 
 /**
  * The signatures and ids of 1,024 consecutive slots. Slots are written in order (the ring only
@@ -204,22 +204,26 @@ const CHUNK = 1024;
  * round again, the new ids gather in `fresh` while the rest of the old ones are still read.
  */
 class Chunk {
-  readonly sigs: Int32Array;
+  // Grown, not allocated whole: a full chunk's 144 KB for each brand's first handful of groups
+  // was most of the cost of a new brand's first poll (and its memory, with hundreds of brands).
+  sigs: Int32Array;
   /** When each slot's text was posted, for `forgetBefore`. */
-  readonly ats: Float64Array;
+  ats: Float64Array;
   /** The latest post of each slot's group, the text itself or a copy: a group still copied stays. */
-  readonly seen: Float64Array;
+  seen: Float64Array;
   private fresh: string[] = [];
   private joined = '';
   private ends = new Uint32Array(0);
 
   constructor(private readonly length: number) {
-    this.sigs = new Int32Array(length * HASHES);
-    this.ats = new Float64Array(length);
-    this.seen = new Float64Array(length);
+    const room = Math.min(length, FIRST_ROOM);
+    this.sigs = new Int32Array(room * HASHES);
+    this.ats = new Float64Array(room);
+    this.seen = new Float64Array(room);
   }
 
   write(i: number, id: string, sig: Int32Array, at: number): void {
+    if (i >= this.ats.length) this.grow(i + 1);
     this.sigs.set(sig, i * HASHES);
     this.ats[i] = at;
     this.seen[i] = at;
@@ -229,6 +233,19 @@ class Chunk {
     this.ends = Uint32Array.from(this.fresh, (x) => (end += x.length));
     this.joined = this.fresh.join('');
     this.fresh = [];
+  }
+
+  private grow(least: number): void {
+    const room = Math.min(this.length, Math.max(least, this.ats.length * 2));
+    const sigs = new Int32Array(room * HASHES);
+    sigs.set(this.sigs);
+    this.sigs = sigs;
+    const ats = new Float64Array(room);
+    ats.set(this.ats);
+    this.ats = ats;
+    const seen = new Float64Array(room);
+    seen.set(this.seen);
+    this.seen = seen;
   }
 
   id(i: number): string {

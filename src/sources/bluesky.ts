@@ -104,14 +104,17 @@ export const bluesky: Source<BlueskyOptions, BlueskyPost, BlueskyCursor, Bluesky
   normalize(p): Mention | null {
     const text = p.record.text.trim();
     if (!text) return null;
-    const rkey = p.uri.split('/').pop() ?? '';
+    const rkey = p.uri.slice(p.uri.lastIndexOf('/') + 1);
     const m: Mention = {
       id: `bsky:${p.uri}`,
       source: 'bluesky',
       url: `https://bsky.app/profile/${p.author.handle}/post/${rkey}`,
       text,
       createdAt: new Date(p.record.createdAt),
-      author: { handle: p.author.handle, ...(p.followers !== undefined ? { followers: p.followers } : {}) },
+      author:
+        p.followers !== undefined
+          ? { handle: p.author.handle, followers: p.followers }
+          : { handle: p.author.handle },
       metrics: {
         likes: p.likeCount ?? 0,
         reposts: p.repostCount ?? 0,

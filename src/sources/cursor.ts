@@ -17,6 +17,14 @@ export function nextSeen<T extends string | number>(
   fresh: readonly { id: string; at: T }[],
 ): SeenCursor<T> {
   let newest = since;
-  for (const f of fresh) if (timeOf(f.at) > timeOf(newest)) newest = f.at;
+  // Parsed once each: an ISO time costs a Date.parse, and a poll brings hundreds.
+  let newestAt = timeOf(since);
+  for (const f of fresh) {
+    const at = timeOf(f.at);
+    if (at > newestAt) {
+      newest = f.at;
+      newestAt = at;
+    }
+  }
   return { since: newest, seen: [...fresh.map((f) => f.id), ...(before?.seen ?? [])].slice(0, SEEN_KEPT) };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dateString } from './dates.ts';
 import { SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
-import type { Mention } from '../types.ts';
+import type { Author, Mention, Metrics } from '../types.ts';
 import { getJson, type LimitHeaders } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
 import { credentialKey } from './pace.ts';
@@ -118,6 +118,15 @@ export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> =
     const s = status.reblog ?? status;
     const text = toText(s.spoiler_text ? `${s.spoiler_text} ${s.content}` : s.content);
     if (!text) return null;
+    // Fields set after, not spread in: a spread makes an object for each status and each field.
+    const author: Author = { handle: s.account.acct };
+    if (typeof s.account.followers_count === 'number') author.followers = s.account.followers_count;
+    const metrics: Metrics = {
+      likes: s.favourites_count ?? 0,
+      reposts: s.reblogs_count ?? 0,
+      replies: s.replies_count ?? 0,
+    };
+    if (typeof s.quotes_count === 'number') metrics.quotes = s.quotes_count;
     const m: Mention = {
       // The instance's own id, so that the post can be read again there (engagement refresh).
       id: `mastodon:${hostOf(o.instance)}/${s.id}`,
@@ -125,16 +134,8 @@ export const mastodon: Source<MastodonOptions, MastodonStatus, MastodonCursor> =
       url: s.url ?? s.uri,
       text,
       createdAt: new Date(s.created_at),
-      author: {
-        handle: s.account.acct,
-        ...(typeof s.account.followers_count === 'number' ? { followers: s.account.followers_count } : {}),
-      },
-      metrics: {
-        likes: s.favourites_count ?? 0,
-        reposts: s.reblogs_count ?? 0,
-        replies: s.replies_count ?? 0,
-        ...(typeof s.quotes_count === 'number' ? { quotes: s.quotes_count } : {}),
-      },
+      author,
+      metrics,
     };
     if (s.language) m.lang = s.language;
     return m;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { unixSeconds } from './dates.ts';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { searchPlan } from '../query.ts';
-import type { Mention } from '../types.ts';
+import type { Mention, Metrics } from '../types.ts';
 import { nextSeen, type SeenCursor } from './cursor.ts';
 import { getJson, safeUrl, wrapNetworkError, type LimitHeaders } from './http.ts';
 import type { Source, SourceContext } from './types.ts';
@@ -124,16 +124,17 @@ export const reddit: Source<RedditOptions, RedditThing, RedditCursor> = {
     const isPost = t.kind === 't3';
     const text = (isPost ? [d.title, d.selftext] : [d.body]).filter((s) => s && s.trim()).join(' — ');
     if (!text) return null;
+    // Set, not spread in: a spread makes an object for each thing and each field.
+    const metrics: Metrics = {};
+    if (typeof d.score === 'number') metrics.score = d.score;
+    if (typeof d.num_comments === 'number') metrics.replies = d.num_comments;
     const m: Mention = {
       id: `reddit:${d.name}`,
       source: 'reddit',
       url: `https://www.reddit.com${d.permalink}`,
       text,
       createdAt: new Date(d.created_utc * 1000),
-      metrics: {
-        ...(typeof d.score === 'number' ? { score: d.score } : {}),
-        ...(typeof d.num_comments === 'number' ? { replies: d.num_comments } : {}),
-      },
+      metrics,
     };
     if (d.author && d.author !== '[deleted]') m.author = { handle: d.author };
     if (isPost && d.title) m.title = d.title;
