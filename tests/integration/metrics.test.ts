@@ -108,7 +108,7 @@ describe('the daemon over HTTP', () => {
     feed.setRaw('/broken.xml', 500, 'upstream exploded');
     const webhook = (url: string) =>
       `    type: webhook\n    url: '${url}'\n    secret: whsec-0123456789abcdef`;
-    const { base, store } = await boot({
+    const { base, store, daemon } = await boot({
       sources: [
         `      - { source: rss, name: news, every: 1s, feeds: ['${feed.url('/news.xml')}'] }`,
         `      - { source: rss, name: broken, every: 1s, feeds: ['${feed.url('/broken.xml')}'] }`,
@@ -125,19 +125,24 @@ describe('the daemon over HTTP', () => {
     );
 
     let text = '';
+    // The four counts as last read: on a timeout, which of them is missing.
+    const counted = () => ({
+      stored: sample(text, 'earshot_mentions_stored_total', { source: 'news' }),
+      pollErrors: sample(text, 'earshot_poll_errors_total', { source: 'broken' }),
+      sent: sample(text, 'earshot_deliveries_total', { channel: 'hook', outcome: 'sent' }),
+      failed: sample(text, 'earshot_deliveries_total', { channel: 'gone', outcome: 'failed' }),
+    });
     await waitUntil(
       async () => {
         text = (await get(`${base}/metrics`)).body;
-        return (
-          sample(text, 'earshot_mentions_stored_total', { source: 'news' }) === 3 &&
-          (sample(text, 'earshot_poll_errors_total', { source: 'broken' }) ?? 0) >= 1 &&
-          sample(text, 'earshot_deliveries_total', { channel: 'hook', outcome: 'sent' }) === 1 &&
-          sample(text, 'earshot_deliveries_total', { channel: 'gone', outcome: 'failed' }) === 1
-        );
+        const c = counted();
+        return c.stored === 3 && (c.pollErrors ?? 0) >= 1 && c.sent === 1 && c.failed === 1;
       },
       20_000,
       'the poll, the failed poll and both deliveries to be counted',
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(counted())}\n${daemon.logs().slice(-3_000)}`);
+    });
     const metrics = await get(`${base}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.type).toContain('text/plain');
