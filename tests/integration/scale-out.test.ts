@@ -5,6 +5,8 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookBody } from '../../src/alerts/channels/webhook.ts';
+import { detectJob } from '../../jobs/detect.ts';
+import { pollJob } from '../../jobs/poll.ts';
 import { startFeedServer, type FeedItem } from '../fakes/feed-server.ts';
 import { startReceiver } from '../fakes/receiver-server.ts';
 import { cleanEnv, runCli, startCli, tempDir, waitUntil, type Running } from '../helpers/cli.ts';
@@ -385,9 +387,7 @@ describe.skipIf(process.platform !== 'linux')('two daemons on one Redis and one 
       const missing = async (tick: number, brands: string[]) => {
         const out: string[] = [];
         for (const br of BRANDS.filter((x) => !brands.includes(x))) {
-          // The brand's job id at another tick, with this tick instead.
-          const other = [...done, ...left].find((j) => brandOf(j.id as string) === br);
-          const jobId = `${other?.id?.replace(/\|[^|]*$/, '') ?? `${q}|${br}`}|${tick}`;
+          const jobId = q === 'poll' ? pollJob.jobId(br, 'rss', tick) : detectJob.jobId(br, tick);
           out.push(
             `${jobId}: state ${await queue(q).getJobState(jobId)}; events ${await eventsOf(q, jobId)}`,
           );
