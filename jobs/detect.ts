@@ -82,6 +82,8 @@ export async function runDetection(
   if (e.findings.length === 0 && (await getOpenIncidents(store, brand.name)).length === 0) return [];
   // One transaction that takes the write lock first: two processes deciding for one brand take
   // turns, so an incident is opened once.
+  // Alerts route on their mentions' intents, read where detection reads its mentions.
+  const intents = series.intentsOf?.bind(series);
   return store.tx(async () => {
     const open = new Map(
       (await getOpenIncidents(store, brand.name)).map((o) => [`${o.kind}|${o.subject}`, o]),
@@ -137,7 +139,7 @@ export async function runDetection(
         ...(decision.action === 'update' ? { update: true } : {}),
         top_mentions: top.map(summary),
       };
-      await writeAlert(store, config, alert, now);
+      await writeAlert(store, config, alert, now, intents);
       created.push(alert);
     }
     // Open incidents with no finding this tick: quiet long enough, or over (answered, back to normal).

@@ -5,12 +5,13 @@ import { markCopies, rescore } from '../../jobs/twins.ts';
 import { analyzeMention } from '../analysis/index.ts';
 import type { Brand, Config } from '../config.ts';
 import { connectStore, type Store } from '../db/client.ts';
-import type { IncidentRow } from '../db/incidents.ts';
+import { hasOpenIncidents, type IncidentRow } from '../db/incidents.ts';
 import { storeMentions } from '../db/mentions.ts';
 import { storedSeries } from '../db/series-reader.ts';
 import type { SeriesReader } from '../detection/series.ts';
 import { MemorySeries } from '../replay/memory-series.ts';
-import { holdsMentions, readBack } from '../replay/read-back.ts';
+import { MemoryStore } from '../replay/memory-store.ts';
+import { holdsMentions, readBack, sqliteOf } from '../replay/read-back.ts';
 import { compileQuery } from '../query.ts';
 import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
 import { formatPath } from '../config.ts';
@@ -139,10 +140,12 @@ export async function replayObservations(
       }
     };
     for (const e of entries) {
-      emit(await sim.advanceTo(e.at));
+      if (e.at >= sim.due) emit(await sim.advanceTo(e.at));
       sim.add(e);
     }
     emit(await sim.finish());
+    // The caller reads the database afterwards: it gets what replay kept in memory too.
+    if (hooks.store) sim.sync();
     return {
       alerts,
       incidents: await readIncidents(store),
@@ -199,6 +202,8 @@ class Simulation {
   private readonly reported: AlertPayload[] = [];
   private unmatched = 0;
   private readonly series: SeriesReader;
+  /** Where mentions are stored when detection reads the memory copy; null to store in the database. */
+  private readonly mentions: MemoryStore | null;
 
   constructor(
     private readonly store: Store,
@@ -208,6 +213,7 @@ class Simulation {
     private readonly onTick?: ReplayHooks['onTick'],
   ) {
     this.series = memory ?? storedSeries(store);
+    this.mentions = memory ? new MemoryStore() : null;
     this.matchers = config.brands.map((b) => ({ name: b.name, match: compileQuery(b.query) }));
   }
 
@@ -252,9 +258,20 @@ class Simulation {
     }
   }
 
+  /**
+   * The earliest next tick of any brand: observations before it run no ticks, so twenty brands
+   * observed every second are not each asked on every observation.
+   */
+  due = Infinity;
+
   /** Runs every detection tick of every brand up to `t`, storing what was observed before each. */
   async advanceTo(t: number): Promise<AlertPayload[]> {
-    for (const st of this.states.values()) await this.runTicks(st, t);
+    let due = Infinity;
+    for (const st of this.states.values()) {
+      await this.runTicks(st, t);
+      due = Math.min(due, st.lastTick + st.brand.detection.every);
+    }
+    this.due = due;
     return this.alerts.splice(0);
   }
 
@@ -285,15 +302,23 @@ class Simulation {
     let next = st.lastTick + every;
     while (next <= t) {
       // Nothing waiting: jump to the last tick before t and run once there, which is where the
-      // daemon would have resolved a quiet incident. Runs stay proportional to the data, not the span.
-      // Slow rules (souring, drops, waiting complaints) run on quarter hours: those ticks are kept.
-      if (st.pending.length === 0)
-        next = Math.max(
-          next,
-          Math.min(Math.floor(t / every) * every, Math.ceil(next / SLOW_EVERY) * SLOW_EVERY),
-        );
+      // daemon would have resolved a quiet incident; with no incident open, that tick is skipped
+      // too. Runs stay proportional to the data, not the span. Slow rules (souring, drops, waiting
+      // complaints) run on quarter hours: those ticks are kept.
+      if (st.pending.length === 0) {
+        const last = Math.floor(t / every) * every;
+        const slow = Math.ceil(next / SLOW_EVERY) * SLOW_EVERY;
+        if (slow <= last) next = Math.max(next, slow);
+        else if (!(await hasOpenIncidents(this.store, st.brand.name))) {
+          st.lastTick = Math.max(st.lastTick, last);
+          return;
+        } else next = Math.max(next, last);
+      }
       await this.flush(st, next);
-      await this.onTick?.(st.brand.name, next, this.series);
+      if (this.onTick) {
+        this.sync();
+        await this.onTick(st.brand.name, next, this.series);
+      }
       const created = await runDetection(this.store, this.config, st.brand, next, this.series);
       this.alerts.push(...created);
       this.reported.push(...created);
@@ -308,12 +333,20 @@ class Simulation {
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
     await markCopies(this.store, st.brand, batch, upTo);
-    const stored = await this.store.tx(() =>
-      storeMentions(this.store, st.brand.name, 'replay', batch, upTo, rescore),
-    );
-    this.memory?.record(st.brand.name, batch, stored.inserted, (ids) =>
-      readBack(this.store, st.brand.name, ids),
-    );
+    const name = st.brand.name;
+    const { memory, mentions } = this;
+    if (memory && mentions) {
+      const stored = mentions.store(name, 'replay', batch, upTo, rescore);
+      memory.record(name, batch, stored.inserted, (ids) => mentions.readBack(name, ids));
+      return;
+    }
+    const stored = await this.store.tx(() => storeMentions(this.store, name, 'replay', batch, upTo, rescore));
+    memory?.record(name, batch, stored.inserted, (ids) => readBack(this.store, name, ids));
+  }
+
+  /** Puts the mentions held in memory into the database, before anything reads them there. */
+  sync(): void {
+    if (this.mentions?.behind) this.mentions.sync(sqliteOf(this.store));
   }
 
   private state(name: string, at: number): BrandState {
@@ -332,6 +365,7 @@ class Simulation {
       const every = brand.detection.every;
       st = { brand, lastTick: Math.floor(at / every) * every, pending: [] };
       this.states.set(name, st);
+      this.due = Math.min(this.due, st.lastTick + every);
     }
     return st;
   }

@@ -80,6 +80,13 @@ export interface OpenIncidentRow {
 }
 
 /** Every open (or acknowledged) incident of the brand: read once per detection tick. */
+export async function hasOpenIncidents(db: Sql, brand: string): Promise<boolean> {
+  return (
+    (await db.get("select 1 as one from incidents where brand = ? and status != 'resolved' limit 1", [brand])) !==
+    undefined
+  );
+}
+
 export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenIncidentRow[]> {
   const rows = await db.all<{
     id: string;

@@ -50,6 +50,17 @@ const Q = {
     'select id from mentions where brand = ? and source_key = ? and created_at >= ? order by created_at desc limit ?',
 };
 
+/** The statements replay's memory store writes its rows with, as storeMentions does. */
+export const MENTION_WRITES = {
+  insert: Q.insert,
+  snapshot: Q.snapshot,
+  count: Q.count,
+  sourceCount: Q.sourceCount,
+  /** A row's readings after it was written: what reread, addCopies, rescore and answers change. */
+  latest: `update mentions set metrics = ?, last_seen_at = ?, reach = ?, virality = ?, answered_at = ?
+     where brand = ? and id = ?`,
+};
+
 /**
  * A stored mention's latest reading. Its first reading is its own row (`metrics` at `first_seen_at`)
  * until a second one arrives, and only then do both become snapshots: most mentions are read once,
@@ -131,6 +142,43 @@ export function storePoll(
   });
 }
 
+/**
+ * The columns of a new mention's row, in the order of the insert: `metrics` is its first reading,
+ * already as JSON. Replay's memory store writes the same rows (src/replay/memory-store.ts).
+ */
+export function mentionRow(
+  brand: string,
+  sourceKey: string,
+  m: AnalyzedMention,
+  metrics: string,
+  at: number,
+): unknown[] {
+  return [
+    brand,
+    m.id,
+    m.source,
+    sourceKey,
+    m.url ?? null,
+    m.title ?? null,
+    m.text,
+    m.author?.handle ?? null,
+    m.author?.followers ?? null,
+    m.author?.verified === undefined ? null : m.author.verified ? 1 : 0,
+    m.lang,
+    m.createdAt.getTime(),
+    at,
+    at,
+    m.sentiment.label,
+    m.sentiment.score,
+    JSON.stringify(m.intents),
+    metrics,
+    m.answeredAt?.getTime() ?? null,
+    m.reach ?? null,
+    m.virality ?? null,
+    m.duplicateOf ?? null,
+  ];
+}
+
 /** Inserts new mentions; for known ones, records a snapshot when their engagement changed. Call inside a transaction. */
 export async function storeMentions(
   db: Sql,
@@ -151,31 +199,7 @@ export async function storeMentions(
     const metrics = JSON.stringify(m.metrics);
     const hasMetrics = metrics !== '{}';
     // Insert first: for a new mention (the common case) that is the only lookup.
-    const fresh =
-      (await db.run(Q.insert, [
-        brand,
-        m.id,
-        m.source,
-        sourceKey,
-        m.url ?? null,
-        m.title ?? null,
-        m.text,
-        m.author?.handle ?? null,
-        m.author?.followers ?? null,
-        m.author?.verified === undefined ? null : m.author.verified ? 1 : 0,
-        m.lang,
-        m.createdAt.getTime(),
-        at,
-        at,
-        m.sentiment.label,
-        m.sentiment.score,
-        JSON.stringify(m.intents),
-        metrics,
-        m.answeredAt?.getTime() ?? null,
-        m.reach ?? null,
-        m.virality ?? null,
-        m.duplicateOf ?? null,
-      ])) > 0;
+    const fresh = (await db.run(Q.insert, mentionRow(brand, sourceKey, m, metrics, at))) > 0;
     // A copy is volume (people posting) and spread of its original, not one more opinion: it is
     // counted here, and the original's copies and virality grow; sentiment shares leave it out.
     if (fresh && m.duplicateOf !== undefined) copies.set(m.duplicateOf, (copies.get(m.duplicateOf) ?? 0) + 1);
@@ -234,7 +258,7 @@ async function reread(
  * The source's readings know nothing of the copies Earshot counted: they are carried over, so a
  * refresh does not undo the spread.
  */
-function withCopies(metrics: string, before: string | undefined): string {
+export function withCopies(metrics: string, before: string | undefined): string {
   if (before === undefined || !before.includes('"copies"')) return metrics;
   const copies = (JSON.parse(before) as Metrics).copies;
   return copies ? JSON.stringify({ ...(JSON.parse(metrics) as Metrics), copies }) : metrics;

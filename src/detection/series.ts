@@ -51,4 +51,9 @@ export interface SeriesReader {
   historyStart(brand: string): Awaitable<number | null>;
   /** Mentions per source (copies included), by source name: whole hours of [from, to) with `hours`, else exactly. */
   sourceCounts(brand: string, from: number, to: number, hours?: boolean): Awaitable<Map<string, number>>;
+  /**
+   * The intent names of each of these mentions that is stored, for an alert's routing. Replay's
+   * memory copy answers it; without it alerts read the database (src/db/routing.ts).
+   */
+  intentsOf?(brand: string, ids: readonly string[]): Awaitable<string[][]>;
 }

@@ -143,7 +143,7 @@ const desc = (a: number | null, b: number | null): number =>
   a === b ? 0 : a === null ? 1 : b === null ? -1 : b - a;
 
 /** The text SQLite gives back: a lone surrogate cannot be UTF-8, so it comes back as U+FFFD. */
-const stored = (s: string): string => s.replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
+export const stored = (s: string): string => s.replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
 const storedOrNull = (s: string | undefined): string | null => (s === undefined ? null : stored(s));
 
 export class MemorySeries implements SeriesReader {
@@ -268,6 +268,16 @@ export class MemorySeries implements SeriesReader {
         any = n > 0;
       }
       if (any) out.set(source, n);
+    }
+    return out;
+  }
+
+  intentsOf(brand: string, ids: readonly string[]): string[][] {
+    const rows = this.brands.get(brand)?.rows;
+    const out: string[][] = [];
+    for (const id of new Set(ids)) {
+      const r = rows?.get(id);
+      if (r) out.push(r.m.intents.map((i) => i.name));
     }
     return out;
   }

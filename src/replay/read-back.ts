@@ -14,10 +14,16 @@ const prepare = (db: Database.Database) => ({
 });
 const cache = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 function stmts(store: Store): ReturnType<typeof prepare> {
-  if (!(store instanceof SqliteSql)) throw new Error('replay keeps its series in memory on SQLite only');
-  let s = cache.get(store.sqlite);
-  if (!s) cache.set(store.sqlite, (s = prepare(store.sqlite)));
+  const db = sqliteOf(store);
+  let s = cache.get(db);
+  if (!s) cache.set(db, (s = prepare(db)));
   return s;
+}
+
+/** The connection under the store: replay's memory copies write and read it directly. */
+export function sqliteOf(store: Store): Database.Database {
+  if (!(store instanceof SqliteSql)) throw new Error('replay keeps its series in memory on SQLite only');
+  return store.sqlite;
 }
 
 /**

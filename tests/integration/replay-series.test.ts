@@ -96,6 +96,22 @@ function stream(): Obs[] {
         author: { handle: 'small', followers: 300 },
         metrics: { likes: 8 * (i + 1) * (i + 1), reposts: 2 * (i + 1) * (i + 1) },
       });
+  // Read twice within one tick (two readings at one time), then again: ties among its readings.
+  for (const [seen, likes] of [
+    [0, 5],
+    [20_000, 40],
+    [30 * MINUTE, 90],
+  ] as const)
+    out.push({
+      id: 'x:twice',
+      brand: 'acme',
+      source: 'x',
+      text: own('acme gate agent was rude to my mother, appalling'),
+      created_at: iso(at + 3 * HOUR),
+      observed_at: iso(at + 3 * HOUR + 5_000 + seen),
+      author: { handle: 'twice', followers: 800 },
+      metrics: { likes, reposts: likes / 5 },
+    });
   for (let h = 0; h < 8; h++)
     for (let i = 0; i < 8; i++)
       out.push({
@@ -220,6 +236,31 @@ describe("replay's series in memory", () => {
       expect(memory.alerts).toEqual(db.alerts);
       expect(memory.incidents).toEqual(db.incidents);
       expect(memory.report).toBe(db.report);
+    }
+  });
+
+  it('leaves the database as storing every batch there does, written at once or tick by tick', async () => {
+    const tables = async (input: string[], hooks: Parameters<typeof replayObservations>[2] = {}) => {
+      const store = await connectStore(':memory:');
+      try {
+        await replayObservations(input, config, { ...hooks, store });
+        return {
+          mentions: await store.all('select * from mentions order by rowid'),
+          snapshots: await store.all('select * from metric_snapshots order by id'),
+          counts: await store.all('select * from mention_counts order by brand, label, hour'),
+          sources: await store.all('select * from source_counts order by brand, source, hour'),
+        };
+      } finally {
+        await store.close();
+      }
+    };
+    for (const input of [lines(stream()), simulated({ scenario: 'mixed', brands: 3, days: 3, seed: 5 })]) {
+      const db = await tables(input, { storedSeries: true });
+      // The stream does change rows after their first reading: copies, refreshes, answers.
+      expect(db.snapshots.length).toBeGreaterThan(100);
+      expect(await tables(input)).toEqual(db);
+      // Written before every tick (what a test's onTick asks for), in many small transactions.
+      expect(await tables(input, { onTick: () => undefined })).toEqual(db);
     }
   });
 
