@@ -263,8 +263,7 @@ async function detectDrops(
     total: d.negative + d.neutral + d.positive,
     expected: expectedIn(before, before.totalPerHour, dropStart, now),
   };
-  const end = Math.floor(baselineEnd / HOUR) * HOUR;
-  const usual = await series.sourceCounts(brand.name, end - before.hours * HOUR, end, true);
+  const usual = await usualPerSource(series, brand.name, baselineEnd, before.hours);
   const seen = await series.sourceCounts(brand.name, dropStart, now + 1);
   const open = await getOpenIncidents(store, brand.name);
   const silent = new Set(open.map((o) => brand.sources.find((e) => silentKind(e) === o.kind)?.source));
@@ -305,6 +304,28 @@ async function baselineBefore(
     cache.set(key, b);
   }
   return b;
+}
+
+const perSourceCache = new WeakMap<SeriesReader, Map<string, Map<string, number>>>();
+
+/** Mentions per source over the baseline's whole hours before `t`: like the baseline, once an hour. */
+async function usualPerSource(
+  series: SeriesReader,
+  brand: string,
+  t: number,
+  hours: number,
+): Promise<Map<string, number>> {
+  const end = Math.floor(t / HOUR) * HOUR;
+  let cache = perSourceCache.get(series);
+  if (!cache) perSourceCache.set(series, (cache = new Map<string, Map<string, number>>()));
+  const key = `${brand}\u0000${end}\u0000${hours}`;
+  let usual = cache.get(key);
+  if (!usual) {
+    usual = await series.sourceCounts(brand, end - hours * HOUR, end, true);
+    if (cache.size > 4_096) cache.clear();
+    cache.set(key, usual);
+  }
+  return usual;
 }
 
 const opinionCache = new WeakMap<SeriesReader, Map<string, { share: number; total: number }>>();

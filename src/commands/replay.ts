@@ -201,6 +201,8 @@ class Simulation {
   private readonly alerts: AlertPayload[] = [];
   private readonly reported: AlertPayload[] = [];
   private unmatched = 0;
+  /** Later readings of mentions already observed. */
+  private readonly rereads = new WeakSet<AnalyzedMention>();
   private readonly series: SeriesReader;
   /** Where mentions are stored when detection reads the memory copy; null to store in the database. */
   private readonly mentions: MemoryStore | null;
@@ -238,23 +240,26 @@ class Simulation {
       if (obs.author) m.author = { ...obs.author, handle: obs.author.handle ?? '' };
       if (obs.lang) m.lang = obs.lang;
       const observedAt = new Date(e.at);
-      // A later reading of a known mention only brings its metrics: it is not analyzed again.
-      st.pending.push(
-        fresh
-          ? analyzeMention(m, name, observedAt, st.brand.sentimentModel)
-          : {
-              id: m.id,
-              source: m.source,
-              text: m.text,
-              createdAt: m.createdAt,
-              metrics: m.metrics,
-              sentiment: { label: 'neutral', score: 0 },
-              intents: [],
-              lang: 'und',
-              brand: name,
-              observedAt,
-            },
-      );
+      // A later reading of a known mention only brings its metrics: it is not analyzed again, nor
+      // compared with the brand's texts (its row keeps what its first reading was found to copy).
+      if (fresh) {
+        st.pending.push(analyzeMention(m, name, observedAt, st.brand.sentimentModel));
+        continue;
+      }
+      const reading: AnalyzedMention = {
+        id: m.id,
+        source: m.source,
+        text: m.text,
+        createdAt: m.createdAt,
+        metrics: m.metrics,
+        sentiment: { label: 'neutral', score: 0 },
+        intents: [],
+        lang: 'und',
+        brand: name,
+        observedAt,
+      };
+      this.rereads.add(reading);
+      st.pending.push(reading);
     }
   }
 
@@ -332,7 +337,12 @@ class Simulation {
     while (n < st.pending.length && (st.pending[n]?.observedAt.getTime() ?? Infinity) <= upTo) n++;
     if (n === 0) return;
     const batch = st.pending.splice(0, n);
-    await markCopies(this.store, st.brand, batch, upTo);
+    await markCopies(
+      this.store,
+      st.brand,
+      batch.filter((m) => !this.rereads.has(m)),
+      upTo,
+    );
     const name = st.brand.name;
     const { memory, mentions } = this;
     if (memory && mentions) {

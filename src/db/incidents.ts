@@ -79,14 +79,16 @@ export interface OpenIncidentRow {
   mentionIds: string[];
 }
 
-/** Every open (or acknowledged) incident of the brand: read once per detection tick. */
+/** Whether the brand has an open (or acknowledged) incident: replay asks before skipping a quiet tick. */
 export async function hasOpenIncidents(db: Sql, brand: string): Promise<boolean> {
   return (
-    (await db.get("select 1 as one from incidents where brand = ? and status != 'resolved' limit 1", [brand])) !==
-    undefined
+    (await db.get("select 1 as one from incidents where brand = ? and status != 'resolved' limit 1", [
+      brand,
+    ])) !== undefined
   );
 }
 
+/** Every open (or acknowledged) incident of the brand: read once per detection tick. */
 export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenIncidentRow[]> {
   const rows = await db.all<{
     id: string;

@@ -19,11 +19,12 @@ interface Snapshot {
   parsed: Record<string, number>;
 }
 
-/** A mention's row: the columns it was inserted with, and the ones later readings change. */
+/** A mention's row: what it was inserted with, and the columns later readings change. */
 interface Row {
   brand: string;
   id: string;
-  columns: unknown[];
+  /** The mention and its first reading, made into the insert's columns when written. */
+  first: { m: AnalyzedMention; sourceKey: string; metrics: string };
   source: string;
   createdAt: number;
   followers: number | undefined;
@@ -66,11 +67,10 @@ export class MemoryStore {
       const metrics = JSON.stringify(m.metrics);
       const known = rows.get(m.id);
       if (!known) {
-        const columns = mentionRow(brand, sourceKey, m, metrics, at);
         const row: Row = {
           brand,
           id: m.id,
-          columns,
+          first: { m, sourceKey, metrics },
           source: stored(m.source),
           createdAt: m.createdAt.getTime(),
           followers: m.author?.followers,
@@ -142,7 +142,7 @@ export class MemoryStore {
     const { insert, latest, snapshot, count, sourceCount } = this.statements as Statements;
     db.transaction(() => {
       for (const r of this.fresh) {
-        insert.run(r.columns);
+        insert.run(mentionRow(r.brand, r.first.sourceKey, r.first.m, r.first.metrics, r.firstSeenAt));
         r.written = true;
         if (r.changed) this.changed.push(r);
       }
