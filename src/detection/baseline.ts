@@ -8,6 +8,11 @@ export const WEEKLY_AFTER = 7 * DAY;
 /** Counts worth of "like every other hour" each rhythm bucket starts with, so a thin bucket stays near 1. */
 const PRIOR = 10;
 
+/** `new Date(t).getUTCHours()` and `.getUTCDay()` by arithmetic: a baseline asks them of every hour of four weeks. */
+export const utcHour = (t: number): number => Math.floor((t - Math.floor(t / DAY) * DAY) / HOUR);
+// 1970-01-01 was a Thursday.
+export const utcDay = (t: number): number => (((Math.floor(t / DAY) + 4) % 7) + 7) % 7;
+
 /** A brand's usual traffic, learned from hourly counts: rates per hour and the weekly rhythm. */
 export interface Baseline {
   /** Hours of history it rests on (less than the setting for a new brand). */
@@ -39,8 +44,8 @@ export function buildBaseline(
     if (r.hour < from || r.hour >= to) continue;
     total += r.n;
     if (r.label === 'negative') negative += r.n;
-    byHour[new Date(r.hour).getUTCHours()]! += r.n;
-    byDay[new Date(r.hour).getUTCDay()]! += r.n;
+    byHour[utcHour(r.hour)]! += r.n;
+    byDay[utcDay(r.hour)]! += r.n;
   }
   const perHour = hours > 0 ? total / hours : 0;
   const daily = hours * HOUR >= DAILY_AFTER && perHour > 0;
@@ -52,8 +57,8 @@ export function buildBaseline(
     const nHour = new Float64Array(24);
     const nDay = new Float64Array(7);
     for (let t = from; t < to; t += HOUR) {
-      nHour[new Date(t).getUTCHours()]!++;
-      nDay[new Date(t).getUTCDay()]!++;
+      nHour[utcHour(t)]!++;
+      nDay[utcDay(t)]!++;
     }
     for (let h = 0; h < 24; h++) hourF[h] = (byHour[h]! + PRIOR) / (nHour[h]! * perHour + PRIOR);
     if (weekly) for (let d = 0; d < 7; d++) dayF[d] = (byDay[d]! + PRIOR) / (nDay[d]! * perHour + PRIOR);
@@ -64,10 +69,7 @@ export function buildBaseline(
     totalPerHour: perHour,
     // One negative in ten mentions a priori, worth 20 mentions.
     negativeShare: (negative + 2) / (total + 20),
-    factor: (t) => {
-      const d = new Date(t);
-      return hourF[d.getUTCHours()]! * dayF[d.getUTCDay()]!;
-    },
+    factor: (t) => hourF[utcHour(t)]! * dayF[utcDay(t)]!,
   };
 }
 

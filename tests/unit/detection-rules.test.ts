@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfig, detectionSettings } from '../../src/config.ts';
-import { buildBaseline, expectedIn, HOUR } from '../../src/detection/baseline.ts';
+import { buildBaseline, expectedIn, HOUR, utcDay, utcHour } from '../../src/detection/baseline.ts';
 import { detectCrisisPosts } from '../../src/detection/crisis-post.ts';
 import { decide, incidentId } from '../../src/detection/incidents.ts';
 import { detectNegativeShift } from '../../src/detection/negative-shift.ts';
@@ -37,6 +37,17 @@ function mention(over: Partial<DetectedMention> = {}): DetectedMention {
 }
 
 describe('baseline', () => {
+  it('tells the hour of day and the weekday as Date does, before 1970 and at the edges too', () => {
+    let rng = 7;
+    const times = [0, -1, 1, HOUR - 1, HOUR, -HOUR, -24 * HOUR, 24 * HOUR - 1, 8.64e15, -8.64e15];
+    for (let i = 0; i < 20_000; i++)
+      times.push(((rng = (rng * 1103515245 + 12345) % 2 ** 31) - 2 ** 30) * 3_000_007);
+    for (const t of times) {
+      const d = new Date(t);
+      expect([utcHour(t), utcDay(t)], String(t)).toEqual([d.getUTCHours(), d.getUTCDay()]);
+    }
+  });
+
   it('learns the hour-of-day rhythm after a day, the weekday one after a week, and stays flat before', () => {
     const rows: { hour: number; label: 'negative' | 'neutral'; n: number }[] = [];
     // Two weeks: 20 mentions an hour by day (08:00-20:00 UTC), 2 at night; one in ten negative.
