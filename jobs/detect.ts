@@ -79,7 +79,13 @@ export async function runDetection(
 ): Promise<AlertPayload[]> {
   const s = brand.detection;
   const e = await evaluate(store, series, brand, now);
-  if (e.findings.length === 0 && (await getOpenIncidents(store, brand.name)).length === 0) return [];
+  // Nothing found and no open incident to resolve: no transaction. An incident another process
+  // changes meanwhile is seen again on the next tick.
+  if (e.findings.length === 0) {
+    const open = await getOpenIncidents(store, brand.name);
+    if (!open.some((o) => e.ran.has(o.kind) && decide(o, null, now, s, o.kind).action === 'resolve'))
+      return [];
+  }
   // One transaction that takes the write lock first: two processes deciding for one brand take
   // turns, so an incident is opened once.
   // Alerts route on their mentions' intents, read where detection reads its mentions.
