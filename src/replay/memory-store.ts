@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { MENTION_WRITES, mentionRow, withCopies, type Rescore, type StoredPoll } from '../db/mentions.ts';
 import type { AnalyzedMention, Metrics } from '../types.ts';
 import { stored, type StoredReading } from './memory-series.ts';
+import { readingsOf } from './read-back.ts';
 
 // Replay stores its mentions here, as storeMentions stores them in the database, and writes them to
 // SQLite only when something is about to read the database (an alert reads its mentions' intents,
@@ -114,18 +115,7 @@ export class MemoryStore {
   /** What readBack reads of the database: the rows as they stand now. */
   readBack(brand: string, ids: readonly string[]): Map<string, StoredReading> {
     const rows = this.rowsOf(brand);
-    const out = new Map<string, StoredReading>();
-    for (const id of ids) {
-      const r = rows.get(id);
-      if (r)
-        out.set(id, {
-          metrics: JSON.parse(r.metrics) as Record<string, number>,
-          reach: r.reach,
-          virality: r.virality,
-          answeredAt: r.answeredAt,
-        });
-    }
-    return out;
+    return readingsOf(ids, (id) => rows.get(id));
   }
 
   /** Whether something is not in the database yet. */

@@ -32,15 +32,26 @@ export function sqliteOf(store: Store): Database.Database {
  */
 export function readBack(store: Store, brand: string, ids: readonly string[]): Map<string, StoredReading> {
   const s = stmts(store).reading;
+  return readingsOf(ids, (id) => {
+    const r = s.get(brand, id);
+    return r && { metrics: r.metrics, reach: r.reach, virality: r.virality, answeredAt: r.answered_at };
+  });
+}
+
+/** The readings `get` finds of these ids, their metrics (stored as JSON) parsed. */
+export function readingsOf(
+  ids: readonly string[],
+  get: (id: string) => (Omit<StoredReading, 'metrics'> & { metrics: string }) | undefined,
+): Map<string, StoredReading> {
   const out = new Map<string, StoredReading>();
   for (const id of ids) {
-    const r = s.get(brand, id);
+    const r = get(id);
     if (r)
       out.set(id, {
         metrics: JSON.parse(r.metrics) as Record<string, number>,
         reach: r.reach,
         virality: r.virality,
-        answeredAt: r.answered_at,
+        answeredAt: r.answeredAt,
       });
   }
   return out;
