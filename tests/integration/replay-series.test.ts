@@ -264,6 +264,35 @@ describe("replay's series in memory", () => {
     }
   });
 
+  it('runs a quiet minute before the next observation only while an incident is open; quarter hours always', async () => {
+    const ticks = async (obs: Obs[]) => {
+      const at: string[] = [];
+      const r = await replayObservations(lines(obs), config, {
+        onTick: (_brand, now) => void at.push(iso(now).slice(11, 16)),
+      });
+      return { at, kinds: r.alerts.map((a) => a.kind) };
+    };
+    const post = (id: string, minute: number): Obs => ({
+      id,
+      brand: 'acme',
+      source: 'x',
+      text: 'acme flight AC12 departs from gate 4',
+      created_at: iso(START + minute * MINUTE),
+    });
+    expect(await ticks([post('a', 1), post('b', 7)])).toEqual({ at: ['00:02', '00:08'], kinds: [] });
+    expect((await ticks([post('a', 1), post('b', 40)])).at).toEqual(['00:02', '00:15', '00:30', '00:41']);
+    // An incident opened at 00:02 is still open at 00:07, where a daemon could resolve it: that tick runs.
+    const witness: Obs = {
+      ...post('c', 1),
+      text: 'acme staff assaulted my mother at the gate, she was injured and we are suing them',
+      author: { handle: 'witness', followers: 200_000 },
+    };
+    expect(await ticks([witness, post('b', 7)])).toEqual({
+      at: ['00:02', '00:07', '00:08'],
+      kinds: ['crisis_post'],
+    });
+  });
+
   it('reads SQLite when the database it replays into already holds mentions', async () => {
     const store = await connectStore(':memory:');
     try {
