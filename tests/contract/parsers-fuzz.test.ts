@@ -8,6 +8,7 @@ import { sources } from '../../src/sources/index.ts';
 import type { AnySource, SourceContext } from '../../src/sources/types.ts';
 import type { Mention } from '../../src/types.ts';
 import { sourceFakes, type SourceFake } from './source-fakes.ts';
+import { recordAnswers } from '../fakes/listen.ts';
 
 /**
  * Every source's parsing, fed thousands of answers made from the documented ones its fake serves:
@@ -160,16 +161,12 @@ describe.each(Object.entries(sources) as [keyof typeof sources, AnySource][])(
 
     beforeAll(async () => {
       rig = await sourceFakes[key]();
-      const recorded: string[] = [];
-      const id = ctx.http.interceptors.response.use((res) => {
-        if (res.config.method === 'get' && res.status === 200) recorded.push(String(res.data));
-        return res;
-      });
+      const recorded = recordAnswers();
       // A real poll first: the fake's documented answer is the seed (and any sign-in is done).
       const first = await poll();
       expect(first.items.length).toBeGreaterThan(0);
-      ctx.http.interceptors.response.eject(id);
-      seed = rig.seed ? await rig.seed() : recorded[0]!;
+      recorded.stop();
+      seed = rig.seed ? await rig.seed() : recorded.bodies[0]!;
       expect(seed.length).toBeGreaterThan(10);
     });
     afterAll(() => rig.close());

@@ -22,7 +22,7 @@ export interface SourceFake {
   /** The next answer is `status` with `body` (status 0: no answer at all). */
   fail(status: number, body: string, headers?: Record<string, string>): void;
   close(): Promise<void>;
-  /** The documented answer, where it cannot be recorded through axios (X has its own client). */
+  /** The documented answer, where the fake's first GET answer is not it (X signs in and pages otherwise). */
   seed?: () => Promise<string>;
   /** The answer is XML, not JSON. */
   xml?: true;

@@ -1,6 +1,40 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+/** Bodies of GET answers with status 200, while a test records them (see `recordAnswers`). */
+let recorder: string[] | null = null;
+
+/**
+ * Records the body of every GET answered 200 by any fake of this process until `stop` is called:
+ * the documented answers, whichever client read them.
+ */
+export function recordAnswers(): { bodies: string[]; stop(): void } {
+  const bodies: string[] = [];
+  recorder = bodies;
+  return {
+    bodies,
+    stop() {
+      if (recorder === bodies) recorder = null;
+    },
+  };
+}
+
+function recording(handler: http.RequestListener): http.RequestListener {
+  return (req, res) => {
+    if (recorder && req.method === 'GET') {
+      const into = recorder;
+      const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        const body = args[0];
+        if (res.statusCode === 200 && (typeof body === 'string' || Buffer.isBuffer(body)))
+          into.push(String(body));
+        return end(...args);
+      }) as typeof res.end;
+    }
+    handler(req, res);
+  };
+}
+
 /**
  * Serves `handler` on 127.0.0.1 at a free port. `close()` also cuts open connections, so a fake
  * that was told to hang cannot keep a test waiting.
@@ -8,7 +42,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export async function listenLocal(
   handler: http.RequestListener,
 ): Promise<{ port: number; base: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
+  const server = http.createServer(recording(handler));
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

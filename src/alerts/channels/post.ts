@@ -2,10 +2,14 @@ import { isAxiosError } from 'axios';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import { retryAfterMs } from '../../sources/http.ts';
 import { truncate } from '../format.ts';
-import { directPost, proxyConfigured, type PostAnswer } from './direct-post.ts';
+import { directRequest, proxyConfigured, type DirectAnswer } from '../../direct-http.ts';
 import type { ChannelContext } from './types.ts';
 
 const TIMEOUT_MS = 10_000;
+/** More of an answer than any reason worth showing; the rest is read and dropped. */
+const ANSWER_MAX = 64 * 1024;
+
+export type PostAnswer = DirectAnswer;
 
 /**
  * POSTs a JSON body to a receiver whose URL may itself be the secret: a network failure names
@@ -24,7 +28,16 @@ export async function postJson(
   const userAgent = String(ctx.http.defaults.headers['User-Agent'] ?? 'earshot');
   const all = { 'Content-Type': 'application/json', 'User-Agent': userAgent, ...headers };
   try {
-    if (!proxyConfigured()) return await directPost(url, body, all, timeout);
+    // Node's own client: about a quarter of axios's CPU a request (74 vs 274 µs), most of a delivery's.
+    if (!proxyConfigured())
+      return await directRequest(url, {
+        method: 'POST',
+        body,
+        headers: all,
+        timeoutMs: timeout,
+        maxBytes: ANSWER_MAX,
+        over: 'cut',
+      });
     const res = await ctx.http.post<string>(url, body, {
       headers: all,
       responseType: 'text',
