@@ -11,6 +11,7 @@ import { storedSeries } from '../db/series-reader.ts';
 import type { SeriesReader } from '../detection/series.ts';
 import { MemorySeries } from '../replay/memory-series.ts';
 import { MemoryStore } from '../replay/memory-store.ts';
+import { SHARD_FROM, ShardWorkers, shardsOf, threadsFor } from '../replay/parallel.ts';
 import { holdsMentions, readBack, sqliteOf } from '../replay/read-back.ts';
 import { compileQuery } from '../query.ts';
 import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
@@ -44,9 +45,28 @@ export interface ReplayOptions {
   report?: boolean;
 }
 
-interface Entry {
+/** An observation read, with the brands it is about (its own, or those whose query it matches). */
+export interface Entry {
   at: number;
   obs: Observation;
+  names: string[];
+}
+
+/** An entry of one shard, with its place in the whole replay's order. */
+export interface ShardEntry extends Entry {
+  index: number;
+}
+
+/** An alert with the step of the replay that decided it, to merge shards into one order. */
+export interface TaggedAlert {
+  step: number;
+  alert: AlertPayload;
+}
+
+/** What one shard of brands gives back. */
+export interface ShardResult {
+  alerts: TaggedAlert[];
+  incidents: ReplayedIncident[];
 }
 
 /** What a replay gives besides its alerts: the incidents as they stand at the end, and the counts. */
@@ -86,6 +106,11 @@ export interface ReplayHooks {
   storedSeries?: boolean;
   /** Before each detection tick, with what detection is about to read. */
   onTick?: (brand: string, now: number, series: SeriesReader) => void | Promise<void>;
+  /**
+   * Threads to split the brands over (src/replay/parallel.ts); by default one a core from
+   * 20,000 observations on. Replays with `store`, `storedSeries` or `onTick` run on one.
+   */
+  threads?: number;
 }
 
 /**
@@ -111,51 +136,164 @@ export async function replayObservations(
   config: Config,
   hooks: ReplayHooks = {},
 ): Promise<ReplayResult> {
+  const matchers = config.brands.map((b) => ({ name: b.name, match: compileQuery(b.query) }));
   const entries: Entry[] = [];
   let bad = 0;
   let lineNo = 0;
-  for await (const line of lines) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    const problem = readLine(line, entries);
-    if (problem) {
-      bad++;
-      hooks.onBadLine?.(lineNo, problem);
+  let unmatched = 0;
+  // Large replays split by brand over threads; theirs start while the rest is still read.
+  const plain = !hooks.store && !hooks.storedSeries && !hooks.onTick;
+  const threads = plain ? threadsFor(SHARD_FROM, hooks.threads) : 1;
+  let workers: ShardWorkers | null = null;
+  try {
+    for await (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      const problem = readLine(line, entries, matchers);
+      if (problem) {
+        bad++;
+        hooks.onBadLine?.(lineNo, problem);
+      } else if ((entries[entries.length - 1] as Entry).names.length === 0) unmatched++;
+      if (threads > 1 && workers === null && entries.length === SHARD_FROM)
+        workers = new ShardWorkers(threads - 1, config);
     }
+    // Observations are applied in the order they were seen; ties keep the file order.
+    entries.sort((a, b) => a.at - b.at);
+    const times = Float64Array.from(entries, (e) => e.at);
+    const all: ShardEntry[] = entries.map((e, index) => ({ ...e, index }));
+    const shards = plain ? shardsOf(all, threadsFor(all.length, hooks.threads)) : [all];
+    if (shards.length > 1) {
+      workers ??= new ShardWorkers(shards.length - 1, config);
+      const remote = workers.run(times, shards.slice(1));
+      const local = await replayShard(config, times, shards[0] as ShardEntry[]);
+      const results = [local, ...(await remote)];
+      const alerts = mergeAlerts(results, brandRanks(entries));
+      for (const alert of alerts) hooks.onAlert?.(alert);
+      return {
+        alerts,
+        incidents: results.flatMap((r) => r.incidents).sort(byOpening),
+        observations: entries.length,
+        badLines: bad,
+        report: reportOf(alerts, entries.length, bad, unmatched),
+      };
+    }
+    await workers?.close();
+    workers = null;
+    return await replayInOne(config, hooks, times, all, { bad, unmatched });
+  } finally {
+    await workers?.close();
   }
-  // Observations are applied in the order they were seen; ties keep the file order.
-  entries.sort((a, b) => a.at - b.at);
+}
 
+/** The replay on this thread alone, with every hook. */
+async function replayInOne(
+  config: Config,
+  hooks: ReplayHooks,
+  times: Float64Array,
+  all: readonly ShardEntry[],
+  { bad, unmatched }: { bad: number; unmatched: number },
+): Promise<ReplayResult> {
   const store = hooks.store ?? (await connectStore(':memory:'));
   try {
-    // The memory copy reads back what SQLite stored; on another store detection reads the database.
-    const memory =
-      !hooks.storedSeries && store.dialect === 'sqlite' && !holdsMentions(store) ? new MemorySeries() : null;
-    const sim = new Simulation(store, config, memory, hooks.onTick);
     const alerts: AlertPayload[] = [];
-    const emit = (list: AlertPayload[]) => {
+    await simulate(store, config, hooks, times, all, (_, list) => {
       for (const alert of list) {
         alerts.push(alert);
         hooks.onAlert?.(alert);
       }
-    };
-    for (const e of entries) {
-      if (e.at >= sim.due) emit(await sim.advanceTo(e.at));
-      sim.add(e);
-    }
-    emit(await sim.finish());
-    // The caller reads the database afterwards: it gets what replay kept in memory too.
-    if (hooks.store) sim.sync();
+    });
     return {
       alerts,
       incidents: await readIncidents(store),
-      observations: entries.length,
+      observations: all.length,
       badLines: bad,
-      report: sim.report(entries.length, bad),
+      report: reportOf(alerts, all.length, bad, unmatched),
     };
   } finally {
     if (!hooks.store) await store.close();
   }
+}
+
+/**
+ * Replays `mine` (some brands' entries) against the steps of the whole replay: detection runs at
+ * the same simulated times whether a brand is replayed alone or beside every other one, since
+ * the ticks a quiet brand skips depend on when the next observation, of any brand, comes.
+ */
+async function simulate(
+  store: Store,
+  config: Config,
+  hooks: Pick<ReplayHooks, 'store' | 'storedSeries' | 'onTick'>,
+  times: Float64Array,
+  mine: readonly ShardEntry[],
+  emit: (step: number, alerts: AlertPayload[]) => void,
+): Promise<void> {
+  // The memory copy reads back what SQLite stored; on another store detection reads the database.
+  const memory =
+    !hooks.storedSeries && store.dialect === 'sqlite' && !holdsMentions(store) ? new MemorySeries() : null;
+  const sim = new Simulation(store, config, memory, hooks.onTick);
+  let k = 0;
+  for (let i = 0; i < times.length; i++) {
+    const at = times[i] as number;
+    if (at >= sim.due) emit(i, await sim.advanceTo(at));
+    for (let e = mine[k]; e !== undefined && e.index === i; e = mine[++k]) sim.add(e);
+  }
+  emit(times.length, await sim.finish());
+  // The caller reads the database afterwards: it gets what replay kept in memory too.
+  if (hooks.store) sim.sync();
+}
+
+/** One shard in a database of its own: what a worker thread runs (src/replay/shard-worker.ts). */
+export async function replayShard(
+  config: Config,
+  times: Float64Array,
+  mine: readonly ShardEntry[],
+): Promise<ShardResult> {
+  const store = await connectStore(':memory:');
+  try {
+    const alerts: TaggedAlert[] = [];
+    await simulate(store, config, {}, times, mine, (step, list) => {
+      for (const alert of list) alerts.push({ step, alert });
+    });
+    return { alerts, incidents: await readIncidents(store) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The brands in the order the replay first meets them: the order detection visits them in. */
+function brandRanks(entries: readonly Entry[]): Map<string, number> {
+  const ranks = new Map<string, number>();
+  for (const e of entries) for (const name of e.names) if (!ranks.has(name)) ranks.set(name, ranks.size);
+  return ranks;
+}
+
+/** The shards' alerts in the order one thread would have decided them. */
+function mergeAlerts(results: readonly ShardResult[], ranks: Map<string, number>): AlertPayload[] {
+  const rank = (a: AlertPayload) => ranks.get(a.brand) ?? ranks.size;
+  // A brand's alerts all come from one shard, in order; the sort is stable.
+  return results
+    .flatMap((r) => r.alerts)
+    .sort((a, b) => a.step - b.step || rank(a.alert) - rank(b.alert))
+    .map((t) => t.alert);
+}
+
+/** `order by opened_at, id` as SQLite compares text: by UTF-8 bytes, that is by code points. */
+function byOpening(a: ReplayedIncident, b: ReplayedIncident): number {
+  if (a.openedAt !== b.openedAt) return a.openedAt - b.openedAt;
+  return Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
+}
+
+function reportOf(alerts: readonly AlertPayload[], read: number, bad: number, unmatched: number): string {
+  const rows = new Map<string, number>();
+  for (const a of alerts) {
+    const key = `${a.brand}\t${a.at.slice(0, 10)}`;
+    rows.set(key, (rows.get(key) ?? 0) + 1);
+  }
+  const lines = [
+    `replay: ${read} observation(s), ${bad} bad line(s), ${unmatched} matched no brand, ${alerts.length} alert(s)`,
+  ];
+  if (rows.size > 0) lines.push('brand\tday\talerts', ...[...rows].sort().map(([k, n]) => `${k}\t${n}`));
+  return `${lines.join('\n')}\n`;
 }
 
 function readIncidents(store: Store): Promise<ReplayedIncident[]> {
@@ -166,7 +304,9 @@ function readIncidents(store: Store): Promise<ReplayedIncident[]> {
   );
 }
 
-function readLine(line: string, into: Entry[]): string | null {
+type Matcher = { name: string; match: (t: string) => boolean };
+
+function readLine(line: string, into: Entry[], matchers: readonly Matcher[]): string | null {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -177,7 +317,8 @@ function readLine(line: string, into: Entry[]): string | null {
   if (!res.success)
     return res.error.issues.map((i) => `${formatPath(i.path) || 'line'}: ${i.message}`).join('; ');
   const obs = res.data;
-  into.push({ at: Date.parse(obs.observed_at ?? obs.created_at), obs });
+  const names = obs.brand ? [obs.brand] : matchers.filter((m) => m.match(obs.text)).map((m) => m.name);
+  into.push({ at: Date.parse(obs.observed_at ?? obs.created_at), obs, names });
   return null;
 }
 
@@ -196,11 +337,8 @@ interface BrandState {
 
 class Simulation {
   private readonly states = new Map<string, BrandState>();
-  private readonly matchers: { name: string; match: (t: string) => boolean }[];
   private readonly seen = new Set<string>();
   private readonly alerts: AlertPayload[] = [];
-  private readonly reported: AlertPayload[] = [];
-  private unmatched = 0;
   /** Later readings of mentions already observed. */
   private readonly rereads = new WeakSet<AnalyzedMention>();
   private readonly series: SeriesReader;
@@ -216,14 +354,11 @@ class Simulation {
   ) {
     this.series = memory ?? storedSeries(store);
     this.mentions = memory ? new MemoryStore() : null;
-    this.matchers = config.brands.map((b) => ({ name: b.name, match: compileQuery(b.query) }));
   }
 
   add(e: Entry): void {
     const { obs } = e;
-    const names = obs.brand ? [obs.brand] : this.matchers.filter((m) => m.match(obs.text)).map((m) => m.name);
-    if (names.length === 0) this.unmatched++;
-    for (const name of names) {
+    for (const name of e.names) {
       const st = this.state(name, e.at);
       const key = `${name}\u0000${obs.id}`;
       const fresh = !this.seen.has(key);
@@ -289,19 +424,6 @@ class Simulation {
     return this.alerts.splice(0);
   }
 
-  report(read: number, bad: number): string {
-    const rows = new Map<string, number>();
-    for (const a of this.reported) {
-      const key = `${a.brand}\t${a.at.slice(0, 10)}`;
-      rows.set(key, (rows.get(key) ?? 0) + 1);
-    }
-    const lines = [
-      `replay: ${read} observation(s), ${bad} bad line(s), ${this.unmatched} matched no brand, ${this.reported.length} alert(s)`,
-    ];
-    if (rows.size > 0) lines.push('brand\tday\talerts', ...[...rows].sort().map(([k, n]) => `${k}\t${n}`));
-    return `${lines.join('\n')}\n`;
-  }
-
   private async runTicks(st: BrandState, t: number): Promise<void> {
     const every = st.brand.detection.every;
     let next = st.lastTick + every;
@@ -326,7 +448,6 @@ class Simulation {
       }
       const created = await runDetection(this.store, this.config, st.brand, next, this.series);
       this.alerts.push(...created);
-      this.reported.push(...created);
       st.lastTick = next;
       next += every;
     }
