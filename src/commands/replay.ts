@@ -1,5 +1,4 @@
 import readline from 'node:readline';
-import { z } from 'zod';
 import { runDetection, SLOW_EVERY } from '../../jobs/detect.ts';
 import { markCopies, rescore } from '../../jobs/twins.ts';
 import { analyzeMention } from '../analysis/index.ts';
@@ -15,27 +14,7 @@ import { SHARD_FROM, ShardWorkers, shardsOf, threadsFor } from '../replay/parall
 import { holdsMentions, readBack, sqliteOf } from '../replay/read-back.ts';
 import { compileQuery } from '../query.ts';
 import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
-import { formatPath } from '../config.ts';
-
-const isoDate = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date (use ISO 8601, e.g. 2017-04-10T01:12:00Z)');
-const count = z.number().finite().nonnegative();
-const observation = z.object({
-  id: z.union([z.string().min(1), z.number().int().nonnegative().transform(String)]),
-  text: z.string(),
-  created_at: isoDate,
-  observed_at: isoDate.optional(),
-  source: z.string().optional(),
-  url: z.string().optional(),
-  lang: z.string().optional(),
-  brand: z.string().min(1).optional(),
-  author: z
-    .object({ handle: z.string().optional(), followers: count.optional(), verified: z.boolean().optional() })
-    .optional(),
-  metrics: z.record(z.string(), count).optional(),
-});
-type Observation = z.infer<typeof observation>;
+import { toObservation, type Observation } from '../replay/observation.ts';
 
 export interface ReplayOptions {
   input: NodeJS.ReadableStream;
@@ -313,10 +292,8 @@ function readLine(line: string, into: Entry[], matchers: readonly Matcher[]): st
   } catch (err) {
     return `not valid JSON (${(err as Error).message})`;
   }
-  const res = observation.safeParse(value);
-  if (!res.success)
-    return res.error.issues.map((i) => `${formatPath(i.path) || 'line'}: ${i.message}`).join('; ');
-  const obs = res.data;
+  const obs = toObservation(value);
+  if (typeof obs === 'string') return obs;
   const names = obs.brand ? [obs.brand] : matchers.filter((m) => m.match(obs.text)).map((m) => m.name);
   into.push({ at: Date.parse(obs.observed_at ?? obs.created_at), obs, names });
   return null;
@@ -333,11 +310,12 @@ interface BrandState {
   brand: Brand;
   lastTick: number;
   pending: AnalyzedMention[];
+  /** The ids of the brand's mentions observed so far. */
+  seen: Set<string>;
 }
 
 class Simulation {
   private readonly states = new Map<string, BrandState>();
-  private readonly seen = new Set<string>();
   private readonly alerts: AlertPayload[] = [];
   /** Later readings of mentions already observed. */
   private readonly rereads = new WeakSet<AnalyzedMention>();
@@ -360,10 +338,10 @@ class Simulation {
     const { obs } = e;
     for (const name of e.names) {
       const st = this.state(name, e.at);
-      const key = `${name}\u0000${obs.id}`;
-      const fresh = !this.seen.has(key);
+      // The id as read, not a brand-and-id key: a string keeps its hash, a new one is hashed anew.
+      const fresh = !st.seen.has(obs.id);
       if (!fresh && !obs.metrics) continue;
-      this.seen.add(key);
+      st.seen.add(obs.id);
       const m: Mention = {
         id: obs.id,
         source: obs.source ?? obs.id.split(':')[0] ?? 'replay',
@@ -494,7 +472,7 @@ class Simulation {
         detection: this.config.detection,
       };
       const every = brand.detection.every;
-      st = { brand, lastTick: Math.floor(at / every) * every, pending: [] };
+      st = { brand, lastTick: Math.floor(at / every) * every, pending: [], seen: new Set() };
       this.states.set(name, st);
       this.due = Math.min(this.due, st.lastTick + every);
     }
