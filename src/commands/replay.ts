@@ -29,11 +29,10 @@ export interface Entry {
   at: number;
   obs: Observation;
   names: string[];
-}
-
-/** An entry of one shard, with its place in the whole replay's order. */
-export interface ShardEntry extends Entry {
+  /** Its place in the whole replay's order, once sorted. */
   index: number;
+  /** The line it was read from, kept while another thread may replay it. */
+  line?: string;
 }
 
 /** An alert with the step of the replay that decided it, to merge shards into one order. */
@@ -128,7 +127,7 @@ export async function replayObservations(
     for await (const line of lines) {
       lineNo++;
       if (line.trim() === '') continue;
-      const problem = readLine(line, entries, matchers);
+      const problem = readLine(line, entries, matchers, threads > 1);
       if (problem) {
         bad++;
         hooks.onBadLine?.(lineNo, problem);
@@ -138,13 +137,16 @@ export async function replayObservations(
     }
     // Observations are applied in the order they were seen; ties keep the file order.
     entries.sort((a, b) => a.at - b.at);
-    const times = Float64Array.from(entries, (e) => e.at);
-    const all: ShardEntry[] = entries.map((e, index) => ({ ...e, index }));
-    const shards = plain ? shardsOf(all, threadsFor(all.length, hooks.threads)) : [all];
+    const times = new Float64Array(entries.length);
+    entries.forEach((e, i) => {
+      e.index = i;
+      times[i] = e.at;
+    });
+    const shards = plain ? shardsOf(entries, threadsFor(entries.length, hooks.threads)) : [entries];
     if (shards.length > 1) {
       workers ??= new ShardWorkers(shards.length - 1, config);
-      const remote = workers.run(times, shards.slice(1));
-      const local = await replayShard(config, times, shards[0] as ShardEntry[]);
+      const remote = workers.run(times, shards.slice(1).map(packShard));
+      const local = await replayShard(config, times, shards[0] as Entry[]);
       const results = [local, ...(await remote)];
       const alerts = mergeAlerts(results, brandRanks(entries));
       for (const alert of alerts) hooks.onAlert?.(alert);
@@ -158,7 +160,7 @@ export async function replayObservations(
     }
     await workers?.close();
     workers = null;
-    return await replayInOne(config, hooks, times, all, { bad, unmatched });
+    return await replayInOne(config, hooks, times, entries, { bad, unmatched });
   } finally {
     await workers?.close();
   }
@@ -169,7 +171,7 @@ async function replayInOne(
   config: Config,
   hooks: ReplayHooks,
   times: Float64Array,
-  all: readonly ShardEntry[],
+  all: readonly Entry[],
   { bad, unmatched }: { bad: number; unmatched: number },
 ): Promise<ReplayResult> {
   const store = hooks.store ?? (await connectStore(':memory:'));
@@ -203,7 +205,7 @@ async function simulate(
   config: Config,
   hooks: Pick<ReplayHooks, 'store' | 'storedSeries' | 'onTick'>,
   times: Float64Array,
-  mine: readonly ShardEntry[],
+  mine: readonly Entry[],
   emit: (step: number, alerts: AlertPayload[]) => void,
 ): Promise<void> {
   // The memory copy reads back what SQLite stored; on another store detection reads the database.
@@ -225,7 +227,7 @@ async function simulate(
 export async function replayShard(
   config: Config,
   times: Float64Array,
-  mine: readonly ShardEntry[],
+  mine: readonly Entry[],
 ): Promise<ShardResult> {
   const store = await connectStore(':memory:');
   try {
@@ -285,7 +287,12 @@ function readIncidents(store: Store): Promise<ReplayedIncident[]> {
 
 type Matcher = { name: string; match: (t: string) => boolean };
 
-function readLine(line: string, into: Entry[], matchers: readonly Matcher[]): string | null {
+function readLine(
+  line: string,
+  into: Entry[],
+  matchers: readonly Matcher[],
+  keepLine: boolean,
+): string | null {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -295,8 +302,46 @@ function readLine(line: string, into: Entry[], matchers: readonly Matcher[]): st
   const obs = toObservation(value);
   if (typeof obs === 'string') return obs;
   const names = obs.brand ? [obs.brand] : matchers.filter((m) => m.match(obs.text)).map((m) => m.name);
-  into.push({ at: Date.parse(obs.observed_at ?? obs.created_at), obs, names });
+  const entry: Entry = { at: Date.parse(obs.observed_at ?? obs.created_at), obs, names, index: -1 };
+  if (keepLine) entry.line = line;
+  into.push(entry);
   return null;
+}
+
+/**
+ * A shard as another thread receives it: the lines of its entries read again there, which costs
+ * less than copying the objects across, and the brands it replays of those the lines name.
+ */
+export function unpackShard(packed: PackedShard, config: Config): Entry[] {
+  const brands = new Set(packed.brands);
+  const matchers = config.brands
+    .filter((b) => brands.has(b.name))
+    .map((b) => ({ name: b.name, match: compileQuery(b.query) }));
+  const entries: Entry[] = [];
+  const lines = packed.lines.split('\n');
+  lines.forEach((line, i) => {
+    const problem = readLine(line, entries, matchers, false);
+    if (problem) throw new Error(`replay thread: line ${i} of its shard: ${problem}`);
+    (entries[i] as Entry).index = packed.indexes[i] as number;
+  });
+  return entries;
+}
+
+/** The lines of a shard's entries, their places in the replay's order, and the shard's brands. */
+export interface PackedShard {
+  lines: string;
+  indexes: Int32Array;
+  brands: string[];
+}
+
+export function packShard(entries: readonly Entry[]): PackedShard {
+  const brands = new Set<string>();
+  for (const e of entries) for (const name of e.names) brands.add(name);
+  return {
+    lines: entries.map((e) => e.line as string).join('\n'),
+    indexes: Int32Array.from(entries, (e) => e.index),
+    brands: [...brands],
+  };
 }
 
 function write(out: NodeJS.WritableStream, alert: AlertPayload): void {

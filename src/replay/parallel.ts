@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
-import type { ShardEntry, ShardResult } from '../commands/replay.ts';
+import type { Entry, PackedShard, ShardResult } from '../commands/replay.ts';
 
 // Brands never read each other's mentions, incidents or series, so a replay splits by brand:
 // each shard replays its brands in a database of its own, on a core of its own, against the
@@ -31,11 +31,11 @@ export function threadsFor(n: number, forced?: number): number {
  * The entries split into at most `threads` shards of whole brands, the busiest brands first onto
  * the least loaded shard. An observation of brands in two shards goes to both, each with its own.
  */
-export function shardsOf(all: readonly ShardEntry[], threads: number): ShardEntry[][] {
+export function shardsOf(all: readonly Entry[], threads: number): Entry[][] {
   const counts = new Map<string, number>();
   for (const e of all) for (const name of e.names) counts.set(name, (counts.get(name) ?? 0) + 1);
   const n = Math.min(threads, counts.size);
-  if (n < 2) return [all as ShardEntry[]];
+  if (n < 2) return [all as Entry[]];
   const load = new Array<number>(n).fill(0);
   const shardOf = new Map<string, number>();
   for (const [name, count] of [...counts].sort((a, b) => b[1] - a[1])) {
@@ -43,15 +43,15 @@ export function shardsOf(all: readonly ShardEntry[], threads: number): ShardEntr
     shardOf.set(name, least);
     load[least] = (load[least] as number) + count;
   }
-  const shards: ShardEntry[][] = Array.from({ length: n }, () => []);
+  const shards: Entry[][] = Array.from({ length: n }, () => []);
   for (const e of all) {
     const first = shardOf.get(e.names[0] as string);
     if (first === undefined) continue; // matched no brand: nothing to replay
-    if (e.names.every((name) => shardOf.get(name) === first)) (shards[first] as ShardEntry[]).push(e);
+    if (e.names.every((name) => shardOf.get(name) === first)) (shards[first] as Entry[]).push(e);
     else
       for (let s = 0; s < n; s++) {
         const names = e.names.filter((name) => shardOf.get(name) === s);
-        if (names.length > 0) (shards[s] as ShardEntry[]).push({ ...e, names });
+        if (names.length > 0) (shards[s] as Entry[]).push({ ...e, names });
       }
   }
   return shards;
@@ -87,8 +87,8 @@ export class ShardWorkers {
   }
 
   /** Sends each worker its shard, then waits for them all. */
-  async run(times: Float64Array, shards: readonly (readonly ShardEntry[])[]): Promise<ShardResult[]> {
-    shards.forEach((mine, i) => this.workers[i]?.postMessage({ times, mine }));
+  async run(times: Float64Array, shards: readonly PackedShard[]): Promise<ShardResult[]> {
+    shards.forEach((shard, i) => this.workers[i]?.postMessage({ times, shard }));
     try {
       return await Promise.all(this.done.slice(0, shards.length));
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replayObservations, type ReplayResult, type ShardEntry } from '../../src/commands/replay.ts';
+import { replayObservations, type ReplayResult, type Entry } from '../../src/commands/replay.ts';
 import { buildConfig } from '../../src/config.ts';
 import { shardsOf } from '../../src/replay/parallel.ts';
 import { simulateAll } from '../../src/simulate/index.ts';
@@ -47,7 +47,7 @@ describe('replay over threads', () => {
   }, 120_000);
 
   it('splits whole brands, busiest first, and gives an observation of two shards to each', () => {
-    const entry = (index: number, names: string[]): ShardEntry => ({
+    const entry = (index: number, names: string[]): Entry => ({
       index,
       at: index,
       obs: { id: `x:${index}`, text: names.join(' '), created_at: new Date(index).toISOString() },
