@@ -46,16 +46,17 @@ export function analyze(
 }
 
 /**
- * A mention with its analysis. Built field by field: spreading the mention and the analysis into
- * one object cost 9 µs a mention, more than the analysis itself.
+ * A mention with its analysis (`known`: its text's, already made). Built field by field: spreading
+ * the mention and the analysis into one object cost 9 µs a mention, more than the analysis itself.
  */
 export function analyzeMention(
   m: Mention,
   brand: string,
   observedAt: Date,
   model?: AdaptedModel,
+  known?: Analysis,
 ): AnalyzedMention {
-  const a = analyze(m.lang ? { text: m.text, lang: m.lang } : { text: m.text }, model);
+  const a = known ?? analyze(m.lang ? { text: m.text, lang: m.lang } : { text: m.text }, model);
   const out: AnalyzedMention = {
     id: m.id,
     source: m.source,

@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { runDetection, SLOW_EVERY } from '../../jobs/detect.ts';
 import { markCopies, rescore } from '../../jobs/twins.ts';
 import { analyzeMention } from '../analysis/index.ts';
+import { RepeatedTexts } from '../analysis/repeats.ts';
 import type { Brand, Config } from '../config.ts';
 import { connectStore, type Store } from '../db/client.ts';
 import { hasOpenIncidents, type IncidentRow } from '../db/incidents.ts';
@@ -357,6 +358,8 @@ interface BrandState {
   pending: AnalyzedMention[];
   /** The ids of the brand's mentions observed so far. */
   seen: Set<string>;
+  /** The analyses of the brand's texts, for the copies that repeat them. */
+  repeats: RepeatedTexts;
 }
 
 class Simulation {
@@ -401,7 +404,8 @@ class Simulation {
       // A later reading of a known mention only brings its metrics: it is not analyzed again, nor
       // compared with the brand's texts (its row keeps what its first reading was found to copy).
       if (fresh) {
-        st.pending.push(analyzeMention(m, name, observedAt, st.brand.sentimentModel));
+        const known = st.repeats.of(m.text, m.lang);
+        st.pending.push(analyzeMention(m, name, observedAt, st.brand.sentimentModel, known));
         continue;
       }
       const reading: AnalyzedMention = {
@@ -517,7 +521,13 @@ class Simulation {
         detection: this.config.detection,
       };
       const every = brand.detection.every;
-      st = { brand, lastTick: Math.floor(at / every) * every, pending: [], seen: new Set() };
+      st = {
+        brand,
+        lastTick: Math.floor(at / every) * every,
+        pending: [],
+        seen: new Set(),
+        repeats: new RepeatedTexts(brand.sentimentModel),
+      };
       this.states.set(name, st);
       this.due = Math.min(this.due, st.lastTick + every);
     }
