@@ -211,6 +211,10 @@ class Chunk {
   ats: Float64Array;
   /** The latest post of each slot's group, the text itself or a copy: a group still copied stays. */
   seen: Float64Array;
+  /** Per band node of a slot: 1 + the slot of the next older group of its bucket, 0 for none. */
+  older: Int32Array;
+  /** The last `add` that compared a text with the slot's (its number), so that it compares once. */
+  compared: Float64Array;
   private fresh: string[] = [];
   private joined = '';
   private ends = new Uint32Array(0);
@@ -220,6 +224,8 @@ class Chunk {
     this.sigs = new Int32Array(room * HASHES);
     this.ats = new Float64Array(room);
     this.seen = new Float64Array(room);
+    this.older = new Int32Array(room * BANDS);
+    this.compared = new Float64Array(room);
   }
 
   write(i: number, id: string, sig: Int32Array, at: number): void {
@@ -246,6 +252,12 @@ class Chunk {
     const seen = new Float64Array(room);
     seen.set(this.seen);
     this.seen = seen;
+    const older = new Int32Array(room * BANDS);
+    older.set(this.older);
+    this.older = older;
+    const compared = new Float64Array(room);
+    compared.set(this.compared);
+    this.compared = compared;
   }
 
   id(i: number): string {
@@ -262,8 +274,9 @@ class Chunk {
  * chunk `s / CHUNK`), and the buckets of the bands in one open-addressing table of "band nodes"
  * (`slot * BANDS + band`), whose keys are computed again from the signature rather than stored. A
  * bucket holds its newest node; the older members of a bucket shared by several groups are
- * chained in `older` (rare: most buckets have one member), and read back oldest first, since which
- * of two equally similar twins wins depends on that order.
+ * chained through their chunks' `older` (texts of one template share buckets by the hundred), and
+ * read back oldest first, since which of two equally similar twins wins depends on that order. A
+ * group met in several bands of a text is compared with it once: the first comparison decides.
  */
 export class NearDuplicates {
   private readonly kept: number;
@@ -279,8 +292,8 @@ export class NearDuplicates {
   private cells = new Int32Array(4096);
   private tags = new Uint8Array(4096);
   private used = 0;
-  /** Band node → the slot of the next older group of its bucket. */
-  private readonly older = new Map<number, number>();
+  /** The number of the current `add`, to mark the slots it compared. */
+  private adds = 0;
   /** The slots of one bucket, gathered newest first. */
   private readonly scratch: number[] = [];
 
@@ -290,7 +303,13 @@ export class NearDuplicates {
     capacity = 50_000,
   ) {
     this.kept = Math.max(0, Math.floor(capacity));
+    let fewest = 0;
+    while (fewest <= HASHES && fewest / HASHES < threshold) fewest++;
+    this.fewest = fewest;
   }
+
+  /** The fewest equal hashes of a twin: `same / HASHES >= threshold`. */
+  private readonly fewest: number;
 
   /**
    * The group the text belongs to: the id of its first member (its own id when it is new).
@@ -299,18 +318,25 @@ export class NearDuplicates {
   add(id: string, text: string, at = Infinity): { group: string; similarity: number } {
     const sig = signInto(text, SIG);
     let best = -1;
-    let bestSim = 0;
+    let bestSame = 0;
+    const mark = ++this.adds;
     for (let b = 0; b < BANDS; b++) {
       const cell = this.find(bandKey(sig, 0, b), b);
       if (cell < 0) continue;
       const list = this.members(((this.cells[cell] as number) - 1 - b) / BANDS, b);
       for (let i = list.length - 1; i >= 0; i--) {
         const slot = list[i] as number;
-        if (slot === best) continue;
-        const s = this.similarityTo(sig, slot);
-        if (s > bestSim) [best, bestSim] = [slot, s];
+        // Compared in an earlier band: its similarity is no greater than the best one's since.
+        const chunk = this.chunks[Math.floor(slot / CHUNK)] as Chunk;
+        if (chunk.compared[slot % CHUNK] === mark) continue;
+        chunk.compared[slot % CHUNK] = mark;
+        // Only a twin (at the threshold) more similar than the best so far can change the answer.
+        const need = bestSame + 1 > this.fewest ? bestSame + 1 : this.fewest;
+        const same = sameAtLeast(sig, chunk.sigs, (slot % CHUNK) * HASHES, need);
+        if (same >= need) [best, bestSame] = [slot, same];
       }
     }
+    const bestSim = bestSame / HASHES;
     if (best >= 0 && bestSim >= this.threshold) {
       const group = this.idOf(best);
       const chunk = this.chunks[Math.floor(best / CHUNK)] as Chunk;
@@ -364,20 +390,23 @@ export class NearDuplicates {
     return [(this.chunks[Math.floor(slot / CHUNK)] as Chunk).sigs, (slot % CHUNK) * HASHES];
   }
 
-  private similarityTo(sig: Int32Array, slot: number): number {
-    const [sigs, at] = this.sigsOf(slot);
-    let same = 0;
-    for (let i = 0; i < HASHES; i++) if (sig[i] === sigs[at + i] && sig[i] !== EMPTY) same++;
-    return same / HASHES;
-  }
-
   /** The slots of a bucket from its newest, `head`, to its oldest. */
   private members(head: number, b: number): number[] {
     const list = this.scratch;
     list.length = 0;
-    for (let slot: number | undefined = head; slot !== undefined; slot = this.older.get(slot * BANDS + b))
-      list.push(slot);
+    for (let slot = head; slot >= 0; slot = this.olderOf(slot, b)) list.push(slot);
     return list;
+  }
+
+  /** The slot of the next older group of the slot's bucket in band `b`, or -1. */
+  private olderOf(slot: number, b: number): number {
+    const chunk = this.chunks[Math.floor(slot / CHUNK)] as Chunk;
+    return (chunk.older[(slot % CHUNK) * BANDS + b] as number) - 1;
+  }
+
+  /** Chains `older` (-1: nothing) behind the slot in band `b`. */
+  private setOlder(slot: number, b: number, older: number): void {
+    (this.chunks[Math.floor(slot / CHUNK)] as Chunk).older[(slot % CHUNK) * BANDS + b] = older + 1;
   }
 
   private index(id: string, sig: Int32Array, at: number): void {
@@ -401,7 +430,7 @@ export class NearDuplicates {
       const node = slot * BANDS + b;
       const cell = this.find(k, b);
       if (cell >= 0) {
-        this.older.set(node, ((this.cells[cell] as number) - 1 - b) / BANDS);
+        this.setOlder(slot, b, ((this.cells[cell] as number) - 1 - b) / BANDS);
         this.cells[cell] = node + 1;
       } else this.insert(k, node);
     }
@@ -417,13 +446,8 @@ export class NearDuplicates {
         this.remove(cell);
         continue;
       }
-      for (
-        let next = this.older.get(newer * BANDS + b);
-        next !== slot;
-        next = this.older.get(newer * BANDS + b)
-      )
-        newer = next as number;
-      this.older.delete(newer * BANDS + b);
+      for (let next = this.olderOf(newer, b); next !== slot; next = this.olderOf(newer, b)) newer = next;
+      this.setOlder(newer, b, -1);
     }
   }
 
@@ -490,4 +514,19 @@ export class NearDuplicates {
     this.tags[hole] = 0;
     this.used--;
   }
+}
+
+/**
+ * How many of the hashes at `sigs[at..]` equal `sig`'s (empty ones never count), or -1 as soon as
+ * fewer than `need` can: most candidates of a bucket are not twins, and fail within half of them.
+ */
+function sameAtLeast(sig: Int32Array, sigs: Int32Array, at: number, need: number): number {
+  let same = 0;
+  let most = HASHES;
+  for (let i = 0; i < HASHES; i++) {
+    const h = sig[i] as number;
+    if (h === sigs[at + i] && h !== EMPTY) same++;
+    else if (--most < need) return -1;
+  }
+  return same;
 }
