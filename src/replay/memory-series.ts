@@ -233,10 +233,11 @@ export class MemorySeries implements SeriesReader {
   viralMentions(brand: string, min: number, since: number): DetectedMention[] {
     const b = this.brands.get(brand);
     if (!b) return [];
-    return [...b.viralSet(min, since)]
-      .sort((x, y) => (y.virality as number) - (x.virality as number) || y.seq - x.seq)
-      .slice(0, MOST)
-      .map((r) => r.m);
+    return firstOf(
+      b.viralSet(min, since),
+      MOST,
+      (x, y) => (y.virality as number) - (x.virality as number) || y.seq - x.seq,
+    ).map((r) => r.m);
   }
 
   unansweredComplaints(brand: string, from: number, to: number, minReach: number): DetectedMention[] {
@@ -338,4 +339,26 @@ export class MemorySeries implements SeriesReader {
       m.sentiment.label === 'negative' || m.intents.some((i) => i.name.toLowerCase() === 'complaint');
     b.insert(r, m.duplicateOf !== undefined, complaint);
   }
+}
+
+/**
+ * The first `k` of `items` in the order of `cmp` (a total order): what sorting them all and taking
+ * `k` gives, without sorting the thousands of viral candidates of a busy brand on every tick.
+ */
+export function firstOf<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => number): T[] {
+  const out: T[] = [];
+  if (k <= 0) return out;
+  for (const item of items) {
+    if (out.length === k && cmp(item, out[k - 1] as T) >= 0) continue;
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(out[mid] as T, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, item);
+    if (out.length > k) out.pop();
+  }
+  return out;
 }
