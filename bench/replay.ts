@@ -1,10 +1,9 @@
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import readline from 'node:readline';
 import { buildConfig } from '../src/config.ts';
-import { runReplay } from '../src/commands/replay.ts';
-import { threadsFor } from '../src/replay/parallel.ts';
+import { replayObservations } from '../src/commands/replay.ts';
 
 // Place and time words that carry no tone, three of them appended to make each text its own.
 const FILLER = `oslo paris lima rome cairo tokyo dublin quito seoul berlin monday tuesday friday sunday
@@ -43,6 +42,7 @@ export interface ReplayFigures {
   secs: number;
   perSec: number;
   alerts: number;
+  threads: number;
 }
 
 /**
@@ -53,18 +53,16 @@ export async function measureReplay(
   n = Number(process.env.BENCH_REPLAY_N ?? 100_000),
   distinct = false,
 ): Promise<ReplayFigures> {
-  const config = buildConfig({}, {});
+  const config = buildConfig({}, { EARSHOT_REPLAY_THREADS: process.env.EARSHOT_REPLAY_THREADS });
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-replay-'));
   try {
     const file = path.join(dir, 'observations.jsonl');
     writeFileSync(file, [...observations(n, distinct)].join(''));
-    const out = new PassThrough();
-    let alerts = 0;
-    out.on('data', (d: Buffer) => (alerts += d.toString().split('\n').length - 1));
     const t0 = performance.now();
-    await runReplay({ input: createReadStream(file), output: out, errors: new PassThrough(), config });
+    const lines = readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    const r = await replayObservations(lines, config);
     const secs = (performance.now() - t0) / 1000;
-    return { observations: n, secs, perSec: n / secs, alerts };
+    return { observations: n, secs, perSec: n / secs, alerts: r.alerts.length, threads: r.threads };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -72,7 +70,7 @@ export async function measureReplay(
 
 export function printReplay(f: ReplayFigures, distinct?: ReplayFigures): void {
   console.log(
-    `\nreplay of a file (embedded SQLite in memory, 20 brands, detection every minute, ${threadsFor(f.observations)} thread(s))`,
+    `\nreplay of a file (embedded SQLite in memory, 20 brands, detection every minute, ${f.threads} thread(s))`,
   );
   const line = (what: string, r: ReplayFigures) =>
     console.log(

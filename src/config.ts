@@ -360,6 +360,8 @@ export interface Settings {
   stopTimeoutMs: number;
   http: HttpSettings;
   retention: { mentionsMs: number; snapshotsMs: number };
+  /** Threads `earshot replay` splits its brands over (EARSHOT_REPLAY_THREADS); null: one a core for large replays. */
+  replayThreads: number | null;
 }
 export interface Config {
   file: string | null;
@@ -874,6 +876,10 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     problems.push(
       `EARSHOT_STOP_TIMEOUT: "${env.EARSHOT_STOP_TIMEOUT}" is not a duration: write it like 30s or 2m`,
     );
+  const threads = env.EARSHOT_REPLAY_THREADS || undefined;
+  const replayThreads = threads === undefined ? null : Number(threads);
+  if (replayThreads !== null && !(Number.isInteger(replayThreads) && replayThreads >= 1))
+    problems.push(`EARSHOT_REPLAY_THREADS: "${threads}" is not a whole number of threads, 1 or more`);
   return {
     dataDir,
     database,
@@ -888,6 +894,7 @@ function readSettings(env: Env, sources: SourceDefaults, problems: string[]): Se
     stopTimeoutMs: stopTimeoutMs ?? 30_000,
     http: { listen: null, ackLinkTtlMs: HTTP_DEFAULTS.ack_link_ttl },
     retention: { mentionsMs: RETENTION_DEFAULTS.mentions, snapshotsMs: RETENTION_DEFAULTS.snapshots },
+    replayThreads: replayThreads !== null && Number.isInteger(replayThreads) ? replayThreads : null,
   };
 }
 

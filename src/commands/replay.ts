@@ -11,7 +11,7 @@ import { storedSeries } from '../db/series-reader.ts';
 import type { SeriesReader } from '../detection/series.ts';
 import { MemorySeries } from '../replay/memory-series.ts';
 import { MemoryStore } from '../replay/memory-store.ts';
-import { SHARD_FROM, ShardWorkers, shardsOf, threadsFor } from '../replay/parallel.ts';
+import { ShardWorkers, shardsOf, threadPlan } from '../replay/parallel.ts';
 import { holdsMentions, readBack, sqliteOf } from '../replay/read-back.ts';
 import { compileQuery } from '../query.ts';
 import type { AlertPayload, AnalyzedMention, Mention } from '../types.ts';
@@ -56,6 +56,8 @@ export interface ReplayResult {
   badLines: number;
   /** The summary `--report` prints: alerts per brand and day. */
   report: string;
+  /** The threads it ran on (src/replay/parallel.ts). */
+  threads: number;
 }
 
 export type ReplayedIncident = Pick<
@@ -115,26 +117,26 @@ export async function replayObservations(
   config: Config,
   hooks: ReplayHooks = {},
 ): Promise<ReplayResult> {
-  const matchers = config.brands.map((b) => ({ name: b.name, match: compileQuery(b.query) }));
+  const matchers = matchersOf(config.brands);
   const entries: Entry[] = [];
   let bad = 0;
   let lineNo = 0;
   let unmatched = 0;
   // Large replays split by brand over threads; theirs start while the rest is still read.
   const plain = !hooks.store && !hooks.storedSeries && !hooks.onTick;
-  const threads = plain ? threadsFor(SHARD_FROM, hooks.threads) : 1;
+  const plan = plain ? threadPlan(config, hooks.threads) : { threads: 1, from: Infinity };
   let workers: ShardWorkers | null = null;
   try {
     for await (const line of lines) {
       lineNo++;
       if (line.trim() === '') continue;
-      const problem = readLine(line, entries, matchers, threads > 1);
+      const problem = readLine(line, entries, matchers, plan.threads > 1);
       if (problem) {
         bad++;
         hooks.onBadLine?.(lineNo, problem);
       } else if ((entries[entries.length - 1] as Entry).names.length === 0) unmatched++;
-      if (threads > 1 && workers === null && entries.length === SHARD_FROM)
-        workers = new ShardWorkers(threads - 1, config);
+      if (plan.threads > 1 && workers === null && entries.length === plan.from)
+        workers = new ShardWorkers(plan.threads - 1, config);
     }
     // Observations are applied in the order they were seen; ties keep the file order.
     entries.sort((a, b) => a.at - b.at);
@@ -143,25 +145,29 @@ export async function replayObservations(
       e.index = i;
       times[i] = e.at;
     });
-    const shards = plain ? shardsOf(entries, threadsFor(entries.length, hooks.threads)) : [entries];
-    if (shards.length > 1) {
-      workers ??= new ShardWorkers(shards.length - 1, config);
-      const remote = workers.run(times, shards.slice(1).map(packShard));
-      const local = await replayShard(config, times, shards[0] as Entry[]);
-      const results = [local, ...(await remote)];
-      const alerts = mergeAlerts(results, brandRanks(entries));
-      for (const alert of alerts) hooks.onAlert?.(alert);
-      return {
-        alerts,
-        incidents: results.flatMap((r) => r.incidents).sort(byOpening),
-        observations: entries.length,
-        badLines: bad,
-        report: reportOf(alerts, entries.length, bad, unmatched),
-      };
+    const shards = entries.length >= plan.from ? shardsOf(entries, plan.threads) : [entries];
+    const result = (alerts: AlertPayload[], incidents: ReplayedIncident[]): ReplayResult => ({
+      alerts,
+      incidents,
+      observations: entries.length,
+      badLines: bad,
+      report: reportOf(alerts, entries.length, bad, unmatched),
+      threads: shards.length,
+    });
+    if (shards.length === 1) {
+      await workers?.close();
+      workers = null;
+      return await replayInOne(config, hooks, times, entries, result);
     }
-    await workers?.close();
-    workers = null;
-    return await replayInOne(config, hooks, times, entries, { bad, unmatched });
+    workers ??= new ShardWorkers(shards.length - 1, config);
+    const remote = workers.run(times, shards.slice(1).map(packShard));
+    // Packed: the lines are not needed any more, and a large replay's would stay in memory.
+    for (const e of entries) delete e.line;
+    const local = await replayShard(config, times, shards[0] as Entry[]);
+    const results = [local, ...(await remote)];
+    const alerts = mergeAlerts(results, brandRanks(entries));
+    for (const alert of alerts) hooks.onAlert?.(alert);
+    return result(alerts, results.flatMap((r) => r.incidents).sort(byOpening));
   } finally {
     await workers?.close();
   }
@@ -173,7 +179,7 @@ async function replayInOne(
   hooks: ReplayHooks,
   times: Float64Array,
   all: readonly Entry[],
-  { bad, unmatched }: { bad: number; unmatched: number },
+  result: (alerts: AlertPayload[], incidents: ReplayedIncident[]) => ReplayResult,
 ): Promise<ReplayResult> {
   const store = hooks.store ?? (await connectStore(':memory:'));
   try {
@@ -184,13 +190,7 @@ async function replayInOne(
         hooks.onAlert?.(alert);
       }
     });
-    return {
-      alerts,
-      incidents: await readIncidents(store),
-      observations: all.length,
-      badLines: bad,
-      report: reportOf(alerts, all.length, bad, unmatched),
-    };
+    return result(alerts, await readIncidents(store));
   } finally {
     if (!hooks.store) await store.close();
   }
@@ -288,6 +288,9 @@ function readIncidents(store: Store): Promise<ReplayedIncident[]> {
 
 type Matcher = { name: string; match: (t: string) => boolean };
 
+const matchersOf = (brands: readonly Brand[]): Matcher[] =>
+  brands.map((b) => ({ name: b.name, match: compileQuery(b.query) }));
+
 function readLine(
   line: string,
   into: Entry[],
@@ -315,9 +318,7 @@ function readLine(
  */
 export function unpackShard(packed: PackedShard, config: Config): Entry[] {
   const brands = new Set(packed.brands);
-  const matchers = config.brands
-    .filter((b) => brands.has(b.name))
-    .map((b) => ({ name: b.name, match: compileQuery(b.query) }));
+  const matchers = matchersOf(config.brands.filter((b) => brands.has(b.name)));
   const entries: Entry[] = [];
   const lines = packed.lines.split('\n');
   lines.forEach((line, i) => {

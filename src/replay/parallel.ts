@@ -14,17 +14,14 @@ import type { Entry, PackedShard, ShardResult } from '../commands/replay.ts';
 export const SHARD_FROM = 20_000;
 const MAX_THREADS = 8;
 
-/** How many threads replay `n` observations: EARSHOT_REPLAY_THREADS, else one a core for large replays. */
-export function threadsFor(n: number, forced?: number): number {
-  if (forced !== undefined) return forced;
-  const env = process.env.EARSHOT_REPLAY_THREADS;
-  if (env !== undefined && env !== '') {
-    const v = Number(env);
-    if (!Number.isInteger(v) || v < 1)
-      throw new Error(`EARSHOT_REPLAY_THREADS must be a whole number of threads, 1 or more (got "${env}")`);
-    return v;
-  }
-  return n >= SHARD_FROM ? Math.min(availableParallelism(), MAX_THREADS) : 1;
+/**
+ * How many threads a replay wants, and from how many observations on: those given (the `threads`
+ * hook, else EARSHOT_REPLAY_THREADS) at any size, else one a core from SHARD_FROM on.
+ */
+export function threadPlan(config: Config, forced?: number): { threads: number; from: number } {
+  const given = forced ?? config.settings.replayThreads;
+  if (given !== null) return { threads: given, from: 0 };
+  return { threads: Math.min(availableParallelism(), MAX_THREADS), from: SHARD_FROM };
 }
 
 /**

@@ -32,6 +32,7 @@ const config = buildConfig(
 describe('replay over threads', () => {
   it('gives what one thread gives, with two and with three threads', async () => {
     const one = await replayObservations(lines, config, { threads: 1 });
+    expect(one.threads).toBe(1);
     // A comparison of empty results would prove nothing: this stream has incidents of many brands.
     expect(one.alerts.length).toBeGreaterThan(5);
     expect(new Set(one.alerts.map((a) => a.brand)).size).toBeGreaterThan(2);
@@ -40,6 +41,7 @@ describe('replay over threads', () => {
     expect([...at('twin')].some((t) => at('acme-air').has(t))).toBe(true);
     for (const threads of [2, 3]) {
       const many: ReplayResult = await replayObservations(lines, config, { threads });
+      expect(many.threads).toBe(threads);
       expect(many.alerts).toEqual(one.alerts);
       expect(many.incidents).toEqual(one.incidents);
       expect(many.report).toBe(one.report);
@@ -67,7 +69,7 @@ describe('replay over threads', () => {
     expect(shardsOf(all.slice(0, 6), 4)).toHaveLength(1);
   });
 
-  it('the CLI splits by EARSHOT_REPLAY_THREADS and refuses a bad value in one line', async () => {
+  it('the CLI splits by EARSHOT_REPLAY_THREADS and refuses a bad value as a configuration problem', async () => {
     const tmp = tempDir();
     try {
       const file = tmp.file(
@@ -88,9 +90,9 @@ describe('replay over threads', () => {
       expect(two.stdout).toBe(one.stdout);
       expect(two.stderr).toBe(one.stderr);
       const bad = await run('many', '');
-      expect(bad.code).not.toBe(0);
+      expect(bad.code).toBe(2);
       expect(bad.stderr.trim()).toBe(
-        'earshot: EARSHOT_REPLAY_THREADS must be a whole number of threads, 1 or more (got "many")',
+        `earshot: ${file}: 1 problem(s) in the configuration:\n  EARSHOT_REPLAY_THREADS: "many" is not a whole number of threads, 1 or more`,
       );
     } finally {
       tmp.cleanup();

@@ -59,6 +59,7 @@ describe('the demo page', () => {
       observations: 20_000,
       badLines: 0,
       report: '',
+      threads: 1,
     };
     const created = new Map([
       ['x:1', Date.parse('2026-01-11T19:00:00Z')],
