@@ -243,21 +243,11 @@ class Chunk {
 
   private grow(least: number): void {
     const room = Math.min(this.length, Math.max(least, this.ats.length * 2));
-    const sigs = new Int32Array(room * HASHES);
-    sigs.set(this.sigs);
-    this.sigs = sigs;
-    const ats = new Float64Array(room);
-    ats.set(this.ats);
-    this.ats = ats;
-    const seen = new Float64Array(room);
-    seen.set(this.seen);
-    this.seen = seen;
-    const older = new Int32Array(room * BANDS);
-    older.set(this.older);
-    this.older = older;
-    const compared = new Float64Array(room);
-    compared.set(this.compared);
-    this.compared = compared;
+    this.sigs = grown(this.sigs, room * HASHES);
+    this.ats = grown(this.ats, room);
+    this.seen = grown(this.seen, room);
+    this.older = grown(this.older, room * BANDS);
+    this.compared = grown(this.compared, room);
   }
 
   id(i: number): string {
@@ -529,4 +519,11 @@ function sameAtLeast(sig: Int32Array, sigs: Int32Array, at: number, need: number
     else if (--most < need) return -1;
   }
   return same;
+}
+
+/** A longer copy of `a`, zeros after what it held. */
+function grown<T extends Int32Array | Float64Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
 }

@@ -38,59 +38,57 @@ export function toObservation(value: unknown): Observation | string {
  */
 export function wellFormed(value: unknown): Observation | null {
   if (!isObject(value)) return null;
-  const { id, text, created_at, observed_at, source, url, lang, brand, author, metrics } = value;
+  const { id, text, created_at, author, metrics } = value;
   const key = typeof id === 'number' && Number.isInteger(id) && id >= 0 ? String(id) : id;
   if (typeof key !== 'string' || key === '' || typeof text !== 'string' || !isDate(created_at)) return null;
-  const out: Observation = { id: key, text, created_at };
-  if (observed_at !== undefined) {
-    if (!isDate(observed_at)) return null;
-    out.observed_at = observed_at;
-  }
-  if (source !== undefined) {
-    if (typeof source !== 'string') return null;
-    out.source = source;
-  }
-  if (url !== undefined) {
-    if (typeof url !== 'string') return null;
-    out.url = url;
-  }
-  if (lang !== undefined) {
-    if (typeof lang !== 'string') return null;
-    out.lang = lang;
-  }
-  if (brand !== undefined) {
-    if (typeof brand !== 'string' || brand === '') return null;
-    out.brand = brand;
-  }
+  const out = optionals(value, OPTIONAL, { id: key, text, created_at }) as Observation | null;
+  if (!out) return null;
   if (author !== undefined) {
-    if (!isObject(author)) return null;
-    const { handle, followers, verified } = author;
-    const a: NonNullable<Observation['author']> = {};
-    if (handle !== undefined) {
-      if (typeof handle !== 'string') return null;
-      a.handle = handle;
-    }
-    if (followers !== undefined) {
-      if (!isCount(followers)) return null;
-      a.followers = followers;
-    }
-    if (verified !== undefined) {
-      if (typeof verified !== 'boolean') return null;
-      a.verified = verified;
-    }
+    const a = isObject(author) ? optionals(author, AUTHOR, {}) : null;
+    if (!a) return null;
     out.author = a;
   }
   if (metrics !== undefined) {
     if (!isObject(metrics)) return null;
     const m: Record<string, number> = {};
-    for (const key of Object.keys(metrics)) {
-      const v = metrics[key];
+    for (const name of Object.keys(metrics)) {
+      const v = metrics[name];
       if (!isCount(v)) return null;
-      m[key] = v;
+      m[name] = v;
     }
     out.metrics = m;
   }
   return out;
+}
+
+type Check = (v: unknown) => boolean;
+const isString: Check = (v) => typeof v === 'string';
+const OPTIONAL: [string, Check][] = [
+  ['observed_at', (v) => isDate(v)],
+  ['source', isString],
+  ['url', isString],
+  ['lang', isString],
+  ['brand', (v) => typeof v === 'string' && v !== ''],
+];
+const AUTHOR: [string, Check][] = [
+  ['handle', isString],
+  ['followers', (v) => isCount(v)],
+  ['verified', (v) => typeof v === 'boolean'],
+];
+
+/** `into` with the fields of `from` that `fields` name and accept, or null when one is there but refused. */
+function optionals(
+  from: Record<string, unknown>,
+  fields: readonly [string, Check][],
+  into: Record<string, unknown>,
+): Record<string, unknown> | null {
+  for (const [name, ok] of fields) {
+    const v = from[name];
+    if (v === undefined) continue;
+    if (!ok(v)) return null;
+    into[name] = v;
+  }
+  return into;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
