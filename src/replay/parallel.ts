@@ -11,7 +11,7 @@ import type { Entry, PackedShard, ShardResult } from '../commands/replay.ts';
 // steps of the whole replay, and the alerts merge into the order one thread would have given.
 
 /** Below this many observations a worker's start (its modules, a third of a second) costs more than it saves. */
-export const SHARD_FROM = 20_000;
+const SHARD_FROM = 20_000;
 const MAX_THREADS = 8;
 
 /**
@@ -77,10 +77,6 @@ export class ShardWorkers {
     );
     // A shard never sent is not an error: the replay turned out too small to split.
     for (const d of this.done) d.catch(() => {});
-  }
-
-  get count(): number {
-    return this.workers.length;
   }
 
   /** Sends each worker its shard, then waits for them all. */
