@@ -62,7 +62,8 @@ interface Evaluation {
   findings: Finding[];
   /** The kinds whose rules ran: only their incidents can be found gone. */
   ran: Set<string>;
-  mentions: Map<string, DetectedMention>;
+  /** The mentions the rules read, by id (the last read of an id wins): an alert's top posts. */
+  mentions: () => Map<string, DetectedMention>;
 }
 
 /**
@@ -131,7 +132,8 @@ export async function runDetection(
           evidence: f.evidence,
         });
       if (!decision.alert) continue;
-      const top = f.mentionIds.flatMap((m) => e.mentions.get(m) ?? []).slice(0, TOP);
+      const read = e.mentions();
+      const top = f.mentionIds.flatMap((m) => read.get(m) ?? []).slice(0, TOP);
       const alert: AlertPayload = {
         at: new Date(now).toISOString(),
         brand: brand.name,
@@ -161,10 +163,16 @@ export async function runDetection(
 async function evaluate(store: Store, series: SeriesReader, brand: Brand, now: number): Promise<Evaluation> {
   const s = brand.detection;
   const findings: Finding[] = [];
-  const mentions = new Map<string, DetectedMention>();
+  // Made into a map only when an alert needs its posts: most ticks send none.
+  const lists: DetectedMention[][] = [];
   const keep = (list: DetectedMention[]) => {
-    for (const m of list) mentions.set(m.id, m);
+    lists.push(list);
     return list;
+  };
+  const mentions = () => {
+    const map = new Map<string, DetectedMention>();
+    for (const list of lists) for (const m of list) map.set(m.id, m);
+    return map;
   };
   const ran = new Set(['volume_spike', 'viral_post', 'opportunity', 'crisis_post']);
 
@@ -208,7 +216,7 @@ async function evaluate(store: Store, series: SeriesReader, brand: Brand, now: n
     }
   }
   findings.push(
-    ...detectViralPosts(keep(await series.viralMentions(brand.name, s.viral_score, now - RECENT)), s),
+    ...viralFindings(keep(await series.viralMentions(brand.name, s.viral_score, now - RECENT)), s),
   );
 
   if (now % SLOW_EVERY < s.every || s.every >= SLOW_EVERY) {
@@ -283,6 +291,35 @@ async function detectDrops(
     });
   }
   return detectVolumeDrops({ brand, all, bySource, ongoing, settings: s });
+}
+
+const viralMemo = new WeakMap<DetectionSettings, WeakMap<DetectedMention, readonly Finding[]>>();
+
+/**
+ * detectViralPosts, post by post, remembered per post object: replay's memory series hands back
+ * the same object for a post until it changes, so a brand's fifty candidates are not judged again
+ * on every tick (the database reads new objects each time, and each is judged). The rule is pure;
+ * what it found is frozen, as it is shared by the ticks that find it again.
+ */
+function viralFindings(list: readonly DetectedMention[], s: DetectionSettings): Finding[] {
+  let memo = viralMemo.get(s);
+  if (!memo) viralMemo.set(s, (memo = new WeakMap()));
+  const out: Finding[] = [];
+  for (const m of list) {
+    let found = memo.get(m);
+    if (!found) {
+      found = Object.freeze(detectViralPosts([m], s).map(frozenFinding));
+      memo.set(m, found);
+    }
+    out.push(...found);
+  }
+  return out;
+}
+
+function frozenFinding(f: Finding): Finding {
+  Object.freeze(f.evidence);
+  Object.freeze(f.mentionIds);
+  return Object.freeze(f);
 }
 
 const baselines = new WeakMap<SeriesReader, Map<string, Baseline>>();

@@ -311,6 +311,10 @@ export class NearDuplicates {
     let bestSame = 0;
     const mark = ++this.adds;
     for (let b = 0; b < BANDS; b++) {
+      // A group first met in band b was in no bucket of bands 0 to b - 1: in each of those, at
+      // least one of its hashes differs, so it agrees on HASHES - b at most. Once the best so far
+      // needs more, no group met from here on can change the answer.
+      if ((bestSame + 1 > this.fewest ? bestSame + 1 : this.fewest) > HASHES - b) break;
       const cell = this.find(bandKey(sig, 0, b), b);
       if (cell < 0) continue;
       const list = this.members(((this.cells[cell] as number) - 1 - b) / BANDS, b);
@@ -322,6 +326,7 @@ export class NearDuplicates {
         chunk.compared[slot % CHUNK] = mark;
         // Only a twin (at the threshold) more similar than the best so far can change the answer.
         const need = bestSame + 1 > this.fewest ? bestSame + 1 : this.fewest;
+        if (need > HASHES - b) break;
         const same = sameAtLeast(sig, chunk.sigs, (slot % CHUNK) * HASHES, need);
         if (same >= need) [best, bestSame] = [slot, same];
       }

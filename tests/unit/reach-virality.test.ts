@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NearDuplicates, signature, similarity } from '../../src/analysis/near-duplicates.ts';
 import { estimateReach } from '../../src/analysis/reach.ts';
-import { engagementOf, virality } from '../../src/analysis/virality.ts';
+import { ENGAGEMENT_WEIGHTS, engagementOf, virality } from '../../src/analysis/virality.ts';
+import type { Metrics } from '../../src/types.ts';
 
 const H = 3_600_000;
 const t0 = Date.parse('2026-03-01T12:00:00Z');
@@ -52,6 +54,24 @@ describe('virality', () => {
 
   it('weighs reposts above likes and ignores views and stars', () => {
     expect(engagementOf({ likes: 10, reposts: 5, replies: 2, views: 9_999, stars: 5 })).toBe(23);
+  });
+
+  it('sums exactly the metrics ENGAGEMENT_WEIGHTS names, with their weights, negatives as 0', () => {
+    const names = ['likes', 'reposts', 'replies', 'quotes', 'views', 'score', 'stars', 'copies'] as const;
+    const metric = fc.oneof(fc.constant(undefined), fc.double({ min: -1e6, max: 1e9, noNaN: true }));
+    fc.assert(
+      fc.property(fc.tuple(...names.map(() => metric)), (values) => {
+        const m: Metrics = {};
+        names.forEach((k, i) => {
+          if (values[i] !== undefined) m[k] = values[i];
+        });
+        let want = 0;
+        for (const [k, w] of Object.entries(ENGAGEMENT_WEIGHTS))
+          want += Math.max(0, m[k as keyof Metrics] ?? 0) * w;
+        expect(engagementOf(m)).toBe(want);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('gives a pace from one reading: the post started at zero when it was made', () => {
