@@ -81,6 +81,10 @@ export class SqliteSql implements Sql {
       }
     } finally {
       this.holder = null;
+      // An enabled AsyncLocalStorage makes Node run a hook on every promise of the process; the
+      // next transaction's `run` enables it again. Continuations of this one still read its token,
+      // which no longer holds the connection, so they wait their turn as any other context does.
+      this.context.disable();
       release();
     }
   }

@@ -265,4 +265,21 @@ describe('PostgreSQL as the store', () => {
       expect(order).toEqual(kind === 'sqlite' ? ['tx', 'outside'] : ['outside', 'tx']);
     }
   });
+
+  it('finds its transaction again in each of many in turn (SQLite lets its async context go between them)', async () => {
+    const s = await open('sqlite');
+    const insert = (id: string) =>
+      s.run(
+        `insert into digests (id, brand, period, date, timezone, created_at, report) values ('${id}', 'a', 'day', '${id}', 'UTC', 1, '{}')`,
+      );
+    for (let i = 0; i < 3; i++)
+      await s.tx(async () => {
+        await insert(`t${i}`);
+        await new Promise((r) => setImmediate(r));
+        // Nested, after an await: still inside, so it neither waits for itself nor commits early.
+        await s.tx(() => insert(`n${i}`));
+      });
+    // Statements outside, between and after, run at once.
+    expect(await s.get('select count(*) as n from digests')).toEqual({ n: 6 });
+  });
 });
