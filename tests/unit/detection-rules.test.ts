@@ -301,4 +301,12 @@ describe('incidents and settings', () => {
       sharedPhrase(['acme lost my bag in Oslo', 'lost my bag with acme', 'acme lost my bag again'], ['acme']),
     ).toBe('lost my bag');
   });
+  it('names the same texts by each brand own words, however often they were named before', () => {
+    const texts = ['acme lost my bag in Oslo', 'lost my bag with acme', 'acme lost my bag again'];
+    for (let i = 0; i < 3; i++) {
+      expect(sharedPhrase(texts, ['acme'])).toBe('lost my bag');
+      // For a brand called "Lost", its own name cannot start or end the story: nothing is left.
+      expect(sharedPhrase(texts, ['Lost'])).toBeNull();
+    }
+  });
 });
