@@ -47,8 +47,6 @@ export class MemoryStore {
   private fresh: Row[] = [];
   private changed: Row[] = [];
   private snapshots: { row: Row; snap: Snapshot }[] = [];
-  private counts = new Map<string, number>();
-  private sourceCounts = new Map<string, number>();
   private db: Database.Database | null = null;
   private statements: Statements | null = null;
 
@@ -88,9 +86,6 @@ export class MemoryStore {
         rows.set(m.id, row);
         this.fresh.push(row);
         if (m.duplicateOf !== undefined) copies.set(m.duplicateOf, (copies.get(m.duplicateOf) ?? 0) + 1);
-        const hour = Math.floor(row.createdAt / HOUR) * HOUR;
-        add(this.counts, `${brand}\u0000${m.sentiment.label}\u0000${hour}`);
-        add(this.sourceCounts, `${brand}\u0000${m.source}\u0000${hour}`);
         inserted.push(m.id);
         continue;
       }
@@ -120,9 +115,7 @@ export class MemoryStore {
 
   /** Whether something is not in the database yet. */
   get behind(): boolean {
-    return (
-      this.fresh.length > 0 || this.changed.length > 0 || this.snapshots.length > 0 || this.counts.size > 0
-    );
+    return this.fresh.length > 0 || this.changed.length > 0 || this.snapshots.length > 0;
   }
 
   /** Writes what the database does not have yet, in one transaction. */
@@ -130,6 +123,14 @@ export class MemoryStore {
     if (!this.behind) return;
     if (this.db !== db) this.statements = prepare((this.db = db));
     const { insert, latest, snapshot, count, sourceCount } = this.statements as Statements;
+    // The hourly counts of the new rows, made here: most replays never write to the database.
+    const counts = new Map<string, number>();
+    const sourceCounts = new Map<string, number>();
+    for (const r of this.fresh) {
+      const hour = Math.floor(r.createdAt / HOUR) * HOUR;
+      add(counts, `${r.brand}\u0000${r.first.m.sentiment.label}\u0000${hour}`);
+      add(sourceCounts, `${r.brand}\u0000${r.first.m.source}\u0000${hour}`);
+    }
     db.transaction(() => {
       for (const r of this.fresh) {
         insert.run(mentionRow(r.brand, r.first.sourceKey, r.first.m, r.first.metrics, r.firstSeenAt));
@@ -141,14 +142,12 @@ export class MemoryStore {
         r.changed = false;
       }
       for (const { row, snap } of this.snapshots) snapshot.run(row.brand, row.id, snap.at, snap.metrics);
-      for (const [key, n] of this.counts) count.run(...split(key), n);
-      for (const [key, n] of this.sourceCounts) sourceCount.run(...split(key), n);
+      for (const [key, n] of counts) count.run(...split(key), n);
+      for (const [key, n] of sourceCounts) sourceCount.run(...split(key), n);
     })();
     this.fresh = [];
     this.changed = [];
     this.snapshots = [];
-    this.counts = new Map();
-    this.sourceCounts = new Map();
   }
 
   /** A new reading of a known mention; false when nothing changed (storeMentions' reread). */
