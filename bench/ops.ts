@@ -26,7 +26,7 @@ import { redisAnswers } from '../tests/helpers/redis.ts';
 import { measureAnalyze, type AnalyzeFigures } from './analyze.ts';
 import { deliveryQueues, measureDelivery, steadyLoad, type DeliveryRun } from './deliver.ts';
 import { measureIngest, type IngestFigures } from './ingest.ts';
-import { measureReplay, type ReplayFigures } from './replay.ts';
+import { main as measureReplays, type ReplayFigures } from './replay.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/earshot.js');
@@ -480,7 +480,7 @@ const judge = (ok: boolean): Row['verdict'] => (ok ? 'met' : 'not met');
 export interface Given {
   ingest?: IngestFigures[];
   analyze?: AnalyzeFigures | null;
-  replay?: ReplayFigures;
+  replay?: ReplayFigures[];
   deliveries?: DeliveryRun[];
 }
 
@@ -569,14 +569,20 @@ function analyzeRows(f: AnalyzeFigures | null): Row[] {
   ];
 }
 
+const STREAM_NAMES: Record<ReplayFigures['stream'], string> = {
+  repeated: 'five texts repeated, 20 brands',
+  'near-copies': 'near-copies of five texts, 20 brands',
+  mixed: "simulate's mixed scenario, 8 brands",
+};
+
 function replayRow(f: ReplayFigures): Row {
   return {
-    figure: 'replay throughput (20 brands, detection every simulated minute)',
+    figure: `replay throughput (${STREAM_NAMES[f.stream]}, detection every simulated minute)`,
     value: fmt(f.perSec),
     unit: 'observations/s',
     goal: '≥ 50,000 (issue 5)',
     verdict: judge(f.perSec >= 50_000),
-    note: `${fmt(f.observations)} observations in ${f.secs.toFixed(1)} s, five texts repeated, ${f.threads} thread(s) (bench/replay.ts)`,
+    note: `${fmt(f.observations)} observations in ${f.secs.toFixed(1)} s, ${f.threads} thread(s), ${f.built ? 'dist/' : 'tsx'} (bench/replay.ts)`,
   };
 }
 
@@ -668,7 +674,7 @@ async function measureAllButMemory(given: Given, rows: Row[], say: (what: string
   say('analyze');
   rows.push(...analyzeRows(given.analyze !== undefined ? given.analyze : measureAnalyze()));
   say('replay');
-  rows.push(replayRow(given.replay ?? (await measureReplay())));
+  rows.push(...(given.replay ?? (await measureReplays())).map(replayRow));
 
   say('alert latency');
   let runs = given.deliveries;

@@ -1,0 +1,25 @@
+// Whether dist/ (from `npm run build`, which `npm ci` runs) was built after the last change to
+// src/ and jobs/: then it is what `earshot` runs (bin/earshot.js), and what benchmarks measure.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** The newest modification time of the files under the folders, in ms. */
+function newest(folders) {
+  let t = 0;
+  for (const folder of folders)
+    for (const entry of readdirSync(path.join(root, folder), { recursive: true, withFileTypes: true }))
+      if (entry.isFile()) t = Math.max(t, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  return t;
+}
+
+/** True when `dist/src/cli.js` is newer than every file of src/ and jobs/. */
+export function builtIsCurrent() {
+  try {
+    return statSync(path.join(root, 'dist/src/cli.js')).mtimeMs >= newest(['src', 'jobs']);
+  } catch {
+    return false;
+  }
+}
