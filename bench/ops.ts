@@ -26,7 +26,7 @@ import { redisAnswers } from '../tests/helpers/redis.ts';
 import { measureAnalyze, type AnalyzeFigures } from './analyze.ts';
 import { deliveryQueues, measureDelivery, steadyLoad, type DeliveryRun } from './deliver.ts';
 import { measureIngest, type IngestFigures } from './ingest.ts';
-import { main as measureReplays, type ReplayFigures } from './replay.ts';
+import { main as measureReplays, STREAMS, type ReplayFigures } from './replay.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/earshot.js');
@@ -569,15 +569,9 @@ function analyzeRows(f: AnalyzeFigures | null): Row[] {
   ];
 }
 
-const STREAM_NAMES: Record<ReplayFigures['stream'], string> = {
-  repeated: 'five texts repeated, 20 brands',
-  'near-copies': 'near-copies of five texts, 20 brands',
-  mixed: "simulate's mixed scenario, 8 brands",
-};
-
 function replayRow(f: ReplayFigures): Row {
   return {
-    figure: `replay throughput (${STREAM_NAMES[f.stream]}, detection every simulated minute)`,
+    figure: `replay throughput (${STREAMS[f.stream]}, detection every simulated minute)`,
     value: fmt(f.perSec),
     unit: 'observations/s',
     goal: '≥ 50,000 (issue 5)',

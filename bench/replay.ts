@@ -2,7 +2,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { builtIsCurrent } from '../bin/built.js';
+import { runsBuilt } from '../bin/built.js';
 import { simulateAll } from '../src/simulate/index.ts';
 
 type ReplayModule = typeof import('../src/commands/replay.ts');
@@ -12,8 +12,8 @@ type ConfigModule = typeof import('../src/config.ts');
  * The code `earshot replay` runs (bin/earshot.js): the build in dist/ when it is current, else the
  * sources through tsx, whose transform makes the same code about a tenth slower.
  */
-async function replayCode(): Promise<{ built: boolean; replay: ReplayModule; config: ConfigModule }> {
-  const built = process.env.EARSHOT_RUN_SOURCE !== '1' && builtIsCurrent();
+async function loadReplayCode(): Promise<{ built: boolean; replay: ReplayModule; config: ConfigModule }> {
+  const built = runsBuilt();
   // Paths in variables: the type checker reads the sources, the built files are only run.
   const dir = built ? '../dist/src' : '../src';
   const ext = built ? 'js' : 'ts';
@@ -24,6 +24,11 @@ async function replayCode(): Promise<{ built: boolean; replay: ReplayModule; con
   return { built, replay, config };
 }
 
+// Decided once: every stream of a run is measured on the same code, without walking src/ again.
+let replayCode: ReturnType<typeof loadReplayCode> | null = null;
+
+const START = Date.parse('2026-01-05T00:00:00Z');
+
 // Place and time words that carry no tone, three of them appended to make each text its own.
 const FILLER = `oslo paris lima rome cairo tokyo dublin quito seoul berlin monday tuesday friday sunday
   morning evening noon midnight terminal shuttle taxi train bus window aisle row seat ticket luggage
@@ -32,7 +37,7 @@ const FILLER = `oslo paris lima rome cairo tokyo dublin quito seoul berlin monda
 /** The streams measured: what kind of texts, and how they are made. */
 export type ReplayStream = 'repeated' | 'near-copies' | 'mixed';
 
-const STREAMS: Record<ReplayStream, string> = {
+export const STREAMS: Record<ReplayStream, string> = {
   repeated: 'five texts repeated word for word, 20 brands',
   'near-copies': 'near-copies of five texts (three words added), 20 brands',
   mixed: "simulate's mixed scenario, 8 brands, 14 days",
@@ -44,7 +49,6 @@ const STREAMS: Record<ReplayStream, string> = {
  * and time words added, so that no text repeats but most are near-duplicates of a few.
  */
 function* observations(n: number, nearCopies: boolean): Generator<string> {
-  const start = Date.parse('2026-01-05T00:00:00Z');
   const texts = [
     'Flight on time, crew friendly, thanks!',
     'Boarding now at gate 12',
@@ -56,7 +60,7 @@ function* observations(n: number, nearCopies: boolean): Generator<string> {
   const word = () => FILLER[((rng = (rng * 1103515245 + 12345) % 2 ** 31) >> 8) % FILLER.length] as string;
   for (let i = 0; i < n; i++) {
     const brand = `brand${i % 20}`;
-    const t = start + i * 1_500; // one observation every 1.5 s
+    const t = START + i * 1_500; // one observation every 1.5 s
     const burst = i % 2_000 < 40 && i % 20 === 0;
     const base = burst
       ? 'Disgusting treatment, they dragged a passenger off. Boycott!'
@@ -78,7 +82,7 @@ function linesOf(stream: ReplayStream, n: number): string[] {
     brands: 8,
     days: 14,
     seed: 1,
-    start: Date.parse('2026-01-05T00:00:00Z'),
+    start: START,
   });
   return list.map((o) => `${JSON.stringify(o)}\n`);
 }
@@ -102,7 +106,7 @@ export async function measureReplay(
   stream: ReplayStream = 'repeated',
   n = Number(process.env.BENCH_REPLAY_N ?? 100_000),
 ): Promise<ReplayFigures> {
-  const code = await replayCode();
+  const code = await (replayCode ??= loadReplayCode());
   const config = code.config.buildConfig({}, { EARSHOT_REPLAY_THREADS: process.env.EARSHOT_REPLAY_THREADS });
   const dir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-replay-'));
   try {

@@ -1,4 +1,4 @@
-/** The project's root folder. */
-export const root: string;
-/** True when `dist/src/cli.js` is newer than every file of src/ and jobs/. */
-export function builtIsCurrent(): boolean;
+/** The built CLI, `dist/src/cli.js`. */
+export const builtCli: string;
+/** True when the build is current and EARSHOT_RUN_SOURCE=1 does not ask for the sources. */
+export function runsBuilt(): boolean;

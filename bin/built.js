@@ -2,9 +2,11 @@
 // src/ and jobs/: then it is what `earshot` runs (bin/earshot.js), and what benchmarks measure.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+export const builtCli = path.join(root, 'dist/src/cli.js');
 
 /** The newest modification time of the files under the folders, in ms. */
 function newest(folders) {
@@ -15,10 +17,14 @@ function newest(folders) {
   return t;
 }
 
-/** True when `dist/src/cli.js` is newer than every file of src/ and jobs/. */
-export function builtIsCurrent() {
+/**
+ * True when the build is to be run: `dist/src/cli.js` is newer than every file of src/ and jobs/,
+ * and EARSHOT_RUN_SOURCE=1 does not ask for the sources.
+ */
+export function runsBuilt() {
+  if (process.env.EARSHOT_RUN_SOURCE === '1') return false;
   try {
-    return statSync(path.join(root, 'dist/src/cli.js')).mtimeMs >= newest(['src', 'jobs']);
+    return statSync(builtCli).mtimeMs >= newest(['src', 'jobs']);
   } catch {
     return false;
   }
