@@ -5,7 +5,7 @@ import { analyzeMention } from '../analysis/index.ts';
 import { RepeatedTexts } from '../analysis/repeats.ts';
 import type { Brand, Config } from '../config.ts';
 import { connectStore, type Store } from '../db/client.ts';
-import { hasOpenIncidents, type IncidentRow } from '../db/incidents.ts';
+import { hasOpenIncidents, keepOpenIncidents, type IncidentRow } from '../db/incidents.ts';
 import { storeMentions } from '../db/mentions.ts';
 import { storedSeries } from '../db/series-reader.ts';
 import type { SeriesReader } from '../detection/series.ts';
@@ -181,7 +181,7 @@ async function replayInOne(
   all: readonly Entry[],
   result: (alerts: AlertPayload[], incidents: ReplayedIncident[]) => ReplayResult,
 ): Promise<ReplayResult> {
-  const store = hooks.store ?? (await connectStore(':memory:'));
+  const store = hooks.store ?? (await privateStore());
   try {
     const alerts: AlertPayload[] = [];
     await simulate(store, config, hooks, times, all, (_, list) => {
@@ -230,7 +230,7 @@ export async function replayShard(
   times: Float64Array,
   mine: readonly Entry[],
 ): Promise<ShardResult> {
-  const store = await connectStore(':memory:');
+  const store = await privateStore();
   try {
     const alerts: TaggedAlert[] = [];
     await simulate(store, config, {}, times, mine, (step, list) => {
@@ -240,6 +240,13 @@ export async function replayShard(
   } finally {
     await store.close();
   }
+}
+
+/** A database in memory that only this replay writes: its open incidents can be kept in memory too. */
+async function privateStore(): Promise<Store> {
+  const store = await connectStore(':memory:');
+  keepOpenIncidents(store);
+  return store;
 }
 
 /** The brands in the order the replay first meets them: the order detection visits them in. */

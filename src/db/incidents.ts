@@ -79,8 +79,26 @@ export interface OpenIncidentRow {
   mentionIds: string[];
 }
 
+/**
+ * Stores whose open incidents are kept in memory between changes: replay's private databases,
+ * where detection asks on every simulated minute and every change goes through this file. A
+ * write forgets them all, so the next read asks the database again.
+ */
+const openKept = new WeakMap<Sql, Map<string, readonly OpenIncidentRow[]>>();
+
+/** Keeps the open incidents of `db` in memory: only for a database no other process changes. */
+export function keepOpenIncidents(db: Sql): void {
+  openKept.set(db, new Map());
+}
+
+/** Something changed incidents: what was kept is read again. */
+export function forgetOpenIncidents(db: Sql): void {
+  openKept.get(db)?.clear();
+}
+
 /** Whether the brand has an open (or acknowledged) incident: replay asks before skipping a quiet tick. */
 export async function hasOpenIncidents(db: Sql, brand: string): Promise<boolean> {
+  if (openKept.has(db)) return (await getOpenIncidents(db, brand)).length > 0;
   return (
     (await db.get("select 1 as one from incidents where brand = ? and status != 'resolved' limit 1", [
       brand,
@@ -90,6 +108,10 @@ export async function hasOpenIncidents(db: Sql, brand: string): Promise<boolean>
 
 /** Every open (or acknowledged) incident of the brand: read once per detection tick. */
 export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenIncidentRow[]> {
+  const kept = openKept.get(db);
+  const known = kept?.get(brand);
+  // A copy of the list: callers may sort or splice theirs. The rows are only read.
+  if (known) return known.slice();
   const rows = await db.all<{
     id: string;
     kind: string;
@@ -101,7 +123,7 @@ export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenInci
     `select id, kind, subject, severity, last_activity_at, mention_ids from incidents where brand = ? and status != 'resolved'`,
     [brand],
   );
-  return rows.map((r) => ({
+  const open = rows.map((r) => ({
     id: r.id,
     kind: r.kind,
     subject: r.subject,
@@ -109,9 +131,12 @@ export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenInci
     lastActivityAt: r.last_activity_at,
     mentionIds: JSON.parse(r.mention_ids) as string[],
   }));
+  kept?.set(brand, open);
+  return open.slice();
 }
 
 export async function insertIncident(db: Sql, row: IncidentInsert): Promise<void> {
+  forgetOpenIncidents(db);
   const fields = (Object.keys(row) as (keyof IncidentInsert)[]).filter((f) => row[f] !== undefined);
   await db.run(
     `insert into incidents (${fields.map((f) => COLUMNS[f]).join(', ')}) values (${fields.map(() => '?').join(', ')})`,
@@ -122,6 +147,7 @@ export async function insertIncident(db: Sql, row: IncidentInsert): Promise<void
 export async function updateIncident(db: Sql, id: string, set: Partial<IncidentInsert>): Promise<void> {
   const fields = (Object.keys(set) as (keyof IncidentInsert)[]).filter((f) => set[f] !== undefined);
   if (fields.length === 0) return;
+  forgetOpenIncidents(db);
   await db.run(`update incidents set ${fields.map((f) => `${COLUMNS[f]} = ?`).join(', ')} where id = ?`, [
     ...fields.map((f) => bind(f, set[f])),
     id,
@@ -129,6 +155,7 @@ export async function updateIncident(db: Sql, id: string, set: Partial<IncidentI
 }
 
 export async function resolveIncident(db: Sql, id: string, at: number): Promise<void> {
+  forgetOpenIncidents(db);
   await db.run(`update incidents set status = 'resolved', resolved_at = ?, updated_at = ? where id = ?`, [
     at,
     at,

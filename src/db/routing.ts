@@ -1,6 +1,6 @@
 import type { RouteMemory } from '../alerts/routes.ts';
 import type { AlertPayload, Severity } from '../types.ts';
-import { getIncident, type IncidentRow } from './incidents.ts';
+import { forgetOpenIncidents, getIncident, type IncidentRow } from './incidents.ts';
 import type { Sql } from './sql.ts';
 
 export interface RouteRecord extends RouteMemory {
@@ -87,6 +87,7 @@ export type Incident = IncidentRow;
 export { getIncident };
 
 export async function markAcknowledged(db: Sql, id: string, by: string, at: number): Promise<void> {
+  forgetOpenIncidents(db);
   await db.run(
     `update incidents set status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? where id = ?`,
     [at, by, at, id],
