@@ -4,6 +4,7 @@ import type { Store } from '../src/db/client.ts';
 import { getOpenIncidents, insertIncident, resolveIncident, updateIncident } from '../src/db/incidents.ts';
 import { storedSeries } from '../src/db/series-reader.ts';
 import {
+  baselineOf,
   buildBaseline,
   DAILY_AFTER,
   expectedIn,
@@ -341,7 +342,9 @@ async function baselineBefore(
   let b = cache.get(key);
   if (!b) {
     const from = Math.min(end, Math.max(end - s.baseline, (await series.historyStart(brand)) ?? end));
-    b = buildBaseline(await series.hourlyCounts(brand, from, end), from, end);
+    b = series.hourTotals
+      ? baselineOf(await series.hourTotals(brand, from, end), from, end)
+      : buildBaseline(await series.hourlyCounts(brand, from, end), from, end);
     // A handful of brands x two ends: the oldest entries go once the map grows.
     if (cache.size > 4_096) cache.clear();
     cache.set(key, b);

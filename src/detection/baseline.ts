@@ -26,27 +26,56 @@ export interface Baseline {
   factor(t: number): number;
 }
 
-/**
- * The baseline over [from, to) from hourly counts. Hour of day and day of week are each a factor,
- * learned apart (a week has 24 + 7 buckets to fill, not 168) and shrunk toward 1 when thin.
- */
+/** What a baseline is learned from: the mentions of [from, to), in all and per hour of day and weekday. */
+export interface HourTotals {
+  total: number;
+  negative: number;
+  byHour: Float64Array;
+  byDay: Float64Array;
+}
+
+export const noTotals = (): HourTotals => ({
+  total: 0,
+  negative: 0,
+  byHour: new Float64Array(24),
+  byDay: new Float64Array(7),
+});
+
+/** Adds `n` mentions of `label` made in the hour starting at `hour`. */
+export function addToTotals(t: HourTotals, hour: number, label: SentimentLabel, n: number): void {
+  t.total += n;
+  if (label === 'negative') t.negative += n;
+  t.byHour[utcHour(hour)]! += n;
+  t.byDay[utcDay(hour)]! += n;
+}
+
+/** The totals of hourly counts over [from, to). */
+export function totalsOf(
+  rows: readonly { hour: number; label: SentimentLabel; n: number }[],
+  from: number,
+  to: number,
+): HourTotals {
+  const t = noTotals();
+  for (const r of rows) if (r.hour >= from && r.hour < to) addToTotals(t, r.hour, r.label, r.n);
+  return t;
+}
+
+/** The baseline over [from, to) from hourly counts. */
 export function buildBaseline(
   rows: readonly { hour: number; label: SentimentLabel; n: number }[],
   from: number,
   to: number,
 ): Baseline {
+  return baselineOf(totalsOf(rows, from, to), from, to);
+}
+
+/**
+ * The baseline over [from, to) from its totals. Hour of day and day of week are each a factor,
+ * learned apart (a week has 24 + 7 buckets to fill, not 168) and shrunk toward 1 when thin.
+ */
+export function baselineOf(totals: HourTotals, from: number, to: number): Baseline {
   const hours = Math.max(0, Math.round((to - from) / HOUR));
-  let negative = 0;
-  let total = 0;
-  const byHour = new Float64Array(24);
-  const byDay = new Float64Array(7);
-  for (const r of rows) {
-    if (r.hour < from || r.hour >= to) continue;
-    total += r.n;
-    if (r.label === 'negative') negative += r.n;
-    byHour[utcHour(r.hour)]! += r.n;
-    byDay[utcDay(r.hour)]! += r.n;
-  }
+  const { negative, total, byHour, byDay } = totals;
   const perHour = hours > 0 ? total / hours : 0;
   const daily = hours * HOUR >= DAILY_AFTER && perHour > 0;
   const weekly = hours * HOUR >= WEEKLY_AFTER && perHour > 0;

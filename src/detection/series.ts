@@ -1,4 +1,5 @@
 import type { SentimentLabel } from '../types.ts';
+import type { HourTotals } from './baseline.ts';
 import type { DetectedMention } from './types.ts';
 
 /** Mentions per label. */
@@ -28,6 +29,11 @@ export type Awaitable<T> = T | Promise<T>;
 export interface SeriesReader {
   /** Hourly counts per label in the whole hours of [from, to), copies included. */
   hourlyCounts(brand: string, from: number, to: number): Awaitable<HourCount[]>;
+  /**
+   * What `totalsOf` makes of those hourly counts, without listing them: replay's memory copy
+   * answers it (a baseline reads four weeks of hours, once an hour per brand).
+   */
+  hourTotals?(brand: string, from: number, to: number): Awaitable<HourTotals>;
   /** Mentions per label created in [from, to): opinions (copies left out), or with `volume` every post. */
   windowCounts(brand: string, from: number, to: number, volume?: boolean): Awaitable<Counts>;
   /** Mentions of a label created in [from, to), copies included, widest reach first, then newest. */

@@ -1,3 +1,4 @@
+import { addToTotals, noTotals, type HourTotals } from '../detection/baseline.ts';
 import type { Counts, HourCount, SeriesReader } from '../detection/series.ts';
 import type { DetectedMention } from '../detection/types.ts';
 import type { AnalyzedMention, Intent, SentimentLabel } from '../types.ts';
@@ -200,6 +201,24 @@ export class MemorySeries implements SeriesReader {
     for (const label of LABELS)
       for (const [hour, counts] of hours) if (counts[label] > 0) out.push({ hour, label, n: counts[label] });
     return out;
+  }
+
+  hourTotals(brand: string, from: number, to: number): HourTotals {
+    const totals = noTotals();
+    const b = this.brands.get(brand);
+    if (!b) return totals;
+    const add = (hour: number, counts: Counts) => {
+      for (const label of LABELS) if (counts[label] > 0) addToTotals(totals, hour, label, counts[label]);
+    };
+    // Sums of whole counts: the same in any order. Whichever of the span and the map is shorter is walked.
+    const first = Math.ceil(from / HOUR) * HOUR;
+    if ((to - first) / HOUR <= b.hours.size)
+      for (let h = first; h < to; h += HOUR) {
+        const counts = b.hours.get(h);
+        if (counts !== undefined) add(h, counts);
+      }
+    else for (const [h, counts] of b.hours) if (h >= from && h < to) add(h, counts);
+    return totals;
   }
 
   windowCounts(brand: string, from: number, to: number, volume = false): Counts {

@@ -3,6 +3,7 @@ import { replayObservations, type ReplayResult } from '../../src/commands/replay
 import { buildConfig } from '../../src/config.ts';
 import { connectStore } from '../../src/db/client.ts';
 import { storedSeries } from '../../src/db/series-reader.ts';
+import { totalsOf } from '../../src/detection/baseline.ts';
 import type { SeriesReader } from '../../src/detection/series.ts';
 import type { DetectedMention } from '../../src/detection/types.ts';
 import { simulate, type SimulateOptions } from '../../src/simulate/index.ts';
@@ -173,6 +174,11 @@ async function compareAt(
     await ask('source counts', (r) => r.sourceCounts(brand, from, now + 1));
     const end = Math.floor(from / HOUR) * HOUR;
     await ask('hourly counts', (r) => r.hourlyCounts(brand, end - 28 * 24 * HOUR, end));
+    // The memory copy's totals against what the database's hourly counts add up to.
+    for (const start of [end - 28 * 24 * HOUR, end - 3 * HOUR])
+      expect(await memory.hourTotals?.(brand, start, end), `hour totals of ${brand} at ${iso(now)}`).toEqual(
+        totalsOf(await db.hourlyCounts(brand, start, end), start, end),
+      );
     await ask('source hours', (r) => r.sourceCounts(brand, end - 7 * 24 * HOUR, end, true));
     for (const label of ['negative', 'positive'] as const)
       await list(`${label} mentions`, (r) => r.labelledMentions(brand, label, from, now + 1, 100));
