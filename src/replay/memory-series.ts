@@ -52,7 +52,7 @@ class Timeline {
   }
 
   /** Index of the first row created at or after `t`. */
-  private from(t: number): number {
+  from(t: number): number {
     let lo = 0;
     let hi = this.rows.length;
     while (lo < hi) {
@@ -138,6 +138,10 @@ class BrandSeries {
     return this.viral;
   }
 }
+
+/** labelledMentions' order: widest reach, then newest, then the scan order (insertion among equal times). */
+const byReach = (x: Row, y: Row): number =>
+  (y.reach ?? 0) - (x.reach ?? 0) || y.m.createdAt - x.m.createdAt || x.seq - y.seq;
 
 /** SQLite's ORDER BY of a nullable column, descending: NULL is the least value, so it comes last. */
 const desc = (a: number | null, b: number | null): number =>
@@ -241,12 +245,14 @@ export class MemorySeries implements SeriesReader {
   ): DetectedMention[] {
     const b = this.brands.get(brand);
     if (!b) return [];
-    // Array sort is stable: equal keys keep the scan order, as SQLite's sorter does.
-    return b.posts[label]
-      .range(from, to)
-      .sort((x, y) => (y.reach ?? 0) - (x.reach ?? 0) || y.m.createdAt - x.m.createdAt)
-      .slice(0, Math.max(0, limit))
-      .map((r) => r.m);
+    // Equal keys keep the scan order, as SQLite's sorter does: by insertion among equal times.
+    const line = b.posts[label];
+    const out: Row[] = [];
+    const k = Math.max(0, limit);
+    if (k > 0)
+      for (let i = line.from(from), end = line.from(to); i < end; i++)
+        offer(out, line.rows[i] as Row, k, byReach);
+    return out.map((r) => r.m);
   }
 
   viralMentions(brand: string, min: number, since: number): DetectedMention[] {
@@ -281,18 +287,14 @@ export class MemorySeries implements SeriesReader {
     // Grouped by source, as the database's GROUP BY gives them: in byte order of the name.
     const sources = [...b.bySource.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
     for (const source of sources) {
-      let n = 0;
-      let any = false;
-      if (hours)
-        for (const [, k] of this.hoursIn(b.sourceHours.get(source) ?? new Map<number, number>(), from, to)) {
-          n += k;
-          any = true;
-        }
-      else {
-        n = (b.bySource.get(source) as Timeline).count(from, to);
-        any = n > 0;
+      if (!hours) {
+        const n = (b.bySource.get(source) as Timeline).count(from, to);
+        if (n > 0) out.set(source, n);
+        continue;
       }
-      if (any) out.set(source, n);
+      const perHour = b.sourceHours.get(source);
+      const n = perHour ? sumOfHours(perHour, from, to) : -1;
+      if (n >= 0) out.set(source, n);
     }
     return out;
   }
@@ -360,6 +362,29 @@ export class MemorySeries implements SeriesReader {
   }
 }
 
+/** The sum of an hourly map's entries in [from, to), or -1 when it has none there. */
+function sumOfHours(map: Map<number, number>, from: number, to: number): number {
+  let n = 0;
+  let any = false;
+  const first = Math.ceil(from / HOUR) * HOUR;
+  // As hoursIn walks, without listing the entries: whichever of the span and the map is shorter.
+  if ((to - first) / HOUR <= map.size)
+    for (let h = first; h < to; h += HOUR) {
+      const k = map.get(h);
+      if (k !== undefined) {
+        n += k;
+        any = true;
+      }
+    }
+  else
+    for (const [h, k] of map)
+      if (h >= from && h < to) {
+        n += k;
+        any = true;
+      }
+  return any ? n : -1;
+}
+
 /**
  * The first `k` of `items` in the order of `cmp` (a total order): what sorting them all and taking
  * `k` gives, without sorting the thousands of viral candidates of a busy brand on every tick.
@@ -367,17 +392,20 @@ export class MemorySeries implements SeriesReader {
 export function firstOf<T>(items: Iterable<T>, k: number, cmp: (a: T, b: T) => number): T[] {
   const out: T[] = [];
   if (k <= 0) return out;
-  for (const item of items) {
-    if (out.length === k && cmp(item, out[k - 1] as T) >= 0) continue;
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cmp(out[mid] as T, item) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    out.splice(lo, 0, item);
-    if (out.length > k) out.pop();
-  }
+  for (const item of items) offer(out, item, k, cmp);
   return out;
+}
+
+/** `item` into `out`, the first (at most `k`, k > 0) items met so far in the order of `cmp`. */
+function offer<T>(out: T[], item: T, k: number, cmp: (a: T, b: T) => number): void {
+  if (out.length === k && cmp(item, out[k - 1] as T) >= 0) return;
+  let lo = 0;
+  let hi = out.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmp(out[mid] as T, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  out.splice(lo, 0, item);
+  if (out.length > k) out.pop();
 }
