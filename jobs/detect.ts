@@ -323,58 +323,74 @@ function frozenFinding(f: Finding): Finding {
   return Object.freeze(f);
 }
 
-const baselines = new WeakMap<SeriesReader, Map<string, Baseline>>();
+/**
+ * Values that change once an hour, kept per series, brand, setting and hour: built once an hour,
+ * not on every tick. Keyed by the brand's name and numbers, not by a string made on every tick.
+ */
+class HourlyMemo<T> {
+  private readonly bySeries = new WeakMap<SeriesReader, Map<string, Map<number, Map<number, T>>>>();
+
+  async get(
+    series: SeriesReader,
+    brand: string,
+    setting: number,
+    end: number,
+    make: () => Promise<T>,
+  ): Promise<T> {
+    let brands = this.bySeries.get(series);
+    if (!brands) this.bySeries.set(series, (brands = new Map<string, Map<number, Map<number, T>>>()));
+    let settings = brands.get(brand);
+    if (!settings) brands.set(brand, (settings = new Map<number, Map<number, T>>()));
+    let ends = settings.get(setting);
+    if (!ends) settings.set(setting, (ends = new Map<number, T>()));
+    let v = ends.get(end);
+    if (v === undefined) {
+      v = await make();
+      // A few ends are asked at a time: the oldest go once the map grows.
+      if (ends.size >= 512) ends.clear();
+      ends.set(end, v);
+    }
+    return v;
+  }
+}
+
+const baselines = new HourlyMemo<Baseline>();
 
 /**
  * The brand's baseline over the whole hours before `t`, as far back as the setting and the history
  * go. It changes once an hour, so it is built once an hour (per brand and end), not on every tick.
  */
-async function baselineBefore(
+function baselineBefore(
   series: SeriesReader,
   brand: string,
   t: number,
   s: DetectionSettings,
 ): Promise<Baseline> {
   const end = Math.floor(t / HOUR) * HOUR;
-  let cache = baselines.get(series);
-  if (!cache) baselines.set(series, (cache = new Map<string, Baseline>()));
-  const key = `${brand}\u0000${end}\u0000${s.baseline}`;
-  let b = cache.get(key);
-  if (!b) {
+  return baselines.get(series, brand, s.baseline, end, async () => {
     const from = Math.min(end, Math.max(end - s.baseline, (await series.historyStart(brand)) ?? end));
-    b = series.hourTotals
+    return series.hourTotals
       ? baselineOf(await series.hourTotals(brand, from, end), from, end)
       : buildBaseline(await series.hourlyCounts(brand, from, end), from, end);
-    // A handful of brands x two ends: the oldest entries go once the map grows.
-    if (cache.size > 4_096) cache.clear();
-    cache.set(key, b);
-  }
-  return b;
+  });
 }
 
-const perSourceCache = new WeakMap<SeriesReader, Map<string, Map<string, number>>>();
+const perSource = new HourlyMemo<Map<string, number>>();
 
 /** Mentions per source over the baseline's whole hours before `t`: like the baseline, once an hour. */
-async function usualPerSource(
+function usualPerSource(
   series: SeriesReader,
   brand: string,
   t: number,
   hours: number,
 ): Promise<Map<string, number>> {
   const end = Math.floor(t / HOUR) * HOUR;
-  let cache = perSourceCache.get(series);
-  if (!cache) perSourceCache.set(series, (cache = new Map<string, Map<string, number>>()));
-  const key = `${brand}\u0000${end}\u0000${hours}`;
-  let usual = cache.get(key);
-  if (!usual) {
-    usual = await series.sourceCounts(brand, end - hours * HOUR, end, true);
-    if (cache.size > 4_096) cache.clear();
-    cache.set(key, usual);
-  }
-  return usual;
+  return perSource.get(series, brand, hours, end, async () =>
+    series.sourceCounts(brand, end - hours * HOUR, end, true),
+  );
 }
 
-const opinionCache = new WeakMap<SeriesReader, Map<string, { share: number; total: number }>>();
+const opinions = new HourlyMemo<{ share: number; total: number }>();
 
 /**
  * The negative share of the originals (copies left out) over the baseline's hours before `t`: the
@@ -383,27 +399,20 @@ const opinionCache = new WeakMap<SeriesReader, Map<string, { share: number; tota
  * lower and an ordinary half day of originals read as souring. Copies are not independent
  * opinions either, so the originals are also the sample size the test rests on.
  */
-async function opinionsBefore(
+function opinionsBefore(
   series: SeriesReader,
   brand: string,
   t: number,
   s: DetectionSettings,
 ): Promise<{ share: number; total: number }> {
   const end = Math.floor(t / HOUR) * HOUR;
-  let cache = opinionCache.get(series);
-  if (!cache) opinionCache.set(series, (cache = new Map<string, { share: number; total: number }>()));
-  const key = `${brand}\u0000${end}\u0000${s.baseline}`;
-  let o = cache.get(key);
-  if (!o) {
+  return opinions.get(series, brand, s.baseline, end, async () => {
     const from = Math.min(end, Math.max(end - s.baseline, (await series.historyStart(brand)) ?? end));
     const c = await series.windowCounts(brand, from, end);
     const total = c.negative + c.neutral + c.positive;
     // The same smoothing as the baseline's share: a few mentions do not make it 0 or 1.
-    o = { share: (c.negative + 2) / (total + 20), total };
-    if (cache.size > 4_096) cache.clear();
-    cache.set(key, o);
-  }
-  return o;
+    return { share: (c.negative + 2) / (total + 20), total };
+  });
 }
 
 function summary(m: DetectedMention): NonNullable<AlertPayload['top_mentions']>[number] {
