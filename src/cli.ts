@@ -2,25 +2,12 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { constants as osConstants, userInfo } from 'node:os';
-import { runAck } from './commands/ack.ts';
-import { planBackfill, runBackfill } from './commands/backfill.ts';
-import { listAlerts, retryAlert } from './commands/alerts.ts';
-import { runDemo } from './commands/demo.ts';
-import { runDigest } from './commands/digest.ts';
-import { runAnalyze } from './commands/analyze.ts';
-import { runDoctor } from './commands/doctor.ts';
-import { runReplay } from './commands/replay.ts';
-import { outputOf, runSimulate, simulateOptions, type SimulateCliOptions } from './commands/simulate.ts';
-import { runTrain, saveModel } from './commands/train.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { systemClock } from './clock.ts';
-import { loadConfig as readConfig, type LoadOptions } from './config.ts';
-import { connectStore } from './db/client.ts';
-import { pollOnce, startDaemon } from './daemon.ts';
+import type { SimulateCliOptions } from './commands/simulate.ts';
+import { loadConfig as readConfig, type Config, type LoadOptions } from './config.ts';
 import { ConfigError, errorMessage, UsageError } from './errors.ts';
-import { createLogger } from './log.ts';
 import { configSecrets, envSecrets, redact, rememberSecrets } from './redact.ts';
-import { createHttp } from './sources/http.ts';
 
 // A .env file (EARSHOT_ENV_FILE, default ./.env; empty for none) is read if present; the real
 // environment wins over it.
@@ -44,6 +31,12 @@ function fail(err: unknown): never {
   }
   process.stderr.write(`earshot: ${redact(errorMessage(err).split('\n')[0] ?? '')}\n`);
   process.exit(1);
+}
+
+/** The configured database, its module loaded only by the commands that open one. */
+async function openStore(config: Config) {
+  const { connectStore } = await import('./db/client.ts');
+  return connectStore(config.settings.database);
 }
 
 function inputOf(file: string | undefined): NodeJS.ReadableStream {
@@ -95,6 +88,10 @@ program
   .description('run the daemon: poll sources, detect incidents, deliver alerts')
   .action(async () => {
     const config = loadConfig({ file: configFile(), env, requireBrands: true });
+    const [{ createLogger }, { startDaemon }] = await Promise.all([
+      import('./log.ts'),
+      import('./daemon.ts'),
+    ]);
     const log = createLogger(config.settings.logLevel);
     const daemon = await startDaemon({ config, env, log });
     let stopping = false;
@@ -122,6 +119,10 @@ program
   .requiredOption('--once', 'poll once and exit (the daemon polls on its schedule)')
   .action(async () => {
     const config = loadConfig({ file: configFile(), env, requireBrands: true });
+    const [{ createLogger }, { pollOnce, startDaemon }] = await Promise.all([
+      import('./log.ts'),
+      import('./daemon.ts'),
+    ]);
     const daemon = await startDaemon({
       config,
       env,
@@ -143,6 +144,7 @@ program
   .option('-e, --explain', 'add the words and rules that moved each score')
   .action(async (o: { input?: string; model?: string; explain?: boolean }) => {
     const model = o.model ? readModelFile(o.model) : undefined;
+    const { runAnalyze } = await import('./commands/analyze.ts');
     process.exitCode = await runAnalyze({
       input: inputOf(o.input),
       output: process.stdout,
@@ -159,11 +161,12 @@ program
   .option('-n, --name <name>', 'what the model is for (default: the file name)')
   .option('-o, --out <file>', 'where to write the model (default: ./data/models/NAME.json)')
   .option('--hold-out <share>', 'share of rows kept aside to measure the model', '0.2')
-  .action((file: string, o: { name?: string; out?: string; holdOut: string }) => {
+  .action(async (file: string, o: { name?: string; out?: string; holdOut: string }) => {
     const share = Number(o.holdOut);
     if (!(share > 0 && share < 1)) throw new Error(`--hold-out ${o.holdOut}: give a share between 0 and 1`);
     const name = o.name ?? path.basename(file).replace(/\.[^.]+$/, '');
     const out = o.out ?? path.join('data', 'models', `${name}.json`);
+    const { runTrain, saveModel } = await import('./commands/train.ts');
     const r = runTrain({ file, name, holdOut: share });
     saveModel(r.model, out);
     const pct = (x: number) => `${x.toFixed(1)} %`;
@@ -191,6 +194,7 @@ program
   .action(async (file: string | undefined, o: { report?: boolean }) => {
     const cf = configFile();
     const config = loadConfig({ file: cf ?? null, env });
+    const { runReplay } = await import('./commands/replay.ts');
     process.exitCode = await runReplay({
       input: inputOf(file),
       output: process.stdout,
@@ -215,6 +219,7 @@ program
   .option('-o, --out <file>', 'write the observations here instead of stdout')
   .option('-t, --truth <file>', 'write the ground truth (JSON) here')
   .action(async (o: SimulateCliOptions) => {
+    const { outputOf, runSimulate, simulateOptions } = await import('./commands/simulate.ts');
     const opts = simulateOptions(o);
     const out = outputOf(o.out);
     out.on('error', (err: NodeJS.ErrnoException) => {
@@ -230,6 +235,7 @@ program
   .command('demo')
   .description('replay a simulated outrage and show the alerts and incidents you would have received')
   .action(async () => {
+    const { runDemo } = await import('./commands/demo.ts');
     await runDemo(process.stdout);
   });
 
@@ -238,7 +244,7 @@ program
   .description('create or upgrade the database')
   .action(async () => {
     const config = loadConfig({ file: configFile(), env });
-    const store = await connectStore(config.settings.database);
+    const store = await openStore(config);
     await store.close();
     process.stdout.write(`database ready: ${store.describe}\n`);
   });
@@ -253,8 +259,9 @@ const alertsCommand = program
     if (!Number.isInteger(limit) || limit < 1)
       throw new Error(`--limit ${o.limit}: give a whole number above 0`);
     const config = loadConfig({ file: configFile(), env });
-    const store = await connectStore(config.settings.database);
+    const store = await openStore(config);
     try {
+      const { listAlerts } = await import('./commands/alerts.ts');
       process.stdout.write(await listAlerts(store, { limit, ...(o.brand ? { brand: o.brand } : {}) }));
     } finally {
       await store.close();
@@ -268,8 +275,9 @@ alertsCommand
   .option('--channel <name>', 'only this channel (default: every channel that gave up)')
   .action(async (id: string, o: { channel?: string }) => {
     const config = loadConfig({ file: configFile(), env });
-    const store = await connectStore(config.settings.database);
+    const store = await openStore(config);
     try {
+      const { retryAlert } = await import('./commands/alerts.ts');
       process.stdout.write(await retryAlert(store, config, id, o.channel));
     } finally {
       await store.close();
@@ -283,8 +291,9 @@ program
   .option('--by <name>', 'who acknowledges (default: your user name)')
   .action(async (incident: string, o: { by?: string }) => {
     const config = loadConfig({ file: configFile(), env });
-    const store = await connectStore(config.settings.database);
+    const store = await openStore(config);
     try {
+      const { runAck } = await import('./commands/ack.ts');
       process.stdout.write(
         await runAck(store, config, incident, o.by ?? whoAmI(), systemClock.now().getTime()),
       );
@@ -303,8 +312,13 @@ program
   .option('-s, --source <key>', 'only this source of the brand (its name in the config, e.g. hackernews)')
   .action(async (o: { brand: string; since: string; source?: string }) => {
     const config = loadConfig({ file: configFile(), env });
+    const [{ planBackfill, runBackfill }, { createLogger }, { createHttp }] = await Promise.all([
+      import('./commands/backfill.ts'),
+      import('./log.ts'),
+      import('./sources/http.ts'),
+    ]);
     const plan = planBackfill(config, o, systemClock.now().getTime());
-    const store = await connectStore(config.settings.database);
+    const store = await openStore(config);
     const stop = new AbortController();
     const interrupt = () => {
       // A second Ctrl-C does not wait for the page being read.
@@ -344,8 +358,9 @@ program
   )
   .action(async (o: { brand?: string; team?: string; date?: string; week?: boolean; out?: string }) => {
     const config = loadConfig({ file: configFile(), env });
-    const store = await connectStore(config.settings.database);
+    const store = await openStore(config);
     try {
+      const { runDigest } = await import('./commands/digest.ts');
       process.stdout.write(await runDigest(store, config, o, systemClock.now().getTime()));
     } finally {
       await store.close();
@@ -356,6 +371,7 @@ program
   .command('doctor')
   .description('check the config, database, Redis, sources and channels, without sending alerts')
   .action(async () => {
+    const { runDoctor } = await import('./commands/doctor.ts');
     process.exitCode = await runDoctor({ file: configFile(), env, out: process.stdout });
   });
 

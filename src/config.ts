@@ -7,7 +7,7 @@ import { formatDuration, parseDuration } from './duration.ts';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { INTENT_NAMES } from './analysis/intents.ts';
 import { escalationLoops } from './alerts/routes.ts';
-import { ConfigError, errorMessage } from './errors.ts';
+import { ConfigError, errorMessage, formatPath } from './errors.ts';
 import { parseQuery, QuerySyntaxError } from './query.ts';
 import { getSource, sources as sourceRegistry } from './sources/index.ts';
 import type { AnyChannel } from './alerts/channels/types.ts';
@@ -398,14 +398,6 @@ export interface TeamDigest {
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
-
-/** `brands[0].query`, the way users read a path. */
-export function formatPath(parts: readonly PropertyKey[], prefix = ''): string {
-  return parts.reduce<string>(
-    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-    prefix,
-  );
-}
 
 /** The file the daemon reads when none is named: yours if present, else the shipped example. */
 export function defaultConfigFile(env: Env, cwd = process.cwd()): string {

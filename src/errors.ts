@@ -77,3 +77,11 @@ export class ChannelTransientError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** `brands[0].query`, the way users read a path. */
+export function formatPath(parts: readonly PropertyKey[], prefix = ''): string {
+  return parts.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    prefix,
+  );
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatPath } from '../config.ts';
+import { formatPath } from '../errors.ts';
 
 /** A line of `earshot replay`'s input (the contract in ../shared/design.md). */
 const isoDate = z

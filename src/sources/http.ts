@@ -1,9 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { directRequest, proxyConfigured } from '../direct-http.ts';
+import { lazy } from '../lazy.ts';
 import { SourceAuthError, SourceRateLimitedError, SourceResponseError } from '../errors.ts';
 import { holdUntil, pace } from './pace.ts';
+
+// Loaded when a client is made: reading a config or replaying a file needs no HTTP client.
+const axios = lazy<typeof import('axios').default>('axios');
 
 /**
  * Keep-alive agents like Node's global ones, but probing idle connections after 60 s: axios sets
@@ -19,7 +23,7 @@ export const AGENT_OPTIONS = {
 
 /** The HTTP client of sources and channels: bounded in time and size; statuses are the caller's to judge. */
 export function createHttp(opts: { timeoutMs: number; userAgent: string }): AxiosInstance {
-  return axios.create({
+  return axios().create({
     httpAgent: new http.Agent(AGENT_OPTIONS),
     httpsAgent: new https.Agent(AGENT_OPTIONS),
     timeout: opts.timeoutMs,
@@ -139,7 +143,8 @@ export function wrapNetworkError(
   timeoutMs?: number,
 ): SourceResponseError {
   if (err instanceof SourceResponseError) return err;
-  const raw: unknown = axios.isAxiosError(err) ? err.code : (err as { code?: unknown } | null)?.code;
+  // An AxiosError carries the code of the error it wraps, as node's errors do.
+  const raw: unknown = (err as { code?: unknown } | null)?.code;
   const code = typeof raw === 'string' ? raw : undefined;
   const after = !timeoutMs
     ? ''

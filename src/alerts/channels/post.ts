@@ -1,4 +1,3 @@
-import { isAxiosError } from 'axios';
 import { ChannelPermanentError, ChannelTransientError } from '../../errors.ts';
 import { retryAfterMs } from '../../sources/http.ts';
 import { truncate } from '../format.ts';
@@ -51,7 +50,8 @@ export async function postJson(
     });
     return { status: res.status, headers: res.headers as PostAnswer['headers'], data: res.data };
   } catch (err) {
-    const code = isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException).code;
+    // An AxiosError carries the code of the error it wraps, as node's errors do.
+    const code = (err as NodeJS.ErrnoException | null)?.code;
     const why =
       code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         ? `no answer within ${timeout / 1000}s`
