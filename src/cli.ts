@@ -5,7 +5,7 @@ import { constants as osConstants, userInfo } from 'node:os';
 import { readModel, type AdaptedModel } from './analysis/adapt.ts';
 import { systemClock } from './clock.ts';
 import type { SimulateCliOptions } from './commands/simulate.ts';
-import { loadConfig as readConfig, type Config, type LoadOptions } from './config.ts';
+import type { Config, LoadOptions } from './config.ts';
 import { ConfigError, errorMessage, UsageError } from './errors.ts';
 import { configSecrets, envSecrets, redact, rememberSecrets } from './redact.ts';
 
@@ -17,7 +17,9 @@ const env = process.env;
 rememberSecrets(envSecrets(env));
 
 /** The configuration, its secrets remembered so that no log line or message shows them. */
-function loadConfig(opts: LoadOptions) {
+async function loadConfig(opts: LoadOptions): Promise<Config> {
+  // Imported here: `earshot analyze` and `simulate` read no config, and its schemas take a fifth of a second.
+  const { loadConfig: readConfig } = await import('./config.ts');
   const config = readConfig(opts);
   rememberSecrets(configSecrets(config, env));
   return config;
@@ -87,7 +89,7 @@ program
   .command('start')
   .description('run the daemon: poll sources, detect incidents, deliver alerts')
   .action(async () => {
-    const config = loadConfig({ file: configFile(), env, requireBrands: true });
+    const config = await loadConfig({ file: configFile(), env, requireBrands: true });
     const [{ createLogger }, { startDaemon }] = await Promise.all([
       import('./log.ts'),
       import('./daemon.ts'),
@@ -118,7 +120,7 @@ program
   .description('poll every configured source once, then detect and deliver, and exit')
   .requiredOption('--once', 'poll once and exit (the daemon polls on its schedule)')
   .action(async () => {
-    const config = loadConfig({ file: configFile(), env, requireBrands: true });
+    const config = await loadConfig({ file: configFile(), env, requireBrands: true });
     const [{ createLogger }, { pollOnce, startDaemon }] = await Promise.all([
       import('./log.ts'),
       import('./daemon.ts'),
@@ -193,7 +195,7 @@ program
   .option('--report', 'print a summary of alerts per brand and day on stderr')
   .action(async (file: string | undefined, o: { report?: boolean }) => {
     const cf = configFile();
-    const config = loadConfig({ file: cf ?? null, env });
+    const config = await loadConfig({ file: cf ?? null, env });
     const { runReplay } = await import('./commands/replay.ts');
     process.exitCode = await runReplay({
       input: inputOf(file),
@@ -243,7 +245,7 @@ program
   .command('migrate')
   .description('create or upgrade the database')
   .action(async () => {
-    const config = loadConfig({ file: configFile(), env });
+    const config = await loadConfig({ file: configFile(), env });
     const store = await openStore(config);
     await store.close();
     process.stdout.write(`database ready: ${store.describe}\n`);
@@ -258,7 +260,7 @@ const alertsCommand = program
     const limit = Number(o.limit);
     if (!Number.isInteger(limit) || limit < 1)
       throw new Error(`--limit ${o.limit}: give a whole number above 0`);
-    const config = loadConfig({ file: configFile(), env });
+    const config = await loadConfig({ file: configFile(), env });
     const store = await openStore(config);
     try {
       const { listAlerts } = await import('./commands/alerts.ts');
@@ -274,7 +276,7 @@ alertsCommand
   .argument('<id>', 'the alert id, as `earshot alerts` shows it')
   .option('--channel <name>', 'only this channel (default: every channel that gave up)')
   .action(async (id: string, o: { channel?: string }) => {
-    const config = loadConfig({ file: configFile(), env });
+    const config = await loadConfig({ file: configFile(), env });
     const store = await openStore(config);
     try {
       const { retryAlert } = await import('./commands/alerts.ts');
@@ -290,7 +292,7 @@ program
   .argument('<incident>', 'the incident id, as alerts show it')
   .option('--by <name>', 'who acknowledges (default: your user name)')
   .action(async (incident: string, o: { by?: string }) => {
-    const config = loadConfig({ file: configFile(), env });
+    const config = await loadConfig({ file: configFile(), env });
     const store = await openStore(config);
     try {
       const { runAck } = await import('./commands/ack.ts');
@@ -311,7 +313,7 @@ program
   .requiredOption('--since <date>', 'how far back: 2026-10-01, an ISO 8601 time, or a duration like 30d')
   .option('-s, --source <key>', 'only this source of the brand (its name in the config, e.g. hackernews)')
   .action(async (o: { brand: string; since: string; source?: string }) => {
-    const config = loadConfig({ file: configFile(), env });
+    const config = await loadConfig({ file: configFile(), env });
     const [{ planBackfill, runBackfill }, { createLogger }, { createHttp }] = await Promise.all([
       import('./commands/backfill.ts'),
       import('./log.ts'),
@@ -357,7 +359,7 @@ program
     'where to write the HTML (default: data/digests/<brand>-<date>.html, team-<team>-<date>.html)',
   )
   .action(async (o: { brand?: string; team?: string; date?: string; week?: boolean; out?: string }) => {
-    const config = loadConfig({ file: configFile(), env });
+    const config = await loadConfig({ file: configFile(), env });
     const store = await openStore(config);
     try {
       const { runDigest } = await import('./commands/digest.ts');
