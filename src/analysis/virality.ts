@@ -76,35 +76,40 @@ export function virality(input: {
   horizonHours?: number;
 }): Virality {
   const att = platformOf(input.source);
-  const points = [{ t: input.createdAt, e: 0 }];
-  const readings =
-    input.readings.length > 1 ? [...input.readings].sort((x, y) => x.at - y.at) : input.readings;
-  for (const r of readings) if (r.at > input.createdAt) points.push({ t: r.at, e: engagementOf(r.metrics) });
-  const last = points[points.length - 1] ?? { t: input.createdAt, e: 0 };
-  const prev = points[points.length - 2];
-  const velocity = prev ? Math.max(0, (last.e - prev.e) / ((last.t - prev.t) / HOUR)) : 0;
-  const paces: number[] = [];
-  for (let i = 1; i < points.length; i++) {
-    const p = points[i] as { t: number; e: number };
-    const before = points[i - 1] as { t: number; e: number };
-    const pace = (p.e - before.e) / ((p.t - before.t) / HOUR);
-    if (pace > 0) paces.push(pace);
+  const readings = inOrder(input.readings);
+  // The creation (no engagement yet), then each later reading: the last two give the pace, the
+  // positive paces between consecutive points their spread. Walked once, without a list of points.
+  let lastT = input.createdAt;
+  let lastE = 0;
+  let prevT = NaN;
+  let prevE = NaN;
+  let positive = 0;
+  for (const r of readings) {
+    if (!(r.at > input.createdAt)) continue;
+    const e = engagementOf(r.metrics);
+    const pace = (e - lastE) / ((r.at - lastT) / HOUR);
+    if (pace > 0) PACES[positive++ % SPREAD_OF] = pace;
+    prevT = lastT;
+    prevE = lastE;
+    lastT = r.at;
+    lastE = e;
   }
-  const spread = paces.length >= 3 ? Math.max(0.2, stdev(paces.slice(-6).map(Math.log))) : UNKNOWN_SPREAD;
+  const velocity = Number.isNaN(prevT) ? 0 : Math.max(0, (lastE - prevE) / ((lastT - prevT) / HOUR));
+  const spread = positive >= 3 ? Math.max(0.2, logStdev(positive)) : UNKNOWN_SPREAD;
   const horizon = input.horizonHours ?? 6;
   const ahead = gain(velocity, att.tau, horizon);
-  const ageHours = (last.t - input.createdAt) / HOUR;
-  const firstDay = last.e + gain(velocity, att.tau, 24 - ageHours);
+  const ageHours = (lastT - input.createdAt) / HOUR;
+  const firstDay = lastE + gain(velocity, att.tau, 24 - ageHours);
   const usual = usualEngagement(input.source, input.followers);
   return {
-    engagement: round(last.e),
+    engagement: round(lastE),
     velocity: round(velocity),
-    doublingHours: velocity > 0 && last.e > 0 ? round(last.e / velocity) : null,
+    doublingHours: velocity > 0 && lastE > 0 ? round(lastE / velocity) : null,
     projected: {
       hours: horizon,
-      engagement: round(last.e + ahead),
-      low: round(last.e + ahead * Math.exp(-Z90 * spread)),
-      high: round(last.e + ahead * Math.exp(Z90 * spread)),
+      engagement: round(lastE + ahead),
+      low: round(lastE + ahead * Math.exp(-Z90 * spread)),
+      high: round(lastE + ahead * Math.exp(Z90 * spread)),
     },
     usual: round(usual),
     score: round(Math.min(1, Math.max(0, Math.log10(firstDay / usual) / 2))),
@@ -119,9 +124,29 @@ function gain(velocity: number, tau: number, hours: number): number {
   return velocity * tau * (1 - Math.exp(-Math.max(0, hours) / tau));
 }
 
-function stdev(xs: number[]): number {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+/** How many of the latest positive paces the spread is measured on. */
+const SPREAD_OF = 6;
+/** The latest positive paces of the reading being scored, as a ring: virality is synchronous. */
+const PACES = new Float64Array(SPREAD_OF);
+
+/** The standard deviation of the logs of the last (up to six) of `count` paces, oldest first. */
+function logStdev(count: number): number {
+  const n = Math.min(count, SPREAD_OF);
+  const first = count - n;
+  let sum = 0;
+  for (let i = first; i < count; i++) sum += Math.log(PACES[i % SPREAD_OF] as number);
+  const mean = sum / n;
+  let sq = 0;
+  for (let i = first; i < count; i++) sq += (Math.log(PACES[i % SPREAD_OF] as number) - mean) ** 2;
+  return Math.sqrt(sq / Math.max(1, n - 1));
+}
+
+/** The readings by time: as given when they already are (replay's and the database's are). */
+function inOrder(readings: readonly Reading[]): readonly Reading[] {
+  for (let i = 1; i < readings.length; i++)
+    if ((readings[i] as Reading).at < (readings[i - 1] as Reading).at)
+      return [...readings].sort((x, y) => x.at - y.at);
+  return readings;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -191,9 +191,16 @@ export class MemoryStore {
    * equal times keeping that descending order.
    */
   private rescore(row: Row, rescore: Rescore): void {
-    const last = row.snapshots.slice(-HISTORY).reverse();
-    last.sort((a, b) => a.at - b.at);
-    const history = last.map((s) => ({ at: s.at, metrics: s.parsed }));
+    // The snapshots are in that order already: the last ones, with each run of equal times reversed.
+    const list = row.snapshots;
+    const history: { at: number; metrics: Record<string, number> }[] = [];
+    for (let i = Math.max(0, list.length - HISTORY); i < list.length;) {
+      const at = (list[i] as Snapshot).at;
+      let end = i + 1;
+      while (end < list.length && (list[end] as Snapshot).at === at) end++;
+      for (let k = end - 1; k >= i; k--) history.push({ at, metrics: (list[k] as Snapshot).parsed });
+      i = end;
+    }
     row.virality = rescore(
       { source: row.source, createdAt: row.createdAt, followers: row.followers },
       history,
