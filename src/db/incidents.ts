@@ -91,9 +91,27 @@ export function keepOpenIncidents(db: Sql): void {
   openKept.set(db, new Map());
 }
 
-/** Something changed incidents: what was kept is read again. */
-export function forgetOpenIncidents(db: Sql): void {
-  openKept.get(db)?.clear();
+/**
+ * Something changed incidents: what was kept is read again. Only the brand changed, when it is
+ * known (by name, or as the brand whose open incidents hold `id`): replay's brands tick in turn, and
+ * one brand's update made every other brand read its incidents again.
+ */
+export function forgetOpenIncidents(db: Sql, changed: { brand?: string; id?: string } = {}): void {
+  const kept = openKept.get(db);
+  if (!kept) return;
+  if (changed.brand !== undefined) {
+    kept.delete(changed.brand);
+    return;
+  }
+  const id = changed.id;
+  if (id !== undefined)
+    for (const [brand, open] of kept)
+      if (open.some((o) => o.id === id)) {
+        kept.delete(brand);
+        return;
+      }
+  // An incident none of the kept lists holds (resolved, or not read yet) may be opened again: all go.
+  kept.clear();
 }
 
 /** Whether the brand has an open (or acknowledged) incident: replay asks before skipping a quiet tick. */
@@ -136,7 +154,7 @@ export async function getOpenIncidents(db: Sql, brand: string): Promise<OpenInci
 }
 
 export async function insertIncident(db: Sql, row: IncidentInsert): Promise<void> {
-  forgetOpenIncidents(db);
+  forgetOpenIncidents(db, { brand: row.brand });
   const fields = (Object.keys(row) as (keyof IncidentInsert)[]).filter((f) => row[f] !== undefined);
   await db.run(
     `insert into incidents (${fields.map((f) => COLUMNS[f]).join(', ')}) values (${fields.map(() => '?').join(', ')})`,
@@ -147,7 +165,7 @@ export async function insertIncident(db: Sql, row: IncidentInsert): Promise<void
 export async function updateIncident(db: Sql, id: string, set: Partial<IncidentInsert>): Promise<void> {
   const fields = (Object.keys(set) as (keyof IncidentInsert)[]).filter((f) => set[f] !== undefined);
   if (fields.length === 0) return;
-  forgetOpenIncidents(db);
+  forgetOpenIncidents(db, set.brand === undefined ? { id } : {});
   await db.run(`update incidents set ${fields.map((f) => `${COLUMNS[f]} = ?`).join(', ')} where id = ?`, [
     ...fields.map((f) => bind(f, set[f])),
     id,
@@ -155,7 +173,7 @@ export async function updateIncident(db: Sql, id: string, set: Partial<IncidentI
 }
 
 export async function resolveIncident(db: Sql, id: string, at: number): Promise<void> {
-  forgetOpenIncidents(db);
+  forgetOpenIncidents(db, { id });
   await db.run(`update incidents set status = 'resolved', resolved_at = ?, updated_at = ? where id = ?`, [
     at,
     at,

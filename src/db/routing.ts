@@ -87,7 +87,7 @@ export type Incident = IncidentRow;
 export { getIncident };
 
 export async function markAcknowledged(db: Sql, id: string, by: string, at: number): Promise<void> {
-  forgetOpenIncidents(db);
+  forgetOpenIncidents(db, { id });
   await db.run(
     `update incidents set status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? where id = ?`,
     [at, by, at, id],

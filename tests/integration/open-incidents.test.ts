@@ -73,6 +73,32 @@ describe('open incidents kept in memory', () => {
     expect(await hasOpenIncidents(kept, 'bolt')).toBe(false);
   });
 
+  it('reads again only the brand a change touched, and every brand when the incident was not kept', async () => {
+    const { kept, plain } = await twoStores();
+    for (const s of [kept, plain]) {
+      await insertIncident(s, incident('a1', 'acme', 'volume_spike'));
+      await insertIncident(s, incident('b1', 'bolt', 'volume_spike'));
+      await resolveIncident(s, 'a1', 2);
+    }
+    expect((await getOpenIncidents(kept, 'bolt')).map((o) => o.severity)).toEqual(['warning']);
+    // Behind the functions' back: a read of bolt that goes to the table would see it.
+    await kept.run("update incidents set severity = 'critical' where id = 'b1'");
+    await updateIncident(kept, 'b1', { lastActivityAt: 3 });
+    expect((await getOpenIncidents(kept, 'bolt')).map((o) => o.severity)).toEqual(['critical']);
+    await kept.run("update incidents set severity = 'info' where id = 'b1'");
+    await insertIncident(kept, incident('a2', 'acme', 'viral_post'));
+    await getOpenIncidents(kept, 'acme');
+    await updateIncident(kept, 'a2', { lastActivityAt: 4 });
+    // acme's changes left bolt's list as it was kept.
+    expect((await getOpenIncidents(kept, 'bolt')).map((o) => o.severity)).toEqual(['critical']);
+    // a1 is resolved, in no kept list: opening it again makes every brand read again.
+    await updateIncident(kept, 'a1', { status: 'open' });
+    await updateIncident(plain, 'a1', { status: 'open' });
+    expect((await getOpenIncidents(kept, 'bolt')).map((o) => o.severity)).toEqual(['info']);
+    expect((await getOpenIncidents(kept, 'acme')).map((o) => o.id).sort()).toEqual(['a1', 'a2']);
+    expect((await getOpenIncidents(plain, 'acme')).map((o) => o.id).sort()).toEqual(['a1']);
+  });
+
   it('hands out copies: a caller that changes its list does not change the next answer', async () => {
     const { kept } = await twoStores();
     await insertIncident(kept, incident('a1', 'acme', 'volume_spike'));
