@@ -30,6 +30,8 @@ interface Row {
   createdAt: number;
   followers: number | undefined;
   metrics: string;
+  /** `metrics` parsed, once a reading has parsed it: what readBack hands detection. */
+  parsed: Record<string, number> | null;
   firstSeenAt: number;
   lastSeenAt: number;
   reach: number | null;
@@ -74,6 +76,7 @@ export class MemoryStore {
           createdAt: m.createdAt.getTime(),
           followers: m.author?.followers,
           metrics,
+          parsed: null,
           firstSeenAt: at,
           lastSeenAt: at,
           reach: m.reach ?? null,
@@ -154,21 +157,23 @@ export class MemoryStore {
   private reread(row: Row, metrics: string, at: number, rescore: Rescore | undefined): boolean {
     const merged = withCopies(metrics, row.metrics);
     if (merged === row.metrics) return false;
-    const views = (JSON.parse(merged) as Metrics).views;
+    // Parsed once: for the views here, the snapshot, and what detection reads back.
+    const parsed = JSON.parse(merged) as Record<string, number>;
+    const views = parsed.views;
     const reach = typeof views === 'number' ? Math.round(views) : 0;
     this.keepFirstReading(row);
     const before = row.reach ?? 0;
     row.reach = before > reach ? before : reach;
-    this.read(row, merged, at);
+    this.read(row, merged, at, parsed);
     if (rescore) this.rescore(row, rescore);
     return true;
   }
 
   /** The row's metrics become `metrics` at `at`, with a snapshot of them. */
-  private read(row: Row, metrics: string, at: number): void {
+  private read(row: Row, metrics: string, at: number, parsed?: Record<string, number>): void {
     row.metrics = metrics;
     row.lastSeenAt = at;
-    this.snapshot(row, at, metrics);
+    row.parsed = this.snapshot(row, at, metrics, parsed);
     this.touch(row);
   }
 
@@ -177,13 +182,19 @@ export class MemoryStore {
     this.snapshot(row, row.firstSeenAt, row.metrics);
   }
 
-  private snapshot(row: Row, at: number, metrics: string): void {
-    const snap = { at, metrics, parsed: JSON.parse(metrics) as Record<string, number> };
+  private snapshot(
+    row: Row,
+    at: number,
+    metrics: string,
+    parsed?: Record<string, number>,
+  ): Snapshot['parsed'] {
+    const snap = { at, metrics, parsed: parsed ?? (JSON.parse(metrics) as Record<string, number>) };
     const list = row.snapshots;
     let i = list.length;
     while (i > 0 && (list[i - 1] as Snapshot).at > at) i--;
     list.splice(i, 0, snap);
     this.snapshots.push({ row, snap });
+    return snap.parsed;
   }
 
   /**

@@ -38,17 +38,24 @@ export function readBack(store: Store, brand: string, ids: readonly string[]): M
   });
 }
 
-/** The readings `get` finds of these ids, their metrics (stored as JSON) parsed. */
+/**
+ * The readings `get` finds of these ids, their metrics (stored as JSON) parsed, unless `get` has
+ * them parsed already (replay's memory store keeps the last reading's).
+ */
 export function readingsOf(
   ids: readonly string[],
-  get: (id: string) => (Omit<StoredReading, 'metrics'> & { metrics: string }) | undefined,
+  get: (
+    id: string,
+  ) =>
+    | (Omit<StoredReading, 'metrics'> & { metrics: string; parsed?: StoredReading['metrics'] | null })
+    | undefined,
 ): Map<string, StoredReading> {
   const out = new Map<string, StoredReading>();
   for (const id of ids) {
     const r = get(id);
     if (r)
       out.set(id, {
-        metrics: JSON.parse(r.metrics) as Record<string, number>,
+        metrics: r.parsed ?? (JSON.parse(r.metrics) as Record<string, number>),
         reach: r.reach,
         virality: r.virality,
         answeredAt: r.answeredAt,
