@@ -88,7 +88,7 @@ export function virality(input: {
     if (!(r.at > input.createdAt)) continue;
     const e = engagementOf(r.metrics);
     const pace = (e - lastE) / ((r.at - lastT) / HOUR);
-    if (pace > 0) PACES[positive++ % SPREAD_OF] = pace;
+    if (pace > 0) LOG_PACES[positive++ % SPREAD_OF] = Math.log(pace);
     prevT = lastT;
     prevE = lastE;
     lastT = r.at;
@@ -126,18 +126,18 @@ function gain(velocity: number, tau: number, hours: number): number {
 
 /** How many of the latest positive paces the spread is measured on. */
 const SPREAD_OF = 6;
-/** The latest positive paces of the reading being scored, as a ring: virality is synchronous. */
-const PACES = new Float64Array(SPREAD_OF);
+/** The logs of the latest positive paces of the reading being scored, as a ring: virality is synchronous. */
+const LOG_PACES = new Float64Array(SPREAD_OF);
 
-/** The standard deviation of the logs of the last (up to six) of `count` paces, oldest first. */
+/** The standard deviation of the last (up to six) of `count` logged paces, oldest first. */
 function logStdev(count: number): number {
   const n = Math.min(count, SPREAD_OF);
   const first = count - n;
   let sum = 0;
-  for (let i = first; i < count; i++) sum += Math.log(PACES[i % SPREAD_OF] as number);
+  for (let i = first; i < count; i++) sum += LOG_PACES[i % SPREAD_OF] as number;
   const mean = sum / n;
   let sq = 0;
-  for (let i = first; i < count; i++) sq += (Math.log(PACES[i % SPREAD_OF] as number) - mean) ** 2;
+  for (let i = first; i < count; i++) sq += ((LOG_PACES[i % SPREAD_OF] as number) - mean) ** 2;
   return Math.sqrt(sq / Math.max(1, n - 1));
 }
 

@@ -102,7 +102,7 @@ export class MemoryStore {
     for (const [original, n] of copies) {
       const row = rows.get(original);
       if (!row) continue;
-      const m = JSON.parse(row.metrics) as Metrics;
+      const m = (row.parsed ?? JSON.parse(row.metrics)) as Metrics;
       this.keepFirstReading(row);
       this.read(row, JSON.stringify({ ...m, copies: (m.copies ?? 0) + n }), at);
       if (rescore) this.rescore(row, rescore);
